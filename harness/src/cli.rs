@@ -1,0 +1,4 @@
+//! Command-line wiring.
+pub fn main() -> i32 {
+    0
+}

@@ -1,0 +1,46 @@
+use super::{CounterLayout, LayoutKind};
+use crate::MetricKind;
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+
+/// The reference layout: one contiguous array of `AtomicI64`, Relaxed `fetch_add`.
+///
+/// This is what the engine ships, so it is the baseline of every comparison. Eight slots share a
+/// 64-byte cache line, so unrelated metrics updated from different threads contend.
+#[derive(Debug)]
+pub struct Contiguous {
+    slots: Box<[AtomicI64]>,
+}
+
+impl CounterLayout for Contiguous {
+    const KIND: LayoutKind = LayoutKind::Contiguous;
+
+    fn with_kinds(kinds: &[MetricKind]) -> Self {
+        Contiguous {
+            slots: kinds.iter().map(|_| AtomicI64::new(0)).collect(),
+        }
+    }
+
+    #[inline]
+    fn add(&self, idx: usize, delta: i64) {
+        self.slots[idx].fetch_add(delta, Relaxed);
+    }
+
+    #[inline]
+    fn store(&self, idx: usize, value: i64) {
+        self.slots[idx].store(value, Relaxed);
+    }
+
+    #[inline]
+    fn fetch_max(&self, idx: usize, value: i64) {
+        self.slots[idx].fetch_max(value, Relaxed);
+    }
+
+    #[inline]
+    fn load(&self, idx: usize) -> i64 {
+        self.slots[idx].load(Relaxed)
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+}

@@ -1,0 +1,22 @@
+//! Session statistics for a BitTorrent engine: a registry of 99 metrics with stable indices and
+//! an atomic counter array that many threads update concurrently.
+//!
+//! * [`registry`]: the metric table ([`session_stats_metrics`], [`find_metric_idx`], one
+//!   constant per index). Indices never move; retired metrics keep their slot.
+//! * [`SessionCounters`]: the engine's counter API (`inc`, `inc_diag`, `set`, `set_max`,
+//!   `snapshot`, ...), generic over a memory [`layout`].
+//! * [`layout`]: [`Contiguous`] (the reference), [`Padded`] and [`Sharded`], all passing one
+//!   test suite; pick by measuring (`statbench sweep`, `cargo bench`).
+//!
+//! No dependencies; `serde` derives are behind the optional `serde` feature.
+#![warn(missing_docs)]
+
+pub mod clock;
+mod counters;
+pub mod layout;
+pub mod registry;
+
+pub use clock::{Clock, ManualClock, MonotonicClock};
+pub use counters::SessionCounters;
+pub use layout::{Contiguous, CounterLayout, LayoutKind, Padded, Sharded};
+pub use registry::*;
