@@ -20,3 +20,8 @@ pub use clock::{Clock, ManualClock, MonotonicClock};
 pub use counters::SessionCounters;
 pub use layout::{Contiguous, CounterLayout, LayoutKind, Padded, Sharded};
 pub use registry::*;
+
+/// The README's Rust examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
