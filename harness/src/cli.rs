@@ -1,4 +1,270 @@
-//! Command-line wiring.
+//! Command-line wiring: parses arguments, calls the stages, maps errors to exit codes.
+//!
+//! Nothing here computes anything; every command is a few calls into the stage modules.
+
+use crate::error::{Error, Result, EXIT_BAD_INPUT, EXIT_OK};
+use crate::files::create_unique_dir;
+use crate::runner::{self, default_runs_dir, RunReport, RunRequest};
+use crate::scenario::{Budget, Scenario, SinkKind};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
+match), 2 bad input or usage.";
+
+/// Benchmark and regression harness for session-stats counter layouts.
+#[derive(Debug, Parser)]
+#[command(name = "statbench", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario: replay a synthetic swarm into the counters and record snapshots.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Run(RunArgs),
+}
+
+/// Options of `statbench run`; each overrides the scenario file's value.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Scenario name (`scenarios/<name>.toml`) or path to a .toml file.
+    #[arg(default_value = "default")]
+    pub scenario: String,
+    /// Worker threads.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Concurrent peers.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub peers: Option<u64>,
+    /// Counter layout: contiguous, padded, sharded, or noop (no counters: times the generator).
+    #[arg(long, value_parser = parse_layout)]
+    pub layout: Option<SinkKind>,
+    /// Seed of the peers' event streams.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Run length in milliseconds (replaces the scenario's budget).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "operations")]
+    pub duration_ms: Option<u64>,
+    /// Run exactly this many counter updates (replaces the scenario's budget).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub operations: Option<u64>,
+    /// Sampling interval in milliseconds.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval_ms: Option<u64>,
+    /// Record only the first and final snapshot (to measure the sampler's overhead).
+    #[arg(long)]
+    pub no_sampling: bool,
+    /// Enable diagnostic metrics (indices ≥ 70).
+    #[arg(long, overrides_with = "no_diagnostics")]
+    pub diagnostics: bool,
+    /// Disable diagnostic metrics.
+    #[arg(long)]
+    pub no_diagnostics: bool,
+    /// Busy-work iterations after every update: a known, injected slowdown (calibration).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub extra_work: Option<u32>,
+    /// Output folder (must not exist or be empty). Default: runs/<scenario>-<UTC time>.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run the scenario K times (folders r1..rK inside the output folder).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub repeat: u64,
+    /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
+    SinkKind::from_name(s)
+        .ok_or_else(|| format!("unknown layout (expected one of: {})", SinkKind::names()))
+}
+
+impl RunArgs {
+    /// Loads the scenario and applies the command-line overrides, re-checking consistency.
+    pub fn scenario(&self) -> Result<Scenario> {
+        let path = Scenario::resolve(Some(&self.scenario))?;
+        let mut s = Scenario::load(&path)?;
+        if let Some(t) = self.threads {
+            s.threads = t as usize;
+        }
+        if let Some(p) = self.peers {
+            s.peers = p as usize;
+        }
+        if let Some(l) = self.layout {
+            s.layout = l;
+        }
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        if let Some(d) = self.duration_ms {
+            s.budget = Budget::DurationMs(d);
+        }
+        if let Some(o) = self.operations {
+            s.budget = Budget::Operations(o);
+        }
+        if let Some(i) = self.interval_ms {
+            s.sample_interval_ms = i;
+        }
+        if self.diagnostics {
+            s.diagnostics = true;
+        }
+        if self.no_diagnostics {
+            s.diagnostics = false;
+        }
+        if let Some(w) = self.extra_work {
+            s.extra_work = w;
+        }
+        if let Budget::DurationMs(d) = s.budget {
+            if s.sample_interval_ms > d && !self.no_sampling {
+                return Err(Error::input(format!(
+                    "{}: sampling interval {} ms is longer than the run ({d} ms); use --interval-ms or --duration-ms",
+                    s.source.path, s.sample_interval_ms
+                )));
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// Parses `std::env::args`, runs the command, prints errors as one line; returns the exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("statbench: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Help and version go to stdout with exit 0; usage errors become one line and exit 2.
+fn clap_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            EXIT_OK
+        }
+        _ => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("statbench: error: {first} (see --help)");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32> {
+    match cli.command {
+        None => run_command(&RunArgs {
+            scenario: crate::scenario::DEFAULT_SCENARIO.into(),
+            repeat: 1,
+            ..RunArgs::default()
+        }),
+        Some(Command::Run(args)) => run_command(&args),
+    }
+}
+
+/// `statbench run`: one or more repetitions, a summary paragraph, exit 1 on wrong totals.
+fn run_command(args: &RunArgs) -> Result<i32> {
+    let reports = run_repeated(args)?;
+    print_summary(&reports);
+    for r in &reports {
+        r.check_totals()?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs the scenario `args.repeat` times into fresh folders; returns every run's report.
+pub fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
+    let scenario = args.scenario()?;
+    let base = match &args.out {
+        Some(out) => {
+            crate::files::create_fresh_dir(out)?;
+            out.clone()
+        }
+        None => create_unique_dir(default_runs_dir(), &scenario.name)?,
+    };
+    let k = args.repeat as usize;
+    let progress = !args.quiet && std::io::stderr().is_terminal();
+    let mut reports = Vec::with_capacity(k);
+    for rep in 1..=k {
+        let out_dir = if k == 1 {
+            base.clone()
+        } else {
+            base.join(format!("r{rep}"))
+        };
+        if k > 1 && progress {
+            eprintln!("repetition {rep}/{k}");
+        }
+        reports.push(runner::run(&RunRequest {
+            scenario: scenario.clone(),
+            out_dir,
+            sampling: !args.no_sampling,
+            progress,
+            repetition: (k > 1).then_some((rep, k)),
+        })?);
+    }
+    Ok(reports)
+}
+
+fn print_summary(reports: &[RunReport]) {
+    let Some(first) = reports.first() else { return };
+    let m = &first.meta;
+    let mut rates: Vec<f64> = reports.iter().map(|r| r.meta.ops_per_sec).collect();
+    rates.sort_by(f64::total_cmp);
+    let median = rates[rates.len() / 2];
+    let ops: u64 = reports.iter().map(|r| r.meta.total_ops).sum();
+    let samples: u64 = reports.iter().map(|r| r.meta.samples).sum();
+    let verified = match (
+        reports.iter().all(|r| r.meta.totals_verified == Some(true)),
+        reports
+            .iter()
+            .any(|r| r.meta.totals_verified == Some(false)),
+    ) {
+        (true, _) => "every counter matched the seed's expectation exactly".to_string(),
+        (_, true) => "TOTALS DID NOT MATCH (lost or wrong updates)".to_string(),
+        _ => "totals not checked (noop sink)".to_string(),
+    };
+    let runs = if reports.len() == 1 {
+        format!("{:.1} M updates/s", median / 1e6)
+    } else {
+        format!(
+            "median {:.1} M updates/s over {} runs (min {:.1}, max {:.1})",
+            median / 1e6,
+            reports.len(),
+            rates[0] / 1e6,
+            rates[rates.len() - 1] / 1e6
+        )
+    };
+    let where_ = if reports.len() == 1 {
+        first.dir.display().to_string()
+    } else {
+        first
+            .dir
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    println!(
+        "{}: {runs}; {} updates in {} lives on {} threads × {} peers ({} layout{}); {samples} snapshot rows; {verified}. Files: {where_}/{{snapshots.csv,run.json}}",
+        m.scenario,
+        ops,
+        reports.iter().map(|r| r.meta.lives).sum::<u64>(),
+        m.threads,
+        m.peers,
+        m.layout,
+        if m.diagnostics { ", diagnostics on" } else { "" },
+    );
 }

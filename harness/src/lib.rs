@@ -1,2 +1,13 @@
 //! statbench: drives synthetic swarms against `session-stats`, records snapshots, compares runs.
+//!
+//! The stages follow the data: [`scenario`] → [`workload`] → [`recorder`] (wired by
+//! [`runner`]); [`cli`] only parses arguments and calls them.
+#![warn(missing_docs)]
+
 pub mod cli;
+pub mod error;
+pub mod files;
+pub mod recorder;
+pub mod runner;
+pub mod scenario;
+pub mod workload;

@@ -1,0 +1,78 @@
+//! The sampler: turns snapshots taken at fixed deadlines into CSV rows and interval throughput.
+
+use super::meta::IntervalThroughput;
+use super::snapshot_csv::SnapshotWriter;
+use crate::error::Result;
+use std::time::Duration;
+
+/// When to sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SamplerConfig {
+    /// Time between rows; `None` records only the first and the final row.
+    pub interval: Option<Duration>,
+}
+
+impl SamplerConfig {
+    /// The deadline of sample `k` (absolute from the start, so sampling never drifts).
+    pub fn deadline(&self, k: u64) -> Option<Duration> {
+        self.interval.map(|i| i.saturating_mul(k as u32))
+    }
+}
+
+/// Writes rows and keeps per-interval throughput for run.json.
+#[derive(Debug)]
+pub struct Sampler {
+    writer: SnapshotWriter,
+    next_sample: u64,
+    last: Option<(Duration, u64)>,
+    intervals: Vec<IntervalThroughput>,
+}
+
+impl Sampler {
+    /// Samples go to `writer`.
+    pub fn new(writer: SnapshotWriter) -> Sampler {
+        Sampler {
+            writer,
+            next_sample: 0,
+            last: None,
+            intervals: Vec::new(),
+        }
+    }
+
+    /// Records one row: `values` read at `elapsed` since the start, after `ops` updates.
+    pub fn record(&mut self, elapsed: Duration, ops: u64, values: &[i64]) -> Result<()> {
+        let sample = self.next_sample;
+        self.writer
+            .write_row(sample, elapsed.as_nanos() as u64, values)?;
+        if let Some((t0, ops0)) = self.last {
+            let duration = elapsed.saturating_sub(t0);
+            let done = ops.saturating_sub(ops0);
+            let secs = duration.as_secs_f64();
+            self.intervals.push(IntervalThroughput {
+                sample,
+                duration_ns: duration.as_nanos() as u64,
+                ops: done,
+                ops_per_sec: if secs > 0.0 { done as f64 / secs } else { 0.0 },
+            });
+        }
+        self.last = Some((elapsed, ops));
+        self.next_sample += 1;
+        Ok(())
+    }
+
+    /// Number of the next row (= rows written so far).
+    pub fn next_sample(&self) -> u64 {
+        self.next_sample
+    }
+
+    /// Per-interval throughput so far.
+    pub fn intervals(&self) -> &[IntervalThroughput] {
+        &self.intervals
+    }
+
+    /// Syncs the file and hands back the intervals.
+    pub fn finish(self) -> Result<Vec<IntervalThroughput>> {
+        self.writer.sync()?;
+        Ok(self.intervals)
+    }
+}

@@ -1,0 +1,272 @@
+//! One run, start to end: plan the swarm, start the sampler, replay, verify, write run.json.
+//!
+//! This is the only place where the workload and the recorder meet; it is generic over the
+//! sink so each layout gets its own monomorphised hot loop.
+
+use crate::error::{Error, Result};
+use crate::files::create_fresh_dir;
+use crate::recorder::meta::RUN_META_FORMAT;
+use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
+use crate::recorder::{Host, Mismatch, RunMeta, Sampler, SamplerConfig, SnapshotWriter};
+use crate::scenario::{Budget, Scenario, SinkKind};
+use crate::workload::plan::mismatches;
+use crate::workload::{NoopSink, Plan, Sink, Swarm};
+use indicatif::{ProgressBar, ProgressStyle};
+use session_stats::{
+    metric, Contiguous, LayoutKind, Padded, SessionCounters, Sharded, NUM_METRICS,
+};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How to run a scenario (overrides already applied to `scenario`).
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    /// What to run.
+    pub scenario: Scenario,
+    /// Folder for `snapshots.csv` and `run.json` (created; must not hold files).
+    pub out_dir: PathBuf,
+    /// Sample every `scenario.sample_interval_ms`; when false only the first and final rows.
+    pub sampling: bool,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+    /// Repetition number (1-based) and count.
+    pub repetition: Option<(usize, usize)>,
+}
+
+/// What a finished run produced.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// The run folder.
+    pub dir: PathBuf,
+    /// The final `run.json` contents.
+    pub meta: RunMeta,
+}
+
+impl RunReport {
+    /// `Err(Failed)` naming the metrics when the totals did not match the plan.
+    pub fn check_totals(&self) -> Result<()> {
+        if self.meta.totals_verified == Some(false) {
+            let list: Vec<String> = self
+                .meta
+                .mismatches
+                .iter()
+                .take(8)
+                .map(|m| {
+                    format!(
+                        "{} [{}] expected {} got {}",
+                        m.name, m.index, m.expected, m.actual
+                    )
+                })
+                .collect();
+            let more = self.meta.mismatches.len().saturating_sub(8);
+            let tail = if more > 0 {
+                format!(" (+{more} more)")
+            } else {
+                String::new()
+            };
+            return Err(Error::Failed(format!(
+                "{}: lost or wrong updates in {} metric(s): {}{tail}",
+                self.dir.display(),
+                self.meta.mismatches.len(),
+                list.join("; ")
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Runs `req` to the end and writes its files.
+pub fn run(req: &RunRequest) -> Result<RunReport> {
+    let diagnostics = req.scenario.diagnostics;
+    match req.scenario.layout {
+        SinkKind::Layout(LayoutKind::Contiguous) => run_with_sink(
+            req,
+            &SessionCounters::<Contiguous>::with_layout(diagnostics),
+        ),
+        SinkKind::Layout(LayoutKind::Padded) => {
+            run_with_sink(req, &SessionCounters::<Padded>::with_layout(diagnostics))
+        }
+        SinkKind::Layout(LayoutKind::Sharded) => {
+            run_with_sink(req, &SessionCounters::<Sharded>::with_layout(diagnostics))
+        }
+        SinkKind::Noop => run_with_sink(req, &NoopSink),
+    }
+}
+
+fn initial_meta(req: &RunRequest) -> RunMeta {
+    let s = &req.scenario;
+    RunMeta {
+        format: RUN_META_FORMAT,
+        statbench_version: env!("CARGO_PKG_VERSION").to_string(),
+        git_revision: Some(env!("STATBENCH_GIT_REVISION").to_string()).filter(|r| !r.is_empty()),
+        scenario: s.name.clone(),
+        scenario_path: s.source.path.clone(),
+        scenario_hash: s.source.hash.clone(),
+        scenario_settings: serde_json::to_value(s).expect("scenario serialises"),
+        seed: s.seed,
+        layout: s.layout.name().to_string(),
+        threads: s.threads,
+        peers: s.peers,
+        diagnostics: s.diagnostics,
+        sample_interval_ms: if req.sampling {
+            s.sample_interval_ms
+        } else {
+            0
+        },
+        extra_work: s.extra_work,
+        repetition: req.repetition,
+        host: Host::current(),
+        start_time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+        complete: false,
+        totals_verified: None,
+        mismatches: Vec::new(),
+        samples: 0,
+        lives: 0,
+        total_ops: 0,
+        elapsed_ns: 0,
+        ops_per_sec: 0.0,
+        intervals: Vec::new(),
+    }
+}
+
+fn progress_bar(req: &RunRequest) -> Option<ProgressBar> {
+    if !req.progress {
+        return None;
+    }
+    let (len, template) = match req.scenario.budget {
+        Budget::DurationMs(ms) => (ms, "{spinner} {prefix} [{bar:30}] {elapsed_precise} {msg}"),
+        Budget::Operations(ops) => (ops, "{spinner} {prefix} [{bar:30}] {percent}% {msg}"),
+    };
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(req.scenario.name.clone());
+    Some(bar)
+}
+
+/// Runs `req` against any sink (a layout, the no-op sink, or a test double).
+pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
+    let s = &req.scenario;
+    create_fresh_dir(&req.out_dir)?;
+    let mut meta = initial_meta(req);
+    meta.write(&req.out_dir)?;
+    let writer = SnapshotWriter::create(&req.out_dir.join(SNAPSHOTS_FILE), NUM_METRICS)?;
+    let mut sampler = Sampler::new(writer);
+    let config = SamplerConfig {
+        interval: req
+            .sampling
+            .then(|| Duration::from_millis(s.sample_interval_ms)),
+    };
+
+    // Everything the hot loop replays is generated before the clock starts.
+    let plan = Plan::new(s);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(s.threads)
+        .thread_name(|i| format!("swarm-{i}"))
+        .build()
+        .map_err(|e| Error::input(format!("cannot start {} worker threads: {e}", s.threads)))?;
+    let swarm = Swarm::new(&plan, s.threads, s.peers, s.extra_work);
+    let run_for = match s.budget {
+        Budget::DurationMs(ms) => Some(Duration::from_millis(ms)),
+        Budget::Operations(_) => None,
+    };
+    let bar = progress_bar(req);
+    let mut values = vec![0i64; NUM_METRICS];
+    let done = AtomicBool::new(false);
+
+    sink.snapshot_into(&mut values);
+    let start = Instant::now();
+    sampler.record(Duration::ZERO, 0, &values)?;
+    let main_thread = std::thread::current();
+    let (outcome, elapsed) = std::thread::scope(|scope| -> Result<_> {
+        let worker = scope.spawn(|| {
+            let outcome = swarm.run(&pool, sink);
+            let elapsed = start.elapsed();
+            done.store(true, Ordering::Release);
+            main_thread.unpark();
+            (outcome, elapsed)
+        });
+        let mut stopped = false;
+        let mut sample_result = Ok(());
+        while !done.load(Ordering::Acquire) {
+            let now = start.elapsed();
+            if let Some(limit) = run_for {
+                if !stopped && now >= limit {
+                    swarm.stop();
+                    stopped = true;
+                }
+            }
+            if let Some(due) = config.deadline(sampler.next_sample()) {
+                if now >= due && sample_result.is_ok() {
+                    sink.snapshot_into(&mut values);
+                    sample_result = sampler.record(start.elapsed(), swarm.ops_so_far(), &values);
+                    if sample_result.is_err() {
+                        swarm.stop(); // disk full or similar: stop early, report below
+                    }
+                    continue;
+                }
+            }
+            if let Some(bar) = &bar {
+                match s.budget {
+                    Budget::DurationMs(_) => bar.set_position(now.as_millis() as u64),
+                    Budget::Operations(_) => bar.set_position(swarm.ops_so_far()),
+                }
+            }
+            // Sleep until the next event: a sample, the stop deadline, or a progress tick.
+            let mut wake = Duration::from_millis(if bar.is_some() { 100 } else { 1000 });
+            let now = start.elapsed();
+            if let Some(due) = config.deadline(sampler.next_sample()) {
+                wake = wake.min(due.saturating_sub(now));
+            }
+            if let Some(limit) = run_for.filter(|_| !stopped) {
+                wake = wake.min(limit.saturating_sub(now));
+            }
+            std::thread::park_timeout(wake);
+        }
+        let joined = worker.join().expect("swarm thread panicked");
+        sample_result.map(|()| joined)
+    })?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    sink.snapshot_into(&mut values);
+    sampler.record(elapsed, outcome.ops, &values)?;
+    let samples = sampler.next_sample();
+    meta.intervals = sampler.finish()?;
+
+    if sink.verifiable() {
+        let expected = plan.expected(outcome.lives, s.diagnostics);
+        meta.mismatches = mismatches(&expected, &values)
+            .into_iter()
+            .map(|(index, expected, actual)| Mismatch {
+                index,
+                name: metric(index)
+                    .map(|m| m.name.to_string())
+                    .unwrap_or_default(),
+                expected,
+                actual,
+            })
+            .collect();
+        meta.totals_verified = Some(meta.mismatches.is_empty());
+    }
+    meta.complete = true;
+    meta.samples = samples;
+    meta.lives = outcome.lives;
+    meta.total_ops = outcome.ops;
+    meta.elapsed_ns = elapsed.as_nanos() as u64;
+    meta.ops_per_sec = outcome.ops as f64 / elapsed.as_secs_f64().max(1e-9);
+    meta.write(&req.out_dir)?;
+    Ok(RunReport {
+        dir: req.out_dir.clone(),
+        meta,
+    })
+}
+
+/// Default parent folder of run folders.
+pub fn default_runs_dir() -> &'static Path {
+    Path::new("runs")
+}

@@ -1,0 +1,95 @@
+//! Where a scenario came from, and how to point at a line in it.
+
+use crate::error::Error;
+use serde::Serialize;
+use std::path::Path;
+
+/// The scenario's file and a stable hash of its text, recorded in run.json so two runs can be
+/// checked to have used the same scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioSource {
+    /// Path as given.
+    pub path: String,
+    /// FNV-1a 64 of the file's bytes, hex.
+    pub hash: String,
+    #[serde(skip)]
+    text: String,
+}
+
+impl ScenarioSource {
+    /// Remembers the text so later errors can name lines.
+    pub fn new(path: &Path, text: &str) -> ScenarioSource {
+        ScenarioSource {
+            path: path.display().to_string(),
+            hash: format!("{:016x}", fnv1a64(text.as_bytes())),
+            text: text.to_string(),
+        }
+    }
+
+    /// A TOML syntax or type error, as `file:line: message`.
+    pub fn toml_error(&self, e: &toml::de::Error) -> Error {
+        let line = e.span().map(|s| line_of_offset(&self.text, s.start));
+        let message = e.message().trim().replace('\n', " ");
+        match line {
+            Some(line) => Error::input(format!("{}:{line}: {message}", self.path)),
+            None => Error::input(format!("{}: {message}", self.path)),
+        }
+    }
+
+    /// A semantic error on `key` (in `[table]` if given), pointing at the key's line.
+    pub fn key_error(&self, table: Option<&str>, key: &str, problem: &str) -> Error {
+        let dotted = match table {
+            Some(t) => format!("{t}.{key}"),
+            None => key.to_string(),
+        };
+        match find_key_line(&self.text, table, key) {
+            Some(line) => Error::input(format!("{}:{line}: key `{dotted}` {problem}", self.path)),
+            None => Error::input(format!("{}: key `{dotted}` {problem}", self.path)),
+        }
+    }
+
+    /// An error about the file as a whole (e.g. a missing key).
+    pub fn whole_file_error(&self, problem: &str) -> Error {
+        Error::input(format!("{}: {problem}", self.path))
+    }
+}
+
+/// 64-bit FNV-1a: tiny, stable across platforms and versions.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Line (1-based) where `key = ...` is written, inside `[table]` when given.
+fn find_key_line(text: &str, table: Option<&str>, key: &str) -> Option<usize> {
+    let mut current: Option<String> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            current = Some(header.trim_end_matches(']').trim().to_string());
+            continue;
+        }
+        let in_table = match table {
+            None => current.is_none(),
+            Some(t) => current.as_deref() == Some(t),
+        };
+        if !in_table {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,155 @@
+//! The plan of a run: the pool of pre-generated lives, which life runs which tape, and the
+//! expected final value of every counter.
+
+use super::housekeeping::{tick_updates, LIVES_PER_TICK};
+use super::peer::{generate_life, EventPicker};
+use super::rng::{mix, SplitMix64};
+use super::tape::{Effect, OpCode, Update};
+use crate::scenario::{Budget, Scenario};
+use session_stats::{BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NUM_METRICS, SES_UPTIME_SECS};
+
+/// Slots the snapshot itself writes (time-dependent), excluded from exact verification.
+pub const DERIVED_SLOTS: [usize; 3] = [BW_UPLOAD_RATE, BW_DOWNLOAD_RATE, SES_UPTIME_SECS];
+
+/// Everything the swarm replays, generated before the clock starts.
+#[derive(Debug)]
+pub struct Plan {
+    seed: u64,
+    tapes: Vec<Box<[Update]>>,
+    effects: Vec<Effect>,
+    /// In operation-budget mode, exactly this many lives run (lives `0..n`).
+    pub life_limit: Option<u64>,
+}
+
+impl Plan {
+    /// Generates the pool of `distinct_lives` tapes from the scenario's seed.
+    pub fn new(scenario: &Scenario) -> Plan {
+        let picker = EventPicker::new(&scenario.mix);
+        let tapes: Vec<Box<[Update]>> = (0..scenario.distinct_lives as u64)
+            .map(|t| {
+                let mut rng = SplitMix64::for_item(scenario.seed, t);
+                let mut out = Vec::new();
+                generate_life(&mut rng, &scenario.peer, &picker, &mut out);
+                out.into_boxed_slice()
+            })
+            .collect();
+        let effects = tapes.iter().map(|t| Effect::of(t)).collect();
+        let mut plan = Plan {
+            seed: scenario.seed,
+            tapes,
+            effects,
+            life_limit: None,
+        };
+        if let Budget::Operations(ops) = scenario.budget {
+            plan.life_limit = Some(plan.lives_for_operations(ops));
+        }
+        plan
+    }
+
+    /// Which tape life `life` replays: a hash of (seed, life), so the sequence is fixed.
+    #[inline]
+    pub fn tape_index(&self, life: u64) -> usize {
+        (mix(self.seed ^ mix(life)) % self.tapes.len() as u64) as usize
+    }
+
+    /// The updates of life `life`.
+    #[inline]
+    pub fn tape(&self, life: u64) -> &[Update] {
+        &self.tapes[self.tape_index(life)]
+    }
+
+    /// Number of distinct tapes and their total size in updates.
+    pub fn pool_size(&self) -> (usize, usize) {
+        (self.tapes.len(), self.tapes.iter().map(|t| t.len()).sum())
+    }
+
+    /// Seed of the run (feeds housekeeping ticks).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Smallest number of lives whose updates reach `ops` (at least one life).
+    fn lives_for_operations(&self, ops: u64) -> u64 {
+        let mut total = 0u64;
+        let mut lives = 0u64;
+        while total < ops {
+            total += self.tape(lives).len() as u64;
+            lives += 1;
+            total += ticks_due(lives) - ticks_due(lives - 1);
+        }
+        lives.max(1)
+    }
+
+    /// Housekeeping ticks that follow from `lives` completed lives.
+    pub fn ticks_for(&self, lives: u64) -> u64 {
+        ticks_due(lives)
+    }
+
+    /// Appends the updates of tick `k`.
+    pub fn tick(&self, k: u64, out: &mut Vec<Update>) {
+        tick_updates(self.seed, k, out);
+    }
+
+    /// Expected final counters after lives `0..lives` and their housekeeping ticks.
+    ///
+    /// Peer tapes only `inc` and `set_max`; ticks `set` slots no tape touches, in order, so
+    /// the result does not depend on thread interleaving.
+    pub fn expected(&self, lives: u64, diagnostics: bool) -> Vec<i64> {
+        let mut counts = vec![0u64; self.tapes.len()];
+        for life in 0..lives {
+            counts[self.tape_index(life)] += 1;
+        }
+        let mut want = vec![0i64; NUM_METRICS];
+        let mut max = vec![i64::MIN; NUM_METRICS];
+        for (effect, &n) in self.effects.iter().zip(&counts) {
+            if n == 0 {
+                continue;
+            }
+            for i in 0..NUM_METRICS {
+                want[i] += effect.inc[i] * n as i64;
+                max[i] = max[i].max(effect.max[i]);
+                if diagnostics {
+                    want[i] += effect.inc_diag[i] * n as i64;
+                    max[i] = max[i].max(effect.max_diag[i]);
+                }
+            }
+        }
+        for i in 0..NUM_METRICS {
+            if max[i] != i64::MIN {
+                want[i] = want[i].max(max[i]);
+            }
+        }
+        let mut updates = Vec::new();
+        for k in 0..self.ticks_for(lives) {
+            updates.clear();
+            self.tick(k, &mut updates);
+            for u in &updates {
+                let (i, v) = (u.idx as usize, i64::from(u.value));
+                match u.op {
+                    OpCode::Inc => want[i] += v,
+                    OpCode::IncDiag if diagnostics => want[i] += v,
+                    OpCode::Set => want[i] = v,
+                    OpCode::SetMax => want[i] = want[i].max(v),
+                    OpCode::SetMaxDiag if diagnostics => want[i] = want[i].max(v),
+                    _ => {}
+                }
+            }
+        }
+        want
+    }
+}
+
+fn ticks_due(lives: u64) -> u64 {
+    lives / LIVES_PER_TICK
+}
+
+/// Metrics whose final value differs from the expectation: `(index, expected, actual)`.
+pub fn mismatches(expected: &[i64], actual: &[i64]) -> Vec<(usize, i64, i64)> {
+    expected
+        .iter()
+        .zip(actual)
+        .enumerate()
+        .filter(|(i, (e, a))| !DERIVED_SLOTS.contains(i) && e != a)
+        .map(|(i, (e, a))| (i, *e, *a))
+        .collect()
+}

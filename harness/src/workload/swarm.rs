@@ -1,0 +1,181 @@
+//! The hot loop: worker threads of a rayon pool replay peer-life tapes into a sink.
+//!
+//! Each worker keeps `peers / threads` lives in flight and advances them round-robin in small
+//! chunks, so updates from many peers interleave as in an engine. Claiming a life is one shared
+//! `fetch_add` per life (thousands of updates), and progress is published to a per-worker,
+//! cache-padded slot: the harness adds no contention of its own to what it measures.
+
+use super::plan::Plan;
+use super::sink::Sink;
+use super::tape::Update;
+use crossbeam_utils::CachePadded;
+use rayon::ThreadPool;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+
+/// Updates replayed from one life before moving on to the next life in flight.
+const CHUNK: usize = 16;
+
+/// A swarm bound to a plan; shared by the workers and the sampler.
+#[derive(Debug)]
+pub struct Swarm<'p> {
+    plan: &'p Plan,
+    threads: usize,
+    peers: usize,
+    extra_work: u32,
+    stop: AtomicBool,
+    next_life: AtomicU64,
+    ticks_done: AtomicU64,
+    progress: Box<[CachePadded<AtomicU64>]>,
+}
+
+/// What a finished swarm did: enough to recompute the expected totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwarmOutcome {
+    /// Lives replayed completely (lives `0..lives`).
+    pub lives: u64,
+    /// Housekeeping ticks applied.
+    pub ticks: u64,
+    /// Counter updates applied.
+    pub ops: u64,
+}
+
+impl<'p> Swarm<'p> {
+    /// A swarm of `peers` concurrent peers on `threads` workers; `extra_work` busy-loop
+    /// iterations follow every update (the injected slowdown).
+    pub fn new(plan: &'p Plan, threads: usize, peers: usize, extra_work: u32) -> Swarm<'p> {
+        Swarm {
+            plan,
+            threads,
+            peers: peers.max(threads),
+            extra_work,
+            stop: AtomicBool::new(false),
+            next_life: AtomicU64::new(0),
+            ticks_done: AtomicU64::new(0),
+            progress: (0..threads)
+                .map(|_| CachePadded::new(AtomicU64::new(0)))
+                .collect(),
+        }
+    }
+
+    /// Asks workers to start no new lives; lives in flight still finish, so totals stay exact.
+    pub fn stop(&self) {
+        self.stop.store(true, Relaxed);
+    }
+
+    /// Updates applied so far (approximate while running: each worker publishes per round).
+    pub fn ops_so_far(&self) -> u64 {
+        self.progress.iter().map(|p| p.load(Relaxed)).sum()
+    }
+
+    /// Runs every worker on `pool` until the budget is spent or [`stop`](Self::stop) is called,
+    /// then applies the housekeeping ticks still due.
+    pub fn run<S: Sink>(&self, pool: &ThreadPool, sink: &S) -> SwarmOutcome {
+        pool.broadcast(|ctx| self.worker(ctx.index(), sink));
+        let lives = self.lives_claimed();
+        // Ticks still due run here, after every worker has joined: still one writer at a time.
+        let mut buf = Vec::new();
+        let mut extra_ops = 0;
+        for k in self.ticks_done.load(Relaxed)..self.plan.ticks_for(lives) {
+            buf.clear();
+            self.plan.tick(k, &mut buf);
+            replay(sink, &buf, self.extra_work);
+            extra_ops += buf.len() as u64;
+        }
+        self.ticks_done.store(self.plan.ticks_for(lives), Relaxed);
+        self.progress[0].fetch_add(extra_ops, Relaxed);
+        SwarmOutcome {
+            lives,
+            ticks: self.plan.ticks_for(lives),
+            ops: self.ops_so_far(),
+        }
+    }
+
+    fn lives_claimed(&self) -> u64 {
+        let claimed = self.next_life.load(Relaxed);
+        self.plan
+            .life_limit
+            .map_or(claimed, |limit| claimed.min(limit))
+    }
+
+    /// Every claimed life is replayed to its end; only claiming stops.
+    fn claim(&self) -> Option<u64> {
+        if self.stop.load(Relaxed) {
+            return None;
+        }
+        let life = self.next_life.fetch_add(1, Relaxed);
+        match self.plan.life_limit {
+            Some(limit) if life >= limit => None,
+            _ => Some(life),
+        }
+    }
+
+    fn worker<S: Sink>(&self, w: usize, sink: &S) {
+        if w >= self.threads {
+            return;
+        }
+        let in_flight = self.peers / self.threads + usize::from(w < self.peers % self.threads);
+        let mut active: Vec<(&[Update], usize)> = Vec::with_capacity(in_flight);
+        let mut ops = 0u64;
+        let mut tick_buf = Vec::new();
+        let mut exhausted = false;
+        loop {
+            while !exhausted && active.len() < in_flight {
+                match self.claim() {
+                    Some(life) => active.push((self.plan.tape(life), 0)),
+                    None => exhausted = true,
+                }
+            }
+            if active.is_empty() {
+                break;
+            }
+            let mut i = 0;
+            while i < active.len() {
+                let (tape, pos) = active[i];
+                let end = (pos + CHUNK).min(tape.len());
+                replay(sink, &tape[pos..end], self.extra_work);
+                ops += (end - pos) as u64;
+                if end == tape.len() {
+                    active.swap_remove(i);
+                } else {
+                    active[i].1 = end;
+                    i += 1;
+                }
+            }
+            if w == 0 {
+                ops += self.tick_if_due(sink, &mut tick_buf);
+            }
+            self.progress[w].store(ops, Relaxed);
+        }
+    }
+
+    /// Worker 0 applies the housekeeping ticks that the lives claimed so far make due.
+    fn tick_if_due<S: Sink>(&self, sink: &S, buf: &mut Vec<Update>) -> u64 {
+        let due = self.plan.ticks_for(self.lives_claimed());
+        let done = self.ticks_done.load(Relaxed);
+        if done >= due {
+            return 0;
+        }
+        buf.clear();
+        self.plan.tick(done, buf);
+        replay(sink, buf, self.extra_work);
+        self.ticks_done.store(done + 1, Relaxed);
+        buf.len() as u64
+    }
+}
+
+#[inline(always)]
+fn replay<S: Sink>(sink: &S, updates: &[Update], extra_work: u32) {
+    if extra_work == 0 {
+        for u in updates {
+            u.apply(sink);
+        }
+    } else {
+        for u in updates {
+            u.apply(sink);
+            for i in 0..extra_work {
+                black_box(i);
+            }
+        }
+    }
+}
