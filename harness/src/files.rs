@@ -93,3 +93,17 @@ pub fn timestamp_for_names(t: std::time::SystemTime) -> String {
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     format!("{}-{}", &digits[..8], &digits[8..14])
 }
+
+/// The nearest `name` folder from the current directory upwards (the project's `baselines/`
+/// or `scenarios/`, wherever in the repository a command runs).
+pub fn find_upward(name: &str) -> Option<PathBuf> {
+    let mut dir = std::env::current_dir().ok();
+    while let Some(d) = dir {
+        let candidate = d.join(name);
+        if candidate.is_dir() {
+            return Some(candidate);
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    None
+}

@@ -5,9 +5,12 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod compare;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod recorder;
 pub mod runner;
 pub mod scenario;
+pub mod store;
 pub mod workload;

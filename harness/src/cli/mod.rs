@@ -10,6 +10,10 @@ use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+mod baseline;
+mod compare;
+mod gate;
+
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
 match), 2 bad input or usage.";
 
@@ -26,6 +30,15 @@ enum Command {
     /// Run a scenario: replay a synthetic swarm into the counters and record snapshots.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(RunArgs),
+    /// The CI gate (also what `statbench` alone does): run a scenario K times, compare with its baseline.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Gate(gate::GateArgs),
+    /// Compare runs: `compare A B`, or `compare --baseline NAME [RUN...]`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Compare(compare::CompareArgs),
+    /// Save, list and show baselines (kept in baselines/, in git).
+    #[command(subcommand, after_help = EXIT_CODES_HELP)]
+    Baseline(baseline::BaselineCommand),
 }
 
 /// Options of `statbench run`; each overrides the scenario file's value.
@@ -167,12 +180,11 @@ fn clap_error(e: clap::Error) -> i32 {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => run_command(&RunArgs {
-            scenario: crate::scenario::DEFAULT_SCENARIO.into(),
-            repeat: 1,
-            ..RunArgs::default()
-        }),
+        None => gate::gate_command(&gate::GateArgs::default()),
         Some(Command::Run(args)) => run_command(&args),
+        Some(Command::Gate(args)) => gate::gate_command(&args),
+        Some(Command::Compare(args)) => compare::compare_command(&args),
+        Some(Command::Baseline(cmd)) => baseline::baseline_command(&cmd),
     }
 }
 
@@ -187,7 +199,7 @@ fn run_command(args: &RunArgs) -> Result<i32> {
 }
 
 /// Runs the scenario `args.repeat` times into fresh folders; returns every run's report.
-pub fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
+pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
     let scenario = args.scenario()?;
     let base = match &args.out {
         Some(out) => {

@@ -1,0 +1,80 @@
+//! `statbench baseline save|list|show`.
+
+use super::compare::latest_run;
+use crate::error::Result;
+use crate::store::{Baseline, RunSet};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+/// Baseline subcommands.
+#[derive(Debug, Subcommand, Clone)]
+pub enum BaselineCommand {
+    /// Store runs as baseline NAME (default: the newest run in runs/). Never overwrites without --force.
+    Save {
+        /// Baseline name (the gate uses the scenario's name).
+        name: String,
+        /// Run folders, `--repeat` folders or snapshot CSVs.
+        runs: Vec<PathBuf>,
+        /// Replace an existing baseline of that name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List stored baselines.
+    List,
+    /// Show one baseline's metadata.
+    Show {
+        /// Baseline name.
+        name: String,
+    },
+}
+
+/// Runs a baseline subcommand.
+pub fn baseline_command(cmd: &BaselineCommand) -> Result<i32> {
+    let store = Baseline::discover();
+    match cmd {
+        BaselineCommand::Save { name, runs, force } => {
+            let paths = if runs.is_empty() {
+                vec![latest_run()?]
+            } else {
+                runs.clone()
+            };
+            let set = RunSet::load("runs", &paths)?;
+            let info = store.save(name, &set, *force)?;
+            println!(
+                "saved baseline `{}`: {} run(s), {} snapshot rows, median {} updates/s, in {}",
+                info.name,
+                info.runs,
+                info.samples,
+                info.median_ops_per_sec
+                    .map_or("?".into(), |v| format!("{:.1} M", v / 1e6)),
+                store.dir(name).display()
+            );
+        }
+        BaselineCommand::List => {
+            let list = store.list()?;
+            if list.is_empty() {
+                println!("no baselines yet (statbench baseline save NAME RUN...)");
+            }
+            for b in list {
+                println!(
+                    "{:<20} {:>3} run(s)  {:>8} updates/s  {}  {}  {}",
+                    b.name,
+                    b.runs,
+                    b.median_ops_per_sec
+                        .map_or("?".into(), |v| format!("{:.1}M", v / 1e6)),
+                    b.created,
+                    b.scenario.unwrap_or_default(),
+                    b.host.map(|h| h.speed_fingerprint()).unwrap_or_default()
+                );
+            }
+        }
+        BaselineCommand::Show { name } => {
+            let info = store.info(name)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&info).expect("serialises")
+            );
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,80 @@
+//! `statbench gate` (and `statbench` with no arguments): run the scenario K times and compare
+//! with the stored baseline of the same name.
+
+use super::compare::VerdictArgs;
+use super::{run_repeated, RunArgs};
+use crate::compare::compare;
+use crate::error::{Error, Result};
+use crate::store::{Baseline, RunSet};
+use clap::Args;
+
+/// Options of `statbench gate`.
+#[derive(Debug, Args, Clone)]
+pub struct GateArgs {
+    /// Scenario name or file.
+    #[arg(default_value = "default")]
+    pub scenario: String,
+    /// Baseline to compare with (default: the scenario's name).
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Runs of the scenario (more runs: fewer inconclusive verdicts; see `statbench calibrate`).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub repeat: u64,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
+}
+
+impl Default for GateArgs {
+    fn default() -> Self {
+        GateArgs {
+            scenario: crate::scenario::DEFAULT_SCENARIO.into(),
+            baseline: None,
+            repeat: 3,
+            quiet: false,
+            verdict: VerdictArgs::default(),
+        }
+    }
+}
+
+/// Runs the gate.
+pub fn gate_command(args: &GateArgs) -> Result<i32> {
+    let run_args = RunArgs {
+        scenario: args.scenario.clone(),
+        repeat: args.repeat,
+        quiet: args.quiet,
+        ..RunArgs::default()
+    };
+    let scenario = run_args.scenario()?;
+    let name = args
+        .baseline
+        .clone()
+        .unwrap_or_else(|| scenario.name.clone());
+    let store = Baseline::discover();
+    if !store.exists(&name) {
+        return Err(Error::input(format!(
+            "no baseline `{name}` in {}; record one: statbench run {} --repeat {} && statbench baseline save {name}",
+            store.dir("").display(),
+            args.scenario,
+            args.repeat
+        )));
+    }
+    let baseline = store.load(&name)?;
+    let reports = run_repeated(&run_args)?;
+    let dirs: Vec<_> = reports.iter().map(|r| r.dir.clone()).collect();
+    let label = match dirs.first().and_then(|d| {
+        if dirs.len() > 1 {
+            d.parent()
+        } else {
+            Some(d.as_path())
+        }
+    }) {
+        Some(p) => p.display().to_string(),
+        None => "this run".into(),
+    };
+    let candidate = RunSet::load(label, &dirs)?;
+    let c = compare(&baseline, &candidate, &args.verdict.settings())?;
+    args.verdict.emit(&c)
+}

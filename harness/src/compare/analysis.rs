@@ -1,0 +1,582 @@
+//! Turns two run sets into a [`Comparison`]: aligned metrics, tested quantities, the gate.
+
+use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
+use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
+use super::stats::{
+    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, Direction, Settings,
+    Summary, Verdict,
+};
+use crate::error::Result;
+use crate::store::RunSet;
+use crate::workload::plan::DERIVED_SLOTS;
+use rayon::prelude::*;
+use serde::Serialize;
+use session_stats::{metric, MetricKind, NUM_METRICS};
+
+/// Everything that tunes a comparison.
+#[derive(Debug, Clone)]
+pub struct CompareSettings {
+    /// Statistical settings (alpha, minimum effect, confidence, resamples...).
+    pub stats: Settings,
+    /// Largest sample per side fed to the tests; longer series are thinned evenly (neighbouring
+    /// intervals are strongly correlated and add little information, but cost time).
+    pub max_test_samples: usize,
+    /// Fail the gate when any metric's rate or level changes materially.
+    pub fail_on_metric_change: bool,
+    /// Let speed verdicts gate even when the hosts differ, and fail on a host mismatch.
+    pub strict: bool,
+}
+
+impl Default for CompareSettings {
+    fn default() -> Self {
+        CompareSettings {
+            stats: Settings {
+                alpha: 0.01,
+                min_effect: 0.03,
+                ..Settings::default()
+            },
+            max_test_samples: 400,
+            fail_on_metric_change: false,
+            strict: false,
+        }
+    }
+}
+
+/// The result of comparing side A (baseline) with side B (candidate).
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Label of A.
+    pub a_label: String,
+    /// Label of B.
+    pub b_label: String,
+    /// Runs pooled on each side.
+    pub runs: (usize, usize),
+    /// Host fingerprints of A and B (when known).
+    pub hosts: (Option<String>, Option<String>),
+    /// Whether both sides ran on the same kind of host (`None`: unknown, no run.json).
+    pub same_host: Option<bool>,
+    /// Minimum effect and alpha used.
+    pub min_effect: f64,
+    /// Significance level.
+    pub alpha: f64,
+    /// Updates per second per interval (statbench runs only).
+    pub headline: Option<QuantityResult>,
+    /// One entry per metric both sides have, most important first.
+    pub metrics: Vec<QuantityResult>,
+    /// Metrics only B has.
+    pub added: Vec<OneSided>,
+    /// Metrics only A has.
+    pub removed: Vec<OneSided>,
+    /// Lost updates and deterministic totals that differ.
+    pub behaviour: Vec<String>,
+    /// The decision.
+    pub gate: Gate,
+}
+
+fn name_of(index: usize) -> String {
+    metric(index).map_or_else(|| format!("#{index}"), |m| m.name.to_string())
+}
+
+/// Counter or gauge: the registry knows 0..99; a newer engine's slots are judged by their data
+/// (a column that never decreases is treated as a counter).
+fn quantity_of(index: usize, a: &RunSet, b: &RunSet) -> Quantity {
+    if let Some(m) = metric(index) {
+        return match m.kind {
+            MetricKind::Counter => Quantity::Rate,
+            MetricKind::Gauge => Quantity::Level,
+        };
+    }
+    let monotone = a.runs.iter().chain(&b.runs).all(|r| {
+        r.table
+            .column(index)
+            .is_some_and(|c| c.windows(2).all(|w| w[1] >= w[0]))
+    });
+    if monotone {
+        Quantity::Rate
+    } else {
+        Quantity::Level
+    }
+}
+
+/// Keeps at most `max` evenly spaced samples.
+pub fn thin(v: &[f64], max: usize) -> Vec<f64> {
+    if v.len() <= max || max == 0 {
+        return v.to_vec();
+    }
+    (0..max).map(|k| v[k * v.len() / max]).collect()
+}
+
+/// Throughput per kept interval, and how many intervals each run gave.
+fn throughput_samples(set: &RunSet) -> Option<(Vec<f64>, Vec<usize>)> {
+    let mut out = Vec::new();
+    let mut lengths = Vec::new();
+    for run in &set.runs {
+        let meta = run.meta.as_ref()?;
+        let iv = &meta.intervals;
+        let kept = if iv.len() > 3 {
+            &iv[1..iv.len() - 1]
+        } else {
+            &iv[..]
+        };
+        let before = out.len();
+        out.extend(
+            kept.iter()
+                .filter(|i| i.duration_ns > 0)
+                .map(|i| i.ops_per_sec),
+        );
+        lengths.push(out.len() - before);
+    }
+    (!out.is_empty()).then_some((out, lengths))
+}
+
+/// Splits pooled samples back into runs, thinning every run by the same factor so the total
+/// stays near `max`.
+fn groups<'s>(
+    v: &[f64],
+    lengths: &[usize],
+    max: usize,
+    store: &'s mut Vec<Vec<f64>>,
+) -> Vec<&'s [f64]> {
+    let step = v.len().div_ceil(max.max(1)).max(1);
+    let mut start = 0;
+    for &len in lengths {
+        let end = (start + len).min(v.len());
+        store.push(v[start..end].iter().step_by(step).copied().collect());
+        start = end;
+    }
+    store
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(Vec::as_slice)
+        .collect()
+}
+
+fn describe_slice(v: &[f64]) -> Describe {
+    match Summary::of(v) {
+        Some(s) => Describe {
+            n: s.n,
+            median: s.median,
+            mean: s.mean,
+            p95: s.p95,
+            std_dev: s.std_dev,
+        },
+        None => Describe {
+            n: 0,
+            median: f64::NAN,
+            mean: f64::NAN,
+            p95: f64::NAN,
+            std_dev: f64::NAN,
+        },
+    }
+}
+
+/// One side's samples of a quantity, with the number of samples each run contributed.
+struct SideSamples {
+    values: Vec<f64>,
+    run_lengths: Vec<usize>,
+}
+
+/// Tests one quantity; returns the result with `outcome` provisional until FDR adjustment.
+///
+/// When both sides hold at least two runs, the confidence interval and p-value come from a
+/// two-stage bootstrap over runs and intervals, so run-to-run noise (the usual cause of flaky
+/// gates) widens the interval instead of passing for a change.
+fn test_quantity(
+    name: String,
+    index: Option<usize>,
+    quantity: &'static str,
+    a: SideSamples,
+    b: SideSamples,
+    desc: (Describe, Describe),
+    settings: &CompareSettings,
+) -> QuantityResult {
+    let deprecated = index.and_then(metric).is_some_and(|m| m.deprecated);
+    let mut r = QuantityResult {
+        name,
+        index,
+        quantity,
+        deprecated,
+        a: desc.0,
+        b: desc.1,
+        ratio: None,
+        ci: None,
+        p_value: None,
+        p_adjusted: None,
+        outcome: Outcome::Inconclusive,
+        reason: String::new(),
+        needed_samples: None,
+        samples_a: Vec::new(),
+        samples_b: Vec::new(),
+        analysis: None,
+    };
+    if index == Some(session_stats::SES_UPTIME_SECS) {
+        r.outcome = Outcome::Unused;
+        r.reason = "time since start: not comparable".into();
+        return r;
+    }
+    let all_zero = |v: &[f64]| v.iter().all(|&x| x == 0.0);
+    if all_zero(&a.values) && all_zero(&b.values) {
+        r.outcome = Outcome::Unused;
+        r.reason = if deprecated {
+            "deprecated slot, never updated"
+        } else {
+            "zero on both sides"
+        }
+        .into();
+        return r;
+    }
+    let max = settings.max_test_samples;
+    let (ta, tb) = (thin(&a.values, max), thin(&b.values, max));
+    match analyze(&ta, &tb, &settings.stats) {
+        Some(mut an) => {
+            if a.run_lengths.len() >= 2 && b.run_lengths.len() >= 2 {
+                let (mut sa, mut sb) = (Vec::new(), Vec::new());
+                let ga = groups(&a.values, &a.run_lengths, max, &mut sa);
+                let gb = groups(&b.values, &b.run_lengths, max, &mut sb);
+                let s = &settings.stats;
+                if let Some((ci, p)) =
+                    cluster_ratio_of_medians_ci(&ga, &gb, s.resamples, s.confidence, s.seed)
+                {
+                    an.ci = ci;
+                    an.test.p_two_sided = an.test.p_two_sided.max(p);
+                }
+            }
+            r.ratio = Some(an.ci.ratio);
+            r.ci = Some((an.ci.lo, an.ci.hi));
+            r.p_value = Some(an.test.p_two_sided);
+            r.needed_samples = an.needed_samples;
+            r.analysis = Some(an);
+        }
+        None => {
+            r.reason = if a.values.is_empty() || b.values.is_empty() {
+                "no samples on one side".into()
+            } else {
+                "median of A is 0: no ratio".into()
+            };
+        }
+    }
+    r.samples_a = a.values;
+    r.samples_b = b.values;
+    r
+}
+
+/// Applies the verdict rule with an adjusted p-value.
+fn decide(
+    r: &mut QuantityResult,
+    p_adjusted: f64,
+    dir: Direction,
+    metric: bool,
+    settings: &CompareSettings,
+) {
+    let Some(an) = r.analysis.clone() else {
+        return;
+    };
+    r.p_adjusted = Some(p_adjusted);
+    let (verdict, reason) = classify(&an, p_adjusted, dir, &settings.stats);
+    r.reason = reason;
+    r.outcome = match (verdict, metric) {
+        (Verdict::Regression, false) => Outcome::Regression,
+        (Verdict::Improvement, false) => Outcome::Improvement,
+        (Verdict::Regression, true) => Outcome::Decrease,
+        (Verdict::Improvement, true) => Outcome::Increase,
+        (Verdict::NoChange, _) => Outcome::NoChange,
+        (Verdict::Inconclusive, _) => Outcome::Inconclusive,
+    };
+}
+
+/// Compares A (baseline) with B (candidate).
+pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Comparison> {
+    let (ia, ib) = (a.common_indices(), b.common_indices());
+    let common: Vec<usize> = ia
+        .iter()
+        .copied()
+        .filter(|i| ib.binary_search(i).is_ok())
+        .collect();
+    let one_sided = |from: &[usize], other: &[usize]| -> Vec<OneSided> {
+        from.iter()
+            .filter(|i| other.binary_search(i).is_err())
+            .map(|&index| OneSided {
+                index,
+                name: name_of(index),
+            })
+            .collect()
+    };
+    let metrics: Vec<(usize, Quantity)> =
+        common.iter().map(|&i| (i, quantity_of(i, a, b))).collect();
+    let (fa, fb) = rayon::join(|| pooled_frame(a, &metrics), || pooled_frame(b, &metrics));
+    let ((fa, la), (fb, lb)) = (fa?, fb?);
+    let (da, db) = (describe(&fa, &common)?, describe(&fb, &common)?);
+
+    let mut results: Vec<QuantityResult> = metrics
+        .par_iter()
+        .zip(da.par_iter().zip(db.par_iter()))
+        .map(|(&(index, q), (&d_a, &d_b))| {
+            let quantity = if q == Quantity::Rate { "rate" } else { "level" };
+            test_quantity(
+                name_of(index),
+                Some(index),
+                quantity,
+                SideSamples {
+                    values: samples(&fa, index),
+                    run_lengths: la.clone(),
+                },
+                SideSamples {
+                    values: samples(&fb, index),
+                    run_lengths: lb.clone(),
+                },
+                (d_a, d_b),
+                settings,
+            )
+        })
+        .collect();
+
+    // False-discovery control over the metrics that were tested.
+    let tested: Vec<usize> = (0..results.len())
+        .filter(|&k| results[k].p_value.is_some())
+        .collect();
+    let raw: Vec<f64> = tested
+        .iter()
+        .map(|&k| results[k].p_value.unwrap())
+        .collect();
+    let adjusted = benjamini_hochberg(&raw);
+    tested
+        .par_iter()
+        .zip(adjusted.par_iter())
+        .map(|(&k, &q)| (k, q))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .for_each(|(k, q)| {
+            decide(
+                &mut results[k],
+                q,
+                Direction::HigherIsBetter,
+                true,
+                settings,
+            )
+        });
+    results.sort_by(|x, y| {
+        x.outcome
+            .severity()
+            .cmp(&y.outcome.severity())
+            .then(y.effect().abs().total_cmp(&x.effect().abs()))
+            .then(x.index.cmp(&y.index))
+    });
+
+    let headline = match (throughput_samples(a), throughput_samples(b)) {
+        (Some((sa, la)), Some((sb, lb))) => {
+            let desc = (describe_slice(&sa), describe_slice(&sb));
+            let sa = SideSamples {
+                values: sa,
+                run_lengths: la,
+            };
+            let sb = SideSamples {
+                values: sb,
+                run_lengths: lb,
+            };
+            let mut r = test_quantity(
+                "throughput".into(),
+                None,
+                "throughput",
+                sa,
+                sb,
+                desc,
+                settings,
+            );
+            if let Some(p) = r.p_value {
+                decide(&mut r, p, Direction::HigherIsBetter, false, settings);
+            }
+            Some(r)
+        }
+        _ => None,
+    };
+
+    let host = |s: &RunSet| -> Option<String> {
+        let mut hosts: Vec<String> = s.metas().map(|m| m.host.speed_fingerprint()).collect();
+        hosts.dedup();
+        hosts.into_iter().next()
+    };
+    let hosts = (host(a), host(b));
+    let same_host = match (&hosts.0, &hosts.1) {
+        (Some(x), Some(y)) => Some(x == y),
+        _ => None,
+    };
+
+    let behaviour = behaviour_changes(a, b, &common);
+    let mut c = Comparison {
+        a_label: a.label.clone(),
+        b_label: b.label.clone(),
+        runs: (a.runs.len(), b.runs.len()),
+        hosts,
+        same_host,
+        min_effect: settings.stats.min_effect,
+        alpha: settings.stats.alpha,
+        headline,
+        metrics: results,
+        added: one_sided(&ib, &ia),
+        removed: one_sided(&ia, &ib),
+        behaviour,
+        gate: Gate {
+            pass: true,
+            exit_code: 0,
+            failures: Vec::new(),
+            warnings: Vec::new(),
+        },
+    };
+    c.gate = gate(&c, settings);
+    Ok(c)
+}
+
+/// Lost updates on either side, and — for operation-budget runs of the same scenario and seed
+/// — final totals that differ (a behaviour change: the same events must give the same counts).
+fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (side, set) in [("A", a), ("B", b)] {
+        for run in &set.runs {
+            if let Some(m) = &run.meta {
+                if m.totals_verified == Some(false) {
+                    let names: Vec<&str> = m
+                        .mismatches
+                        .iter()
+                        .take(5)
+                        .map(|x| x.name.as_str())
+                        .collect();
+                    out.push(format!(
+                        "{side}: {} lost or wrong updates in {} metric(s): {}",
+                        run.table.path.display(),
+                        m.mismatches.len(),
+                        names.join(", ")
+                    ));
+                }
+                if !m.complete {
+                    out.push(format!(
+                        "{side}: {} is an incomplete run",
+                        run.table.path.display()
+                    ));
+                }
+            }
+        }
+    }
+    let deterministic = |set: &RunSet| -> Option<(String, u64, bool, u64)> {
+        let mut key = None;
+        for run in &set.runs {
+            let m = run.meta.as_ref()?;
+            let ops = m
+                .scenario_settings
+                .get("budget")?
+                .get("operations")?
+                .as_u64()?;
+            let k = (m.scenario_hash.clone(), m.seed, m.diagnostics, ops);
+            if key.get_or_insert(k.clone()) != &k {
+                return None;
+            }
+        }
+        key
+    };
+    if let (Some(ka), Some(kb)) = (deterministic(a), deterministic(b)) {
+        if ka == kb {
+            let reference = a.runs[0].table.clone();
+            let last = |t: &crate::store::SnapshotTable, i: usize| {
+                t.column(i).and_then(|c| c.last().copied())
+            };
+            for run in b.runs.iter().chain(&a.runs[1..]) {
+                let diff: Vec<String> = common
+                    .iter()
+                    .filter(|&&i| i >= NUM_METRICS || !DERIVED_SLOTS.contains(&i))
+                    .filter(|&&i| last(&reference, i) != last(&run.table, i))
+                    .take(5)
+                    .map(|&i| {
+                        format!(
+                            "{} {:?}→{:?}",
+                            name_of(i),
+                            last(&reference, i),
+                            last(&run.table, i)
+                        )
+                    })
+                    .collect();
+                if !diff.is_empty() {
+                    out.push(format!(
+                        "behaviour change: {} has different final totals than {} for the same scenario and seed: {}",
+                        run.table.path.display(),
+                        reference.path.display(),
+                        diff.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
+    let mut failures = Vec::new();
+    let mut warnings = Vec::new();
+    failures.extend(c.behaviour.iter().cloned());
+    let speed_gates = settings.strict || c.same_host != Some(false);
+    if c.same_host == Some(false) {
+        let msg = format!(
+            "different host: A ran on {}, B on {}",
+            c.hosts.0.as_deref().unwrap_or("?"),
+            c.hosts.1.as_deref().unwrap_or("?")
+        );
+        if settings.strict {
+            failures.push(format!("{msg} (--strict)"));
+        } else {
+            warnings.push(format!(
+                "{msg}; speed figures are shown but do not gate (use --strict, or `statbench ab`)"
+            ));
+        }
+    }
+    match &c.headline {
+        Some(h) if h.outcome == Outcome::Regression => {
+            let text = format!(
+                "throughput regression: {:.1}% (CI {:.1}% to {:.1}%), {}",
+                h.effect() * 100.0,
+                h.ci.map_or(f64::NAN, |ci| (ci.0 - 1.0) * 100.0),
+                h.ci.map_or(f64::NAN, |ci| (ci.1 - 1.0) * 100.0),
+                h.reason
+            );
+            if speed_gates {
+                failures.push(text);
+            } else {
+                warnings.push(format!("{text} [different host: not gating]"));
+            }
+        }
+        Some(h) if h.outcome == Outcome::Inconclusive => {
+            warnings.push(format!("throughput inconclusive: {}", h.reason));
+        }
+        None => warnings
+            .push("no throughput figures (a side has no run.json): metric rates only".into()),
+        _ => {}
+    }
+    let changed: Vec<&QuantityResult> =
+        c.metrics.iter().filter(|m| m.outcome.is_change()).collect();
+    if !changed.is_empty() {
+        let list: Vec<String> = changed
+            .iter()
+            .take(5)
+            .map(|m| format!("{} {:+.1}%", m.name, m.effect() * 100.0))
+            .collect();
+        let text = format!("{} metric(s) changed: {}", changed.len(), list.join(", "));
+        if settings.fail_on_metric_change && speed_gates {
+            failures.push(text);
+        } else {
+            warnings.push(text);
+        }
+    }
+    if !c.removed.is_empty() {
+        warnings.push(format!(
+            "{} metric(s) only in A (removed in B)",
+            c.removed.len()
+        ));
+    }
+    if !c.added.is_empty() {
+        warnings.push(format!("{} metric(s) only in B (added)", c.added.len()));
+    }
+    let pass = failures.is_empty();
+    Gate {
+        pass,
+        exit_code: if pass { 0 } else { 1 },
+        failures,
+        warnings,
+    }
+}

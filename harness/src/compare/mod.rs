@@ -1,0 +1,11 @@
+//! Comparing two sides (baseline vs candidate, A vs B): alignment by stable metric index,
+//! per-interval statistics in polars ([`frame`]), verdicts from [`stats`], the gate
+//! ([`analysis`]).
+
+pub mod analysis;
+pub mod frame;
+pub mod outcome;
+pub mod stats;
+
+pub use analysis::{compare, CompareSettings, Comparison};
+pub use outcome::{Gate, OneSided, Outcome, QuantityResult};

@@ -1,0 +1,128 @@
+//! What a comparison concluded, per compared quantity and for the gate as a whole.
+
+use super::frame::Describe;
+use serde::Serialize;
+
+/// Verdict of one compared quantity, as shown to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Throughput significantly and materially worse.
+    Regression,
+    /// Throughput significantly and materially better.
+    Improvement,
+    /// A metric's rate or level went up significantly and materially (no good/bad direction).
+    Increase,
+    /// A metric's rate or level went down significantly and materially.
+    Decrease,
+    /// Any change is demonstrably smaller than the minimum effect.
+    NoChange,
+    /// Too few samples or too noisy to tell; the reason says what would help.
+    Inconclusive,
+    /// Zero on both sides (e.g. a diagnostic with diagnostics off, a deprecated slot).
+    Unused,
+}
+
+impl Outcome {
+    /// Short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Regression => "REGRESSION",
+            Outcome::Improvement => "improvement",
+            Outcome::Increase => "increase",
+            Outcome::Decrease => "decrease",
+            Outcome::NoChange => "no change",
+            Outcome::Inconclusive => "inconclusive",
+            Outcome::Unused => "unused",
+        }
+    }
+
+    /// Whether the quantity changed materially (either way).
+    pub fn is_change(self) -> bool {
+        matches!(
+            self,
+            Outcome::Regression | Outcome::Improvement | Outcome::Increase | Outcome::Decrease
+        )
+    }
+
+    /// Sort key: what a reader must see first.
+    pub fn severity(self) -> u8 {
+        match self {
+            Outcome::Regression => 0,
+            Outcome::Decrease | Outcome::Increase => 1,
+            Outcome::Improvement => 2,
+            Outcome::Inconclusive => 3,
+            Outcome::NoChange => 4,
+            Outcome::Unused => 5,
+        }
+    }
+}
+
+/// One compared quantity: the headline throughput or one metric.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuantityResult {
+    /// Dotted metric name, or `throughput`.
+    pub name: String,
+    /// Stable metric index (`None` for throughput).
+    pub index: Option<usize>,
+    /// `throughput` (updates/s), `rate` (per second) or `level` (gauge).
+    pub quantity: &'static str,
+    /// Deprecated slot (kept for comparability, never updated).
+    pub deprecated: bool,
+    /// Statistics of side A (baseline).
+    pub a: Describe,
+    /// Statistics of side B (candidate).
+    pub b: Describe,
+    /// median(B) / median(A).
+    pub ratio: Option<f64>,
+    /// Bootstrap confidence interval of the ratio.
+    pub ci: Option<(f64, f64)>,
+    /// Mann–Whitney U two-sided p-value.
+    pub p_value: Option<f64>,
+    /// p-value after false-discovery control across metrics (equal to `p_value` for throughput).
+    pub p_adjusted: Option<f64>,
+    /// The verdict.
+    pub outcome: Outcome,
+    /// One line saying why.
+    pub reason: String,
+    /// Samples per side that would make an inconclusive result decidable.
+    pub needed_samples: Option<usize>,
+    /// Samples of A, for charts.
+    #[serde(skip)]
+    pub samples_a: Vec<f64>,
+    /// Samples of B, for charts.
+    #[serde(skip)]
+    pub samples_b: Vec<f64>,
+    /// The statistics behind the verdict (kept for the decision after FDR adjustment).
+    #[serde(skip)]
+    pub analysis: Option<super::stats::Analysis>,
+}
+
+impl QuantityResult {
+    /// Relative effect `ratio - 1` (0 when unknown), for sorting by effect size.
+    pub fn effect(&self) -> f64 {
+        self.ratio.map_or(0.0, |r| r - 1.0)
+    }
+}
+
+/// A metric present on one side only.
+#[derive(Debug, Clone, Serialize)]
+pub struct OneSided {
+    /// Stable index.
+    pub index: usize,
+    /// Dotted name, or `#<index>` when this registry does not know it (a newer engine's slot).
+    pub name: String,
+}
+
+/// The gate's decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gate {
+    /// True when nothing fails the gate.
+    pub pass: bool,
+    /// Process exit code: 0 pass, 1 fail.
+    pub exit_code: i32,
+    /// Why it failed (empty when it passed).
+    pub failures: Vec<String>,
+    /// Things a reader should know that do not fail the gate.
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,313 @@
+//! Cross-cutting checks on synthetic data from known distributions (SplitMix64-driven).
+
+use super::*;
+
+/// Standard normal by Box–Muller (one of the pair; simple and exact in distribution).
+fn std_normal(rng: &mut SplitMix64) -> f64 {
+    let u1 = 1.0 - rng.next_f64(); // (0, 1], so ln is finite
+    let u2 = rng.next_f64();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+fn normals(rng: &mut SplitMix64, n: usize, mean: f64, sd: f64) -> Vec<f64> {
+    (0..n).map(|_| mean + sd * std_normal(rng)).collect()
+}
+
+fn exponentials(rng: &mut SplitMix64, n: usize, mean: f64) -> Vec<f64> {
+    (0..n)
+        .map(|_| -mean * (1.0 - rng.next_f64()).ln())
+        .collect()
+}
+
+/// Lognormal with the given median and log-scale sigma (benchmark-timing-like right skew).
+fn lognormals(rng: &mut SplitMix64, n: usize, median: f64, sigma: f64) -> Vec<f64> {
+    (0..n)
+        .map(|_| median * (sigma * std_normal(rng)).exp())
+        .collect()
+}
+
+fn fast_settings(resamples: usize) -> Settings {
+    Settings {
+        resamples,
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn generators_have_the_right_moments() {
+    let mut rng = SplitMix64::new(1);
+    let s = Summary::of(&normals(&mut rng, 20_000, 10.0, 2.0)).unwrap();
+    assert!(
+        (s.mean - 10.0).abs() < 0.06 && (s.std_dev - 2.0).abs() < 0.05,
+        "{s:?}"
+    );
+    let s = Summary::of(&exponentials(&mut rng, 20_000, 3.0)).unwrap();
+    assert!((s.mean - 3.0).abs() < 0.1 && (s.median - 3.0 * 2f64.ln()).abs() < 0.1);
+    let s = Summary::of(&lognormals(&mut rng, 20_000, 5.0, 0.5)).unwrap();
+    assert!((s.median - 5.0).abs() < 0.1, "{s:?}");
+}
+
+#[test]
+fn mann_whitney_null_rejection_rate() {
+    // Same distribution on both sides: P(p < 0.05) should be ≈ 0.05.
+    let mut rng = SplitMix64::new(2024);
+    let trials = 400;
+    let mut normal_hits = 0;
+    let mut skewed_hits = 0;
+    for _ in 0..trials {
+        let a = normals(&mut rng, 30, 50.0, 5.0);
+        let b = normals(&mut rng, 30, 50.0, 5.0);
+        normal_hits += usize::from(mann_whitney_u(&a, &b).unwrap().p_two_sided < 0.05);
+        let a = lognormals(&mut rng, 30, 50.0, 0.8);
+        let b = lognormals(&mut rng, 30, 50.0, 0.8);
+        skewed_hits += usize::from(mann_whitney_u(&a, &b).unwrap().p_two_sided < 0.05);
+    }
+    for hits in [normal_hits, skewed_hits] {
+        let rate = hits as f64 / trials as f64;
+        assert!((0.02..=0.09).contains(&rate), "null rejection rate {rate}");
+    }
+}
+
+#[test]
+fn mann_whitney_detects_a_shift_with_the_right_sign() {
+    let mut rng = SplitMix64::new(5);
+    let a = normals(&mut rng, 30, 100.0, 10.0);
+    let b = normals(&mut rng, 30, 115.0, 10.0);
+    let r = mann_whitney_u(&a, &b).unwrap();
+    assert!(
+        r.p_two_sided < 1e-3 && r.z > 0.0 && r.effect_r > 0.5,
+        "{r:?}"
+    );
+    let r = mann_whitney_u(&b, &a).unwrap();
+    assert!(
+        r.p_two_sided < 1e-3 && r.z < 0.0 && r.effect_r < -0.5,
+        "{r:?}"
+    );
+}
+
+#[test]
+fn twenty_percent_shift_is_flagged_in_both_directions() {
+    use Direction::*;
+    use Verdict::*;
+    let s = fast_settings(500);
+    let mut rng = SplitMix64::new(77);
+    for trial in 0..5 {
+        let a = normals(&mut rng, 30, 100.0, 5.0);
+        let slower = normals(&mut rng, 30, 120.0, 6.0);
+        let faster = lognormals(&mut rng, 30, 80.0, 0.05);
+        for (b, dir, want) in [
+            (&slower, LowerIsBetter, Regression),
+            (&slower, HigherIsBetter, Improvement),
+            (&faster, LowerIsBetter, Improvement),
+            (&faster, HigherIsBetter, Regression),
+        ] {
+            let an = analyze(&a, b, &s).unwrap();
+            let (v, reason) = classify(&an, an.test.p_two_sided, dir, &s);
+            assert_eq!(v, want, "trial {trial} {dir:?}: {reason}");
+        }
+    }
+    // Also with the full default settings (2000 resamples).
+    let s = Settings::default();
+    let a = lognormals(&mut rng, 30, 100.0, 0.08);
+    let b = lognormals(&mut rng, 30, 120.0, 0.08);
+    let an = analyze(&a, &b, &s).unwrap();
+    assert!(
+        (an.ci.ratio - 1.2).abs() < 0.05 && an.ci.lo > 1.0,
+        "{:?}",
+        an.ci
+    );
+    let (v, reason) = classify(&an, an.test.p_two_sided, LowerIsBetter, &s);
+    assert_eq!(v, Regression, "{reason}");
+    assert!(reason.starts_with("regression"), "{reason}");
+}
+
+#[test]
+fn equal_distributions_rarely_alarm() {
+    let s = fast_settings(200);
+    let mut rng = SplitMix64::new(31337);
+    let trials = 200;
+    let (mut alarms, mut no_change) = (0, 0);
+    for t in 0..trials {
+        let (a, b) = if t % 2 == 0 {
+            (
+                normals(&mut rng, 30, 100.0, 3.0),
+                normals(&mut rng, 30, 100.0, 3.0),
+            )
+        } else {
+            (
+                lognormals(&mut rng, 30, 100.0, 0.03),
+                lognormals(&mut rng, 30, 100.0, 0.03),
+            )
+        };
+        let an = analyze(&a, &b, &s).unwrap();
+        let dir = if t % 4 < 2 {
+            Direction::LowerIsBetter
+        } else {
+            Direction::HigherIsBetter
+        };
+        match classify(&an, an.test.p_two_sided, dir, &s).0 {
+            Verdict::Regression | Verdict::Improvement => alarms += 1,
+            Verdict::NoChange => no_change += 1,
+            Verdict::Inconclusive => {}
+        }
+    }
+    assert!(alarms * 50 <= trials, "{alarms} false alarms in {trials}");
+    // With 3% noise and n = 30 the 99% CI is ~±3%, so most trials prove "no 5% change".
+    assert!(
+        no_change * 10 >= trials * 8,
+        "only {no_change} NoChange in {trials}"
+    );
+}
+
+#[test]
+fn tiny_samples_are_inconclusive_with_needed_samples() {
+    let s = Settings::default();
+    let an = analyze(&[10.0, 10.5, 9.8], &[12.0, 12.3, 12.1], &s).unwrap();
+    let needed = an.needed_samples.expect("needed_samples reported");
+    assert!(needed >= s.min_samples);
+    let (v, reason) = classify(&an, an.test.p_two_sided, Direction::LowerIsBetter, &s);
+    assert_eq!(v, Verdict::Inconclusive);
+    assert!(reason.contains(&format!("need ~{needed}")), "{reason}");
+}
+
+#[test]
+fn wide_ci_is_inconclusive_and_asks_for_more_samples() {
+    let s = fast_settings(500);
+    let mut rng = SplitMix64::new(9);
+    let a = lognormals(&mut rng, 10, 100.0, 0.3);
+    let b = lognormals(&mut rng, 10, 100.0, 0.3);
+    let an = analyze(&a, &b, &s).unwrap();
+    let (v, reason) = classify(&an, an.test.p_two_sided, Direction::LowerIsBetter, &s);
+    assert_eq!(v, Verdict::Inconclusive, "{reason}");
+    let needed = an.needed_samples.unwrap();
+    assert!(
+        needed > 10 && reason.contains("need ~"),
+        "{needed}: {reason}"
+    );
+}
+
+#[test]
+fn too_noisy_side_is_inconclusive() {
+    let s = fast_settings(200);
+    let mut rng = SplitMix64::new(4);
+    let a = exponentials(&mut rng, 40, 100.0); // cv ≈ 1
+    let b = normals(&mut rng, 40, 50.0, 1.0);
+    let an = analyze(&a, &b, &s).unwrap();
+    assert!(an.summary_a.cv > s.max_noise_cv);
+    let (v, reason) = classify(&an, 1e-12, Direction::LowerIsBetter, &s);
+    assert_eq!(v, Verdict::Inconclusive);
+    assert!(reason.contains("too noisy"), "{reason}");
+}
+
+#[test]
+fn small_significant_change_is_no_change() {
+    // 1% shift, very precise data: significant but below the 5% threshold.
+    let s = fast_settings(300);
+    let mut rng = SplitMix64::new(8);
+    let a = normals(&mut rng, 100, 100.0, 0.5);
+    let b = normals(&mut rng, 100, 101.0, 0.5);
+    let an = analyze(&a, &b, &s).unwrap();
+    assert!(an.test.p_two_sided < 1e-6);
+    let (v, reason) = classify(&an, an.test.p_two_sided, Direction::LowerIsBetter, &s);
+    assert_eq!(v, Verdict::NoChange, "{reason}");
+}
+
+#[test]
+fn benjamini_hochberg_controls_fdr_under_the_global_null() {
+    // Under the global null BH's P(any discovery) equals the FDR, i.e. exactly q = 0.05 for
+    // independent uniforms: ~10 of 200 trials with a discovery (sd ≈ 3). Unadjusted p-values
+    // would give ~200, Bonferroni-free "p < q·k/m" with k off by 2× about 20.
+    let mut rng = SplitMix64::new(123);
+    let trials = 200;
+    let mut with_discovery = 0;
+    for _ in 0..trials {
+        let p: Vec<f64> = (0..1000).map(|_| rng.next_f64()).collect();
+        with_discovery += usize::from(benjamini_hochberg(&p).iter().any(|&q| q < 0.05));
+    }
+    assert!(
+        with_discovery <= 16,
+        "{with_discovery}/{trials} trials had discoveries"
+    );
+}
+
+#[test]
+fn benjamini_hochberg_finds_strong_signals_and_keeps_fdp_low() {
+    let mut rng = SplitMix64::new(321);
+    let trials = 20;
+    let (mut found, mut false_disc, mut total_disc) = (0usize, 0usize, 0usize);
+    for _ in 0..trials {
+        // 50 signals: one-sided p-values of z ~ N(5, 1); 950 uniform nulls.
+        let mut p: Vec<f64> = (0..50)
+            .map(|_| normal_cdf(-(5.0 + std_normal(&mut rng))))
+            .collect();
+        p.extend((0..950).map(|_| rng.next_f64()));
+        let q = benjamini_hochberg(&p);
+        found += q[..50].iter().filter(|&&x| x < 0.05).count();
+        false_disc += q[50..].iter().filter(|&&x| x < 0.05).count();
+        total_disc += q.iter().filter(|&&x| x < 0.05).count();
+    }
+    let power = found as f64 / (50 * trials) as f64;
+    let fdp = false_disc as f64 / total_disc.max(1) as f64;
+    assert!(power >= 0.9, "power {power}");
+    assert!(fdp <= 0.1, "pooled false discovery proportion {fdp}");
+}
+
+#[test]
+fn holm_is_at_least_as_conservative_as_bh() {
+    let mut rng = SplitMix64::new(55);
+    for trial in 0..50 {
+        let m = 1 + trial * 7;
+        let p: Vec<f64> = (0..m)
+            .map(|i| {
+                let u = rng.next_f64();
+                if i % 5 == 0 {
+                    u * 1e-3
+                } else {
+                    u
+                }
+            })
+            .collect();
+        let bh = benjamini_hochberg(&p);
+        let ho = holm(&p);
+        for i in 0..m {
+            assert!(ho[i] >= bh[i], "m={m} i={i}: holm {} < bh {}", ho[i], bh[i]);
+            assert!(bh[i] >= p[i] && ho[i] <= 1.0);
+        }
+    }
+}
+
+#[test]
+fn bootstrap_ci_covers_the_true_ratio() {
+    // Lognormal sides with medians 100 and 110: true ratio of medians 1.1.
+    let mut rng = SplitMix64::new(2718);
+    let trials = 100;
+    let mut covered = 0;
+    for t in 0..trials {
+        let a = lognormals(&mut rng, 40, 100.0, 0.2);
+        let b = lognormals(&mut rng, 40, 110.0, 0.2);
+        let ci = ratio_of_medians_ci(&a, &b, 500, 0.95, t).unwrap();
+        covered += usize::from(ci.lo <= 1.1 && 1.1 <= ci.hi);
+    }
+    assert!(covered >= 90, "covered {covered}/{trials}");
+}
+
+#[test]
+fn bootstrap_ci_width_matches_asymptotic_theory() {
+    // For normal data the sample median has sd ≈ √(π/2)·σ/√n, so the ratio of medians
+    // (cv 0.1, n = 100 per side) has sd ≈ √2·√(π/2)·0.1/10 and a 95% CI about 2·1.96 times
+    // that. A CI at the wrong level (90%: ×0.84, 99%: ×1.31) falls outside ±12%.
+    let mut rng = SplitMix64::new(40);
+    let n = 100;
+    let sd = 2f64.sqrt() * (std::f64::consts::PI / 2.0).sqrt() * 0.1 / (n as f64).sqrt();
+    let theory = 2.0 * normal_quantile(0.975) * sd;
+    let trials = 30;
+    let mut width = 0.0;
+    for t in 0..trials {
+        let a = normals(&mut rng, n, 100.0, 10.0);
+        let b = normals(&mut rng, n, 100.0, 10.0);
+        let ci = ratio_of_medians_ci(&a, &b, 400, 0.95, t).unwrap();
+        width += (ci.hi - ci.lo) / f64::from(trials as u32);
+    }
+    let rel = width / theory;
+    assert!((0.88..=1.12).contains(&rel), "mean width / theory = {rel}");
+}

@@ -1,0 +1,340 @@
+//! The gate's decision rule: turns two samples (baseline `a`, candidate `b`) into a verdict.
+//!
+//! [`analyze`] computes per-side summaries, the Mann–Whitney U test, the bootstrap CI of
+//! `ratio = median(b)/median(a)` and a sample-size estimate. [`classify`] then applies, in
+//! order (δ = `min_effect`, α = `alpha`, `p` = the caller's multiplicity-adjusted p-value):
+//!
+//! 1. **Inconclusive** if `n_a` or `n_b` < `min_samples` (reason says how many are needed).
+//! 2. **Inconclusive** if either side's `cv` > `max_noise_cv` (too noisy to judge).
+//! 3. **Regression** if `p < α`, the CI lies entirely on the worse side of 1 (it only has to
+//!    exclude 1.0), and the point ratio is worse than `1 ∓ δ`. "Worse" is `ratio < 1 − δ` /
+//!    `CI.hi < 1` for [`Direction::HigherIsBetter`], `ratio > 1 + δ` / `CI.lo > 1` for
+//!    [`Direction::LowerIsBetter`].
+//! 4. **Improvement**: the mirror image of 3.
+//! 5. **NoChange** if the whole CI lies within `[1 − δ, 1 + δ]`, significant or not: any
+//!    change is smaller than δ.
+//! 6. **Inconclusive** otherwise (the CI cannot rule out a change of δ, or test and CI
+//!    disagree), with `needed_samples` in the reason when more samples would help.
+//!
+//! `needed_samples` = per-side n to detect a shift of δ with a two-sided level-α test at 80%
+//! power: `n = 2·((z_{1−α/2} + z_{0.8})·σ_rel/δ)² · π/3`, where `σ_rel = √((cv_a² + cv_b²)/2)`
+//! and π/3 is the U test's efficiency loss against the t-test on normal data; rounded up,
+//! at least `min_samples`. It uses the unadjusted `alpha`.
+
+use std::f64::consts::PI;
+
+use super::bootstrap::{ratio_of_medians_ci, RatioCi};
+use super::distribution::normal_quantile;
+use super::mann_whitney::{mann_whitney_u, MannWhitney};
+use super::summary::Summary;
+
+/// Which way a metric should move; decides whether a ratio above 1 is good or bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Throughput-like metrics: a larger candidate value is better.
+    HigherIsBetter,
+    /// Time/latency-like metrics: a smaller candidate value is better.
+    LowerIsBetter,
+}
+
+/// Outcome of the gate for one benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Significantly and materially worse (fails the gate).
+    Regression,
+    /// Significantly and materially better.
+    Improvement,
+    /// Any change is demonstrably smaller than `min_effect`.
+    NoChange,
+    /// Not enough evidence either way (too few samples, too noisy, or CI too wide).
+    Inconclusive,
+}
+
+/// Knobs of the gate; `Default` gives the recommended values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Significance level for the (adjusted) p-value; default 0.01.
+    pub alpha: f64,
+    /// Smallest relative change that matters, as a fraction; default 0.05 (5%).
+    pub min_effect: f64,
+    /// Confidence level of the bootstrap CI of the ratio; default 0.99.
+    pub confidence: f64,
+    /// Bootstrap resamples; default 2000.
+    pub resamples: usize,
+    /// Fewer samples than this on either side → Inconclusive; default 5.
+    pub min_samples: usize,
+    /// Bootstrap seed, so verdicts are reproducible; default a fixed constant.
+    pub seed: u64,
+    /// A side whose coefficient of variation exceeds this is "too noisy"; default 0.5.
+    pub max_noise_cv: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            alpha: 0.01,
+            min_effect: 0.05,
+            confidence: 0.99,
+            resamples: 2000,
+            min_samples: 5,
+            seed: 0x5EED_57A7_BE4C_0001,
+            max_noise_cv: 0.5,
+        }
+    }
+}
+
+/// Everything computed for one benchmark; kept so reports can show the evidence behind a
+/// verdict and so p-values can be adjusted across benchmarks before [`classify`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Baseline sample count.
+    pub n_a: usize,
+    /// Candidate sample count.
+    pub n_b: usize,
+    /// Baseline summary.
+    pub summary_a: Summary,
+    /// Candidate summary.
+    pub summary_b: Summary,
+    /// Mann–Whitney U test of `a` vs `b` (unadjusted p-value).
+    pub test: MannWhitney,
+    /// `median(b)/median(a)` with its bootstrap CI.
+    pub ci: RatioCi,
+    /// Estimated per-side samples to detect a `min_effect` shift (see module doc); `None`
+    /// when the spread is not finite (e.g. a mean of 0) or `min_effect`/`alpha` is invalid.
+    pub needed_samples: Option<usize>,
+}
+
+/// Runs all statistics for baseline `a` and candidate `b` (NaN must be filtered first).
+/// `None` if either side is empty, `median(a) == 0`, or the bootstrap settings are invalid.
+pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+    let summary_a = Summary::of(a)?;
+    let summary_b = Summary::of(b)?;
+    let test = mann_whitney_u(a, b)?;
+    let ci = ratio_of_medians_ci(a, b, s.resamples, s.confidence, s.seed)?;
+    let sigma_rel = ((summary_a.cv.powi(2) + summary_b.cv.powi(2)) / 2.0).sqrt();
+    Some(Analysis {
+        n_a: a.len(),
+        n_b: b.len(),
+        summary_a,
+        summary_b,
+        test,
+        ci,
+        needed_samples: required_samples(sigma_rel, s),
+    })
+}
+
+/// Per-side sample size to detect a `min_effect` shift at `alpha` with 80% power given the
+/// relative spread `sigma_rel` (formula in the module doc); at least `min_samples`.
+pub fn required_samples(sigma_rel: f64, s: &Settings) -> Option<usize> {
+    let valid = sigma_rel.is_finite()
+        && sigma_rel >= 0.0
+        && s.min_effect > 0.0
+        && s.alpha > 0.0
+        && s.alpha < 1.0;
+    if !valid {
+        return None;
+    }
+    let z = normal_quantile(1.0 - s.alpha / 2.0) + normal_quantile(0.8);
+    let n = 2.0 * (z * sigma_rel / s.min_effect).powi(2) * PI / 3.0;
+    // `as` saturates for absurdly large n; fine for a report.
+    Some((n.ceil() as usize).max(s.min_samples).max(2))
+}
+
+/// Applies the decision rule (module doc) to an analysis, given the p-value after any
+/// multiple-comparison adjustment (pass `an.test.p_two_sided` for a single benchmark).
+/// Returns the verdict and a one-line human-readable reason.
+pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) -> (Verdict, String) {
+    let ci = &an.ci;
+    let delta = s.min_effect;
+    let have = an.n_a.min(an.n_b);
+    let need_txt = match an.needed_samples {
+        Some(n) if n > have => format!("; need ~{n} samples per side"),
+        _ => String::new(),
+    };
+    let evidence = format!(
+        "ratio {:.3} ({:.0}% CI {:.3}..{:.3}), p_adj {:.2e}",
+        ci.ratio,
+        s.confidence * 100.0,
+        ci.lo,
+        ci.hi,
+        p_adjusted
+    );
+
+    if an.n_a < s.min_samples || an.n_b < s.min_samples {
+        let need = an
+            .needed_samples
+            .unwrap_or(s.min_samples)
+            .max(s.min_samples);
+        return (
+            Verdict::Inconclusive,
+            format!(
+                "too few samples (a: {}, b: {}, minimum {}); need ~{need} samples per side",
+                an.n_a, an.n_b, s.min_samples
+            ),
+        );
+    }
+    let (cv_a, cv_b) = (an.summary_a.cv, an.summary_b.cv);
+    let too_noisy = |cv: f64| cv.is_nan() || cv > s.max_noise_cv;
+    if too_noisy(cv_a) || too_noisy(cv_b) {
+        return (
+            Verdict::Inconclusive,
+            format!(
+                "too noisy: cv a {:.1}%, b {:.1}% (max {:.1}%){need_txt}",
+                cv_a * 100.0,
+                cv_b * 100.0,
+                s.max_noise_cv * 100.0
+            ),
+        );
+    }
+
+    let significant = p_adjusted < s.alpha;
+    let lower = ci.hi < 1.0 && ci.ratio < 1.0 - delta;
+    let higher = ci.lo > 1.0 && ci.ratio > 1.0 + delta;
+    let (worse, better) = match dir {
+        Direction::HigherIsBetter => (lower, higher),
+        Direction::LowerIsBetter => (higher, lower),
+    };
+    let pct = delta * 100.0;
+    if significant && worse {
+        return (
+            Verdict::Regression,
+            format!("regression: {evidence}; worse by more than {pct:.1}%"),
+        );
+    }
+    if significant && better {
+        return (
+            Verdict::Improvement,
+            format!("improvement: {evidence}; better by more than {pct:.1}%"),
+        );
+    }
+    if ci.lo >= 1.0 - delta && ci.hi <= 1.0 + delta {
+        return (
+            Verdict::NoChange,
+            format!("no change: {evidence}; CI within ±{pct:.1}%"),
+        );
+    }
+    let why = if significant {
+        format!("significant, but CI and point ratio do not both clear ±{pct:.1}%")
+    } else {
+        format!("not significant, and the CI cannot rule out a ±{pct:.1}% change")
+    };
+    (
+        Verdict::Inconclusive,
+        format!("inconclusive: {evidence}; {why}{need_txt}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analysis(ratio: f64, lo: f64, hi: f64, n: usize, cv: f64) -> Analysis {
+        let summary = Summary {
+            n,
+            mean: 1.0,
+            median: 1.0,
+            p05: 1.0,
+            p95: 1.0,
+            min: 1.0,
+            max: 1.0,
+            std_dev: cv,
+            mad: cv,
+            iqr: cv,
+            cv,
+        };
+        Analysis {
+            n_a: n,
+            n_b: n,
+            summary_a: summary,
+            summary_b: summary,
+            test: MannWhitney {
+                u: 0.0,
+                z: 0.0,
+                p_two_sided: 0.5,
+                effect_r: 0.0,
+                exact: false,
+            },
+            ci: RatioCi { ratio, lo, hi },
+            needed_samples: required_samples(cv, &Settings::default()),
+        }
+    }
+
+    #[test]
+    fn rule_table() {
+        use Direction::*;
+        use Verdict::*;
+        let s = Settings::default();
+        let sig = 0.001;
+        let ns = 0.5;
+        let cases = [
+            // (ratio, lo, hi, p, dir, expected)
+            (0.80, 0.75, 0.85, sig, HigherIsBetter, Regression),
+            (0.80, 0.75, 0.85, sig, LowerIsBetter, Improvement),
+            (1.20, 1.15, 1.25, sig, LowerIsBetter, Regression),
+            (1.20, 1.15, 1.25, sig, HigherIsBetter, Improvement),
+            // CI only needs to exclude 1.0, not 1 − δ.
+            (0.93, 0.86, 0.99, sig, HigherIsBetter, Regression),
+            // Not significant → never a regression, CI too wide → Inconclusive.
+            (0.80, 0.75, 0.85, ns, HigherIsBetter, Inconclusive),
+            // Point ratio within δ although CI excludes 1 → not a regression.
+            (0.97, 0.93, 0.99, sig, HigherIsBetter, Inconclusive),
+            // CI crosses 1 despite small p (disagreement) → Inconclusive.
+            (0.90, 0.85, 1.01, sig, HigherIsBetter, Inconclusive),
+            // CI inside ±δ → NoChange, significant or not.
+            (1.02, 1.01, 1.03, sig, LowerIsBetter, NoChange),
+            (1.00, 0.96, 1.04, ns, LowerIsBetter, NoChange),
+            (1.00, 0.94, 1.04, ns, LowerIsBetter, Inconclusive),
+        ];
+        for (ratio, lo, hi, p, dir, want) in cases {
+            let an = analysis(ratio, lo, hi, 30, 0.05);
+            let (v, reason) = classify(&an, p, dir, &s);
+            assert_eq!(v, want, "{ratio} [{lo}, {hi}] p={p} {dir:?}: {reason}");
+            assert!(!reason.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn gates_on_sample_count_and_noise() {
+        let s = Settings::default();
+        let an = analysis(0.5, 0.4, 0.6, 4, 0.05);
+        let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
+        assert_eq!(v, Verdict::Inconclusive);
+        assert!(
+            reason.contains("too few") && reason.contains("need ~"),
+            "{reason}"
+        );
+        let an = analysis(0.5, 0.4, 0.6, 30, 0.6);
+        let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
+        assert_eq!(v, Verdict::Inconclusive);
+        assert!(reason.contains("too noisy"), "{reason}");
+        let an = analysis(0.5, 0.4, 0.6, 30, f64::NAN);
+        assert_eq!(
+            classify(&an, 1e-9, Direction::HigherIsBetter, &s).0,
+            Verdict::Inconclusive
+        );
+        // NaN p-value is never significant.
+        let an = analysis(0.5, 0.4, 0.6, 30, 0.05);
+        assert_eq!(
+            classify(&an, f64::NAN, Direction::HigherIsBetter, &s).0,
+            Verdict::Inconclusive
+        );
+    }
+
+    #[test]
+    fn required_samples_formula() {
+        let s = Settings::default();
+        // z_{0.995} + z_{0.8} = 2.5758293 + 0.8416212 = 3.4174505;
+        // 2·(3.4174505·0.1/0.05)²·π/3 = 97.85 → 98.
+        assert_eq!(required_samples(0.1, &s), Some(98));
+        assert_eq!(required_samples(0.0, &s), Some(5));
+        assert_eq!(required_samples(f64::INFINITY, &s), None);
+        let bad = Settings {
+            min_effect: 0.0,
+            ..Settings::default()
+        };
+        assert_eq!(required_samples(0.1, &bad), None);
+        // Quadratic in σ/δ.
+        let n1 = required_samples(0.2, &s).unwrap() as f64;
+        assert!((n1 / 97.85 - 4.0).abs() < 0.02);
+    }
+}

@@ -1,0 +1,63 @@
+//! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments.
+
+use super::{ci, headline_sentence, label, num, pct, shown};
+use crate::compare::{Comparison, Outcome};
+use std::fmt::Write;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// A heading, the verdict sentence, failures/warnings, and a table of the shown quantities.
+pub fn render(c: &Comparison, all: bool) -> String {
+    let mut out = String::new();
+    let icon = if c.gate.pass { "✅" } else { "❌" };
+    writeln!(
+        out,
+        "## {icon} statbench: {} vs {}\n",
+        cell(&c.a_label),
+        cell(&c.b_label)
+    )
+    .unwrap();
+    writeln!(out, "{}\n", headline_sentence(c)).unwrap();
+    for f in &c.gate.failures {
+        writeln!(out, "- **FAIL**: {}", cell(f)).unwrap();
+    }
+    for w in &c.gate.warnings {
+        writeln!(out, "- warning: {}", cell(w)).unwrap();
+    }
+    writeln!(
+        out,
+        "\n| quantity | A median | B median | change | CI | p (adj.) | verdict |"
+    )
+    .unwrap();
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---|").unwrap();
+    for r in shown(c, all) {
+        let verdict = match r.outcome {
+            Outcome::Regression => "**REGRESSION**".to_string(),
+            o => o.label().to_string(),
+        };
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            cell(&label(r)),
+            num(r.a.median),
+            num(r.b.median),
+            pct(r.ratio),
+            ci(r),
+            r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),
+            verdict
+        )
+        .unwrap();
+    }
+    if !c.added.is_empty() || !c.removed.is_empty() {
+        writeln!(out).unwrap();
+        for m in &c.removed {
+            writeln!(out, "- only in A: `{}` [{}]", m.name, m.index).unwrap();
+        }
+        for m in &c.added {
+            writeln!(out, "- only in B: `{}` [{}]", m.name, m.index).unwrap();
+        }
+    }
+    out
+}

@@ -1,0 +1,120 @@
+//! Renderings of a [`Comparison`](crate::compare::Comparison): terminal table, markdown (for
+//! `$GITHUB_STEP_SUMMARY`), JSON and CSV. Each is a pure function to a `String`.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::compare::{Comparison, QuantityResult};
+
+/// Output format of `compare`, `gate` and `ab`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// GitHub-flavoured markdown.
+    Markdown,
+    /// Machine-readable JSON.
+    Json,
+    /// One CSV row per compared quantity.
+    Csv,
+}
+
+/// Renders `c` in `format`; `all` includes unchanged and unused metrics in table/markdown.
+pub fn render(c: &Comparison, format: Format, all: bool) -> String {
+    match format {
+        Format::Table => table::render(c, all),
+        Format::Markdown => markdown::render(c, all),
+        Format::Json => json::render(c),
+        Format::Csv => csv::render(c),
+    }
+}
+
+/// The rows worth showing: throughput first, then changed and inconclusive metrics, or all.
+pub(crate) fn shown(c: &Comparison, all: bool) -> Vec<&QuantityResult> {
+    c.headline
+        .iter()
+        .chain(c.metrics.iter().filter(|m| all || m.outcome.is_change()))
+        .collect()
+}
+
+/// `+3.2%`-style relative change.
+pub(crate) fn pct(ratio: Option<f64>) -> String {
+    match ratio {
+        Some(r) if r.is_finite() => format!("{:+.1}%", (r - 1.0) * 100.0),
+        _ => "—".into(),
+    }
+}
+
+/// CI of the ratio as relative changes.
+pub(crate) fn ci(r: &QuantityResult) -> String {
+    match r.ci {
+        Some((lo, hi)) if lo.is_finite() && hi.is_finite() => {
+            format!("[{:+.1}%, {:+.1}%]", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0)
+        }
+        _ => "—".into(),
+    }
+}
+
+/// Compact number: 12.3M, 4.5k, 0.25.
+pub(crate) fn num(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
+        "—".into()
+    } else if a >= 1e9 {
+        format!("{:.2}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", v / 1e3)
+    } else if a >= 100.0 || v == v.trunc() {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// `name [idx]` with a deprecation mark.
+pub(crate) fn label(r: &QuantityResult) -> String {
+    let mut s = match r.index {
+        Some(i) => format!("{} [{i}]", r.name),
+        None => format!("{} (updates/s)", r.name),
+    };
+    if r.deprecated {
+        s.push_str(" (deprecated)");
+    }
+    s
+}
+
+/// One-paragraph verdict line shared by table and markdown.
+pub(crate) fn headline_sentence(c: &Comparison) -> String {
+    let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
+    let speed = match &c.headline {
+        Some(h) => format!(
+            "throughput {} ({}, {}; {} vs {} samples)",
+            pct(h.ratio),
+            ci(h),
+            h.outcome.label(),
+            h.a.n,
+            h.b.n
+        ),
+        None => "throughput not available".into(),
+    };
+    let changed = c.metrics.iter().filter(|m| m.outcome.is_change()).count();
+    let count = |o: crate::compare::Outcome| c.metrics.iter().filter(|m| m.outcome == o).count();
+    let (same, open) = (
+        count(crate::compare::Outcome::NoChange),
+        count(crate::compare::Outcome::Inconclusive),
+    );
+    format!(
+        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)): {speed}; metrics: {changed} changed by more than {effect:.0}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
+        a = c.a_label,
+        ra = c.runs.0,
+        b = c.b_label,
+        rb = c.runs.1,
+        unused = c.metrics.len() - changed - same - open,
+        effect = c.min_effect * 100.0,
+        alpha = c.alpha
+    )
+}

@@ -1,0 +1,116 @@
+//! One side of a comparison: the runs it pools, loaded from whatever the user pointed at.
+
+use super::snapshots::SnapshotTable;
+use crate::error::{Error, Result};
+use crate::recorder::meta::RUN_META_FILE;
+use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
+use crate::recorder::RunMeta;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// One run: its snapshots and, when it was recorded by statbench, its metadata.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Snapshot series.
+    pub table: SnapshotTable,
+    /// `run.json` beside the CSV, if any (engine-written CSVs have none).
+    pub meta: Option<RunMeta>,
+}
+
+/// The runs pooled on one side of a comparison.
+#[derive(Debug, Clone)]
+pub struct RunSet {
+    /// How the side is called in output (`A`, `baseline default`, a path...).
+    pub label: String,
+    /// The runs, in a stable order.
+    pub runs: Vec<Run>,
+}
+
+impl RunSet {
+    /// Loads every run under `paths`: a snapshot CSV, a run folder (with `snapshots.csv`), or a
+    /// folder of run folders (`--repeat` output, a baseline).
+    pub fn load(label: impl Into<String>, paths: &[PathBuf]) -> Result<RunSet> {
+        let mut files = Vec::new();
+        for p in paths {
+            files.extend(snapshot_files(p)?);
+        }
+        let runs = files
+            .par_iter()
+            .map(|f| load_run(f))
+            .collect::<Result<Vec<Run>>>()?;
+        Ok(RunSet {
+            label: label.into(),
+            runs,
+        })
+    }
+
+    /// Metadata of every run that has some.
+    pub fn metas(&self) -> impl Iterator<Item = &RunMeta> {
+        self.runs.iter().filter_map(|r| r.meta.as_ref())
+    }
+
+    /// Metric indices present in every run of the set, ascending.
+    pub fn common_indices(&self) -> Vec<usize> {
+        let mut it = self.runs.iter();
+        let Some(first) = it.next() else {
+            return Vec::new();
+        };
+        let mut common = first.table.indices.clone();
+        for r in it {
+            common.retain(|i| r.table.indices.binary_search(i).is_ok());
+        }
+        common
+    }
+}
+
+fn load_run(csv: &Path) -> Result<Run> {
+    let table = SnapshotTable::read(csv)?;
+    let meta_path = csv.with_file_name(RUN_META_FILE);
+    let meta = if csv.file_name().is_some_and(|n| n == SNAPSHOTS_FILE) && meta_path.is_file() {
+        Some(RunMeta::read(&meta_path)?)
+    } else {
+        None
+    };
+    Ok(Run { table, meta })
+}
+
+/// The snapshot CSVs a path stands for, in natural order (r2 before r10).
+fn snapshot_files(path: &Path) -> Result<Vec<PathBuf>> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !path.is_dir() {
+        return Err(Error::input(format!(
+            "{}: no such run folder or snapshot CSV",
+            path.display()
+        )));
+    }
+    let direct = path.join(SNAPSHOTS_FILE);
+    if direct.is_file() {
+        return Ok(vec![direct]);
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !is_hidden(p) && p.join(SNAPSHOTS_FILE).is_file())
+        .map(|p| p.join(SNAPSHOTS_FILE))
+        .collect();
+    found.sort_by_key(|p| natural_key(p));
+    if found.is_empty() {
+        return Err(Error::input(format!(
+            "{}: holds no {SNAPSHOTS_FILE} (neither directly nor in run folders below it)",
+            path.display()
+        )));
+    }
+    Ok(found)
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+fn natural_key(p: &Path) -> (usize, String) {
+    let s = p.display().to_string();
+    (s.len(), s)
+}
