@@ -7,9 +7,11 @@
 pub mod cli;
 pub mod compare;
 pub mod error;
+pub mod experiment;
 pub mod export;
 pub mod files;
 pub mod recorder;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod store;

@@ -93,6 +93,9 @@ pub struct CompareArgs {
     pub baseline: Option<String>,
     /// Runs: run folders, `--repeat` folders, or snapshot CSVs. Without --baseline: exactly A and B.
     pub paths: Vec<PathBuf>,
+    /// Also write a report (charts, index.html, summary.md) into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub verdict: VerdictArgs,
 }
@@ -152,5 +155,8 @@ pub fn compare_command(args: &CompareArgs) -> Result<i32> {
         }
     };
     let c = compare(&a, &b, &args.verdict.settings())?;
+    if let Some(dir) = &args.report {
+        super::report::write_comparison(&a, &b, &c, dir, false)?;
+    }
     args.verdict.emit(&c)
 }

@@ -10,9 +10,11 @@ use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+mod ab;
 mod baseline;
 mod compare;
 mod gate;
+mod report;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
 match), 2 bad input or usage.";
@@ -39,6 +41,15 @@ enum Command {
     /// Save, list and show baselines (kept in baselines/, in git).
     #[command(subcommand, after_help = EXIT_CODES_HELP)]
     Baseline(baseline::BaselineCommand),
+    /// Interleaved A/B on this machine (ABBA order), with a confirmation round before failing.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Ab(ab::AbArgs),
+    /// Measure the gate on this machine: false-alarm and detection rates, minimum detectable effect.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Calibrate(ab::CalibrateArgs),
+    /// Charts and a self-contained HTML report of a run, a comparison or a sweep.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Report(report::ReportArgs),
 }
 
 /// Options of `statbench run`; each overrides the scenario file's value.
@@ -77,11 +88,13 @@ pub struct RunArgs {
     /// Disable diagnostic metrics.
     #[arg(long)]
     pub no_diagnostics: bool,
-    /// Busy-work iterations after every update: a known, injected slowdown (calibration).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    /// Extra cancelling update pairs (+v, -v) per 1000 updates: a known, injected slowdown
+    /// that keeps totals exact (calibration).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub extra_work: Option<u32>,
     /// Output folder (must not exist or be empty). Default: runs/<scenario>-<UTC time>.
-    #[arg(long)]
+    /// `statbench ab` sets it for its commands through STATBENCH_OUT.
+    #[arg(long, env = "STATBENCH_OUT")]
     pub out: Option<PathBuf>,
     /// Run the scenario K times (folders r1..rK inside the output folder).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
@@ -185,6 +198,9 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Gate(args)) => gate::gate_command(&args),
         Some(Command::Compare(args)) => compare::compare_command(&args),
         Some(Command::Baseline(cmd)) => baseline::baseline_command(&cmd),
+        Some(Command::Ab(args)) => ab::ab_command(&args),
+        Some(Command::Calibrate(args)) => ab::calibrate_command(&args),
+        Some(Command::Report(args)) => report::report_command(&args),
     }
 }
 
@@ -279,4 +295,15 @@ fn print_summary(reports: &[RunReport]) {
         m.layout,
         if m.diagnostics { ", diagnostics on" } else { "" },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -25,6 +25,8 @@ pub struct CompareSettings {
     pub fail_on_metric_change: bool,
     /// Let speed verdicts gate even when the hosts differ, and fail on a host mismatch.
     pub strict: bool,
+    /// Compare throughput only (calibration runs hundreds of comparisons).
+    pub headline_only: bool,
 }
 
 impl Default for CompareSettings {
@@ -38,6 +40,7 @@ impl Default for CompareSettings {
             max_test_samples: 400,
             fail_on_metric_change: false,
             strict: false,
+            headline_only: false,
         }
     }
 }
@@ -301,11 +304,14 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
             })
             .collect()
     };
-    let metrics: Vec<(usize, Quantity)> =
-        common.iter().map(|&i| (i, quantity_of(i, a, b))).collect();
+    let compared: &[usize] = if settings.headline_only { &[] } else { &common };
+    let metrics: Vec<(usize, Quantity)> = compared
+        .iter()
+        .map(|&i| (i, quantity_of(i, a, b)))
+        .collect();
     let (fa, fb) = rayon::join(|| pooled_frame(a, &metrics), || pooled_frame(b, &metrics));
     let ((fa, la), (fb, lb)) = (fa?, fb?);
-    let (da, db) = (describe(&fa, &common)?, describe(&fb, &common)?);
+    let (da, db) = (describe(&fa, compared)?, describe(&fb, compared)?);
 
     let mut results: Vec<QuantityResult> = metrics
         .par_iter()

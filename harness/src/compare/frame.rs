@@ -121,6 +121,9 @@ pub struct Describe {
 
 /// Median, mean, p95 and standard deviation of every metric column of `df`, in one pass.
 pub fn describe(df: &DataFrame, indices: &[usize]) -> Result<Vec<Describe>> {
+    if indices.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut exprs = Vec::with_capacity(indices.len() * 4);
     for &i in indices {
         let c = metric_column(i);

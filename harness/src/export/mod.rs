@@ -87,8 +87,8 @@ pub(crate) fn label(r: &QuantityResult) -> String {
     s
 }
 
-/// One-paragraph verdict line shared by table and markdown.
-pub(crate) fn headline_sentence(c: &Comparison) -> String {
+/// One-paragraph verdict line shared by table, markdown and reports.
+pub fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let speed = match &c.headline {
         Some(h) => format!(

@@ -84,7 +84,8 @@ pub struct Scenario {
     pub budget: Budget,
     /// Time between snapshots.
     pub sample_interval_ms: u64,
-    /// Busy-work iterations per counter update: an injected, known slowdown for calibration.
+    /// Extra cancelling update pairs (`+v`, `-v`) per 1000 updates: an injected, known
+    /// slowdown for calibration that leaves totals exact.
     pub extra_work: u32,
     /// Distinct pre-generated peer lives the swarm draws from.
     pub distinct_lives: usize,
@@ -251,11 +252,11 @@ impl Scenario {
                 ));
             }
         }
-        if !(0..=1_000_000).contains(&file.extra_work) {
+        if !(0..=100_000).contains(&file.extra_work) {
             return Err(err(
                 None,
                 "extra_work",
-                format!("must be between 0 and 1000000, got {}", file.extra_work),
+                format!("must be between 0 and 100000, got {}", file.extra_work),
             ));
         }
         let distinct_lives = positive(

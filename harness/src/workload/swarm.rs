@@ -10,7 +10,6 @@ use super::sink::Sink;
 use super::tape::Update;
 use crossbeam_utils::CachePadded;
 use rayon::ThreadPool;
-use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
 /// Updates replayed from one life before moving on to the next life in flight.
@@ -41,8 +40,8 @@ pub struct SwarmOutcome {
 }
 
 impl<'p> Swarm<'p> {
-    /// A swarm of `peers` concurrent peers on `threads` workers; `extra_work` busy-loop
-    /// iterations follow every update (the injected slowdown).
+    /// A swarm of `peers` concurrent peers on `threads` workers; `extra_work` cancelling update
+    /// pairs per 1000 updates are added (the injected slowdown, see [`ExtraWork`]).
     pub fn new(plan: &'p Plan, threads: usize, peers: usize, extra_work: u32) -> Swarm<'p> {
         Swarm {
             plan,
@@ -79,7 +78,7 @@ impl<'p> Swarm<'p> {
         for k in self.ticks_done.load(Relaxed)..self.plan.ticks_for(lives) {
             buf.clear();
             self.plan.tick(k, &mut buf);
-            replay(sink, &buf, self.extra_work);
+            replay(sink, &buf, &mut ExtraWork::new(self.extra_work));
             extra_ops += buf.len() as u64;
         }
         self.ticks_done.store(self.plan.ticks_for(lives), Relaxed);
@@ -118,6 +117,7 @@ impl<'p> Swarm<'p> {
         let mut active: Vec<(&[Update], usize)> = Vec::with_capacity(in_flight);
         let mut ops = 0u64;
         let mut tick_buf = Vec::new();
+        let mut extra = ExtraWork::new(self.extra_work);
         let mut exhausted = false;
         loop {
             while !exhausted && active.len() < in_flight {
@@ -133,7 +133,7 @@ impl<'p> Swarm<'p> {
             while i < active.len() {
                 let (tape, pos) = active[i];
                 let end = (pos + CHUNK).min(tape.len());
-                replay(sink, &tape[pos..end], self.extra_work);
+                replay(sink, &tape[pos..end], &mut extra);
                 ops += (end - pos) as u64;
                 if end == tape.len() {
                     active.swap_remove(i);
@@ -158,23 +158,41 @@ impl<'p> Swarm<'p> {
         }
         buf.clear();
         self.plan.tick(done, buf);
-        replay(sink, buf, self.extra_work);
+        replay(sink, buf, &mut ExtraWork::new(self.extra_work));
         self.ticks_done.store(done + 1, Relaxed);
         buf.len() as u64
     }
 }
 
+/// The injected slowdown: extra pairs of updates (`+v` then `-v` on the same counter, so totals
+/// stay exact) per 1000 scheduled updates. It adds real counter work, contention included,
+/// unlike idle spinning, which would *relieve* contention and hide the slowdown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtraWork {
+    per_mille: u32,
+    acc: u32,
+}
+
+impl ExtraWork {
+    /// `per_mille` extra update pairs per 1000 updates.
+    pub fn new(per_mille: u32) -> ExtraWork {
+        ExtraWork { per_mille, acc: 0 }
+    }
+}
+
 #[inline(always)]
-fn replay<S: Sink>(sink: &S, updates: &[Update], extra_work: u32) {
-    if extra_work == 0 {
+fn replay<S: Sink>(sink: &S, updates: &[Update], extra: &mut ExtraWork) {
+    if extra.per_mille == 0 {
         for u in updates {
             u.apply(sink);
         }
     } else {
         for u in updates {
             u.apply(sink);
-            for i in 0..extra_work {
-                black_box(i);
+            extra.acc += extra.per_mille;
+            while extra.acc >= 1000 {
+                extra.acc -= 1000;
+                u.apply_cancelling_pair(sink);
             }
         }
     }

@@ -55,6 +55,26 @@ impl Update {
     }
 }
 
+impl Update {
+    /// Applies `+value` then `-value` on the same counter (nothing for gauges): extra counter
+    /// work whose net effect is zero, used to inject a known slowdown.
+    #[inline(always)]
+    pub fn apply_cancelling_pair<S: Sink>(self, sink: &S) {
+        let (idx, v) = (self.idx as usize, i64::from(self.value));
+        match self.op {
+            OpCode::Inc => {
+                sink.inc(idx, v);
+                sink.inc(idx, -v);
+            }
+            OpCode::IncDiag => {
+                sink.inc_diag(idx, v);
+                sink.inc_diag(idx, -v);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The net effect of replaying a sequence of updates from zero, split by whether the update is
 /// diagnostic, so expected totals follow from counts of tapes alone.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,150 @@
+//! `statbench ab` and `statbench calibrate`.
+
+use super::compare::VerdictArgs;
+use super::RunArgs;
+use crate::error::Result;
+use crate::experiment::ab::{run_ab, AbPlan};
+use crate::experiment::calibrate::{calibrate, CalibratePlan, CalibrationReport};
+use crate::files::create_unique_dir;
+use crate::runner::default_runs_dir;
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Options of `statbench ab`.
+#[derive(Debug, Args, Clone)]
+pub struct AbArgs {
+    /// Command for side A (run by `sh -c`); it writes its run to $STATBENCH_OUT (or `{out}`).
+    #[arg(long = "a", value_name = "CMD_A")]
+    pub command_a: String,
+    /// Command for side B.
+    #[arg(long = "b", value_name = "CMD_B")]
+    pub command_b: String,
+    /// Runs per side, alternated A B B A ...
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=200))]
+    pub rounds: u64,
+    /// Extra runs per side before a suspected regression fails (0: fail at once).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(0..=200))]
+    pub confirm_rounds: u64,
+    /// Folder for the runs (default runs/ab-<UTC time>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
+}
+
+/// Runs `statbench ab`.
+pub fn ab_command(args: &AbArgs) -> Result<i32> {
+    let out = match &args.out {
+        Some(o) => o.clone(),
+        None => create_unique_dir(default_runs_dir(), "ab")?,
+    };
+    let plan = AbPlan {
+        command_a: args.command_a.clone(),
+        command_b: args.command_b.clone(),
+        rounds: args.rounds as usize,
+        confirm_rounds: args.confirm_rounds as usize,
+        out,
+    };
+    let mut settings = args.verdict.settings();
+    settings.strict = true; // same machine, same session: speed always gates
+    let outcome = run_ab(&plan, &settings, false)?;
+    if let Some(first) = outcome.first_verdict {
+        eprintln!(
+            "ab: first batch said {}; after confirmation: {}",
+            first.label(),
+            outcome
+                .comparison
+                .headline
+                .as_ref()
+                .map_or("n/a", |h| h.outcome.label())
+        );
+    }
+    args.verdict.emit(&outcome.comparison)
+}
+
+/// Options of `statbench calibrate`.
+#[derive(Debug, Args, Clone)]
+pub struct CalibrateArgs {
+    /// Scenario (and overrides) to calibrate; its duration sets the cost (≈ 3 × runs × duration).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Runs recorded per variant (unchanged, ≈5% slower, ≈10% slower).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(4..=200))]
+    pub runs: u64,
+    /// Runs per side in each replayed comparison (the gate's --repeat).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=50))]
+    pub group: u64,
+    /// Replayed comparisons per kind.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    pub comparisons: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
+}
+
+/// Runs `statbench calibrate`.
+pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
+    let scenario = args.run.scenario()?;
+    let out = match &args.run.out {
+        Some(o) => o.clone(),
+        None => create_unique_dir(default_runs_dir(), &format!("calibrate-{}", scenario.name))?,
+    };
+    let plan = CalibratePlan {
+        scenario,
+        runs: args.runs as usize,
+        group: args.group as usize,
+        comparisons: args.comparisons as usize,
+        out,
+        verbose: std::io::stderr().is_terminal() || !args.json,
+    };
+    let report = calibrate(&plan, &args.verdict.settings())?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serialises")
+        );
+    } else {
+        print_report(&report, &plan);
+    }
+    Ok(0)
+}
+
+fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let line = |name: &str, x: &crate::experiment::calibrate::Rates| {
+        println!(
+            "  {name:<34} {:>6} regression in {:>4} comparisons ({} inconclusive)",
+            pct(x.regression_rate),
+            x.comparisons,
+            x.inconclusive
+        );
+    };
+    println!(
+        "calibration of `{}` ({} runs per variant, {} per side, this host):",
+        plan.scenario.name, plan.runs, plan.group
+    );
+    println!(
+        "  throughput {:.1} M updates/s, run-to-run CV {}; injected slowdowns: extra_work {} → {}, {} → {}",
+        r.median_ops_per_sec / 1e6,
+        pct(r.run_cv),
+        r.knobs.0,
+        pct(r.measured_slowdowns.0),
+        r.knobs.1,
+        pct(r.measured_slowdowns.1)
+    );
+    line("false alarms, A/A interleaved (ab)", &r.aa_ab);
+    line("false alarms, A/A earlier baseline", &r.aa_baseline);
+    line("detection ≈5%, interleaved (ab)", &r.detect5_ab);
+    line("detection ≈10%, interleaved (ab)", &r.detect10_ab);
+    line("detection ≈5%, earlier baseline", &r.detect5_baseline);
+    line("detection ≈10%, earlier baseline", &r.detect10_baseline);
+    println!(
+        "  CI half-width {}; minimum detectable effect ≈ {}",
+        pct(r.ci_half_width),
+        pct(r.min_detectable_effect)
+    );
+    println!("  advice: {}", r.recommendation);
+}

@@ -1,0 +1,107 @@
+//! `statbench report`: charts and a self-contained HTML page for a run, a comparison or a sweep.
+
+use super::compare::VerdictArgs;
+use crate::compare::compare;
+use crate::error::{Error, Result};
+use crate::report::{comparison_report, run_report, sweep_report};
+use crate::store::{Baseline, RunSet};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Options of `statbench report`.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// A run folder (or `--repeat` folder, or snapshot CSV), a sweep folder (with sweep.csv),
+    /// or two runs A B to compare.
+    pub paths: Vec<PathBuf>,
+    /// Compare the run with this baseline instead.
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Output folder (default reports/<name>-<UTC time>).
+    #[arg(short = 'o', long = "out")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace an existing report folder.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
+}
+
+fn default_dir(stem: &str) -> PathBuf {
+    crate::files::find_upward("reports")
+        .unwrap_or_else(|| PathBuf::from("reports"))
+        .join(format!(
+            "{stem}-{}",
+            crate::files::timestamp_for_names(std::time::SystemTime::now())
+        ))
+}
+
+fn stem_of(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().trim_end_matches(".csv").to_string())
+        .unwrap_or_else(|| "report".into())
+}
+
+/// Writes the comparison report of `a` vs `b` (shared with `compare --report`).
+pub fn write_comparison(
+    a: &RunSet,
+    b: &RunSet,
+    c: &crate::compare::Comparison,
+    dir: &Path,
+    force: bool,
+) -> Result<()> {
+    comparison_report(c, a, b, dir, force)?;
+    eprintln!("report: {}", dir.join("index.html").display());
+    Ok(())
+}
+
+/// Runs `statbench report`.
+pub fn report_command(args: &ReportArgs) -> Result<i32> {
+    let settings = args.verdict.settings();
+    match (&args.baseline, args.paths.as_slice()) {
+        (Some(name), [run]) => {
+            let a = Baseline::discover().load(name)?;
+            let b = RunSet::load(run.display().to_string(), std::slice::from_ref(run))?;
+            let c = compare(&a, &b, &settings)?;
+            let dir = args
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| default_dir(&format!("{name}-vs-{}", stem_of(run))));
+            write_comparison(&a, &b, &c, &dir, args.force)?;
+            Ok(c.gate.exit_code)
+        }
+        (None, [a, b]) => {
+            let sa = RunSet::load(a.display().to_string(), std::slice::from_ref(a))?;
+            let sb = RunSet::load(b.display().to_string(), std::slice::from_ref(b))?;
+            let c = compare(&sa, &sb, &settings)?;
+            let dir = args
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| default_dir(&format!("{}-vs-{}", stem_of(a), stem_of(b))));
+            write_comparison(&sa, &sb, &c, &dir, args.force)?;
+            Ok(c.gate.exit_code)
+        }
+        (None, [one]) => {
+            let sweep = if one.is_dir() {
+                one.join("sweep.csv")
+            } else {
+                one.clone()
+            };
+            let dir = args
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| default_dir(&stem_of(one)));
+            if sweep.file_name().is_some_and(|n| n == "sweep.csv") && sweep.is_file() {
+                sweep_report(&sweep, &dir, args.force)?;
+            } else {
+                let set = RunSet::load(one.display().to_string(), std::slice::from_ref(one))?;
+                run_report(&set, &dir, args.force)?;
+            }
+            eprintln!("report: {}", dir.join("index.html").display());
+            Ok(0)
+        }
+        _ => Err(Error::input(
+            "report: give a run, a sweep folder, two runs A B, or --baseline NAME RUN",
+        )),
+    }
+}

@@ -1,0 +1,5 @@
+//! Experiments made of many runs: interleaved A/B comparisons ([`ab`]) and the gate's
+//! calibration on this machine ([`calibrate`]).
+
+pub mod ab;
+pub mod calibrate;

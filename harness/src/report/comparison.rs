@@ -1,0 +1,248 @@
+//! The report of a comparison: verdict, throughput charts, the forest plot of every compared
+//! quantity (ratio of medians with its CI, colour by verdict, most important first) and the
+//! A-vs-B distributions of each changed quantity.
+
+use super::chart::{
+    draw_distributions, draw_line_chart, draw_ratio_chart, escape_html, LineChart, RatioRow,
+    Section, Series, Table, VerdictColor,
+};
+use super::{pct, write_report};
+use crate::compare::{Comparison, Outcome, QuantityResult};
+use crate::error::Result;
+use crate::store::RunSet;
+use std::path::Path;
+
+/// Distribution charts drawn at most (the most important changed quantities).
+const MAX_DISTRIBUTIONS: usize = 12;
+
+fn colour(o: Outcome) -> VerdictColor {
+    match o {
+        Outcome::Regression | Outcome::Decrease => VerdictColor::Regression,
+        Outcome::Improvement | Outcome::Increase => VerdictColor::Improvement,
+        Outcome::Inconclusive => VerdictColor::Inconclusive,
+        Outcome::NoChange | Outcome::Unused => VerdictColor::NoChange,
+    }
+}
+
+fn label(r: &QuantityResult) -> String {
+    match r.index {
+        Some(i) => format!("{} [{i}]", r.name),
+        None => "throughput".into(),
+    }
+}
+
+/// The quantities in report order: throughput, then by verdict severity and effect size.
+pub(crate) fn ordered(c: &Comparison) -> Vec<&QuantityResult> {
+    let mut v: Vec<&QuantityResult> = c.headline.iter().chain(&c.metrics).collect();
+    v.sort_by(|x, y| {
+        x.outcome
+            .severity()
+            .cmp(&y.outcome.severity())
+            .then(y.effect().abs().total_cmp(&x.effect().abs()))
+    });
+    v
+}
+
+fn throughput_series(set: &RunSet, side: &str) -> Vec<Series> {
+    set.runs
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let m = r.meta.as_ref()?;
+            let mut t = 0.0;
+            let points = m
+                .intervals
+                .iter()
+                .map(|i| {
+                    t += i.duration_ns as f64 / 1e9;
+                    (t, i.ops_per_sec)
+                })
+                .collect();
+            Some(Series {
+                name: format!("{side} run {}", k + 1),
+                points,
+                dashed: side == "A",
+            })
+        })
+        .take(4)
+        .collect()
+}
+
+/// Writes the report of comparison `c` (of `a` with `b`) into `dir`.
+pub fn comparison_report(
+    c: &Comparison,
+    a: &RunSet,
+    b: &RunSet,
+    dir: &Path,
+    force: bool,
+) -> Result<()> {
+    let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
+    let title = format!("statbench comparison: {verdict}");
+    let subtitle = format!(
+        "A = {} ({} runs) · B = {} ({} runs)",
+        c.a_label, c.runs.0, c.b_label, c.runs.1
+    );
+    write_report(dir, force, &title, &subtitle, |out| {
+        let mut sections = Vec::new();
+        let mut intro = format!(
+            "<p><strong>{verdict}</strong>: {}</p>",
+            escape_html(&crate::export::headline_sentence(c))
+        );
+        for f in &c.gate.failures {
+            intro += &format!("<p class=\"regression\">FAIL: {}</p>", escape_html(f));
+        }
+        for w in &c.gate.warnings {
+            intro += &format!("<p>warning: {}</p>", escape_html(w));
+        }
+        let mut charts = Vec::new();
+        if let Some(h) = &c.headline {
+            let mut series = throughput_series(a, "A");
+            series.extend(throughput_series(b, "B"));
+            charts.push(draw_line_chart(
+                &LineChart {
+                    title: "Throughput over time (A dashed, B solid)".into(),
+                    x_label: "time (s)".into(),
+                    y_label: "counter updates / s".into(),
+                    series,
+                    log_x: false,
+                },
+                &out.join("throughput-over-time"),
+            )?);
+            charts.push(draw_distributions(
+                &format!(
+                    "Throughput per interval: {} ({})",
+                    pct(h.effect()),
+                    h.outcome.label()
+                ),
+                "A",
+                &h.samples_a,
+                "B",
+                &h.samples_b,
+                &out.join("throughput-distribution"),
+            )?);
+        }
+        sections.push(Section {
+            title: "Verdict".into(),
+            intro_html: intro,
+            charts,
+            table: None,
+        });
+
+        let order = ordered(c);
+        let rows: Vec<RatioRow> = order
+            .iter()
+            .filter(|r| r.ratio.is_some_and(f64::is_finite) && r.outcome != Outcome::Unused)
+            .map(|r| {
+                let (lo, hi) = r.ci.unwrap_or((f64::NAN, f64::NAN));
+                RatioRow {
+                    label: label(r),
+                    ratio: r.ratio.unwrap_or(f64::NAN),
+                    lo,
+                    hi,
+                    verdict: colour(r.outcome),
+                }
+            })
+            .collect();
+        let forest = draw_ratio_chart(
+            "Ratio of medians B/A with confidence interval",
+            &rows,
+            c.min_effect,
+            &out.join("ratios"),
+        )?;
+        sections.push(Section {
+            title: "Every compared quantity".into(),
+            intro_html: format!(
+                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression or decrease, green: improvement or increase, amber: inconclusive, grey: no change. Most important first.",
+                99.0,
+                c.min_effect * 100.0
+            ),
+            charts: vec![forest],
+            table: None,
+        });
+
+        let mut dists = Vec::new();
+        for (k, r) in order
+            .iter()
+            .filter(|r| r.index.is_some() && r.outcome.is_change())
+            .take(MAX_DISTRIBUTIONS)
+            .enumerate()
+        {
+            dists.push(draw_distributions(
+                &format!("{} ({}, {})", label(r), r.quantity, pct(r.effect())),
+                "A",
+                &r.samples_a,
+                "B",
+                &r.samples_b,
+                &out.join(format!("metric-{k:02}-{}", r.index.unwrap_or(0))),
+            )?);
+        }
+        if !dists.is_empty() {
+            sections.push(Section {
+                title: "Changed metrics: A vs B".into(),
+                intro_html: "Per-interval samples of each changed metric (rates per second for counters, levels for gauges).".into(),
+                charts: dists,
+                table: None,
+            });
+        }
+
+        let mut table_rows = Vec::new();
+        let mut classes = Vec::new();
+        for r in &order {
+            table_rows.push(vec![
+                label(r),
+                r.quantity.to_string(),
+                format!("{:.4}", r.a.median),
+                format!("{:.4}", r.b.median),
+                r.ratio.map_or("—".into(), |x| pct(x - 1.0)),
+                r.ci.map_or("—".into(), |(lo, hi)| {
+                    format!("{} … {}", pct(lo - 1.0), pct(hi - 1.0))
+                }),
+                r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),
+                r.outcome.label().to_string(),
+            ]);
+            classes.push(colour(r.outcome).css_class().to_string());
+        }
+        for m in &c.removed {
+            table_rows.push(vec![
+                format!("{} [{}]", m.name, m.index),
+                "only in A".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "removed".into(),
+            ]);
+            classes.push(String::new());
+        }
+        for m in &c.added {
+            table_rows.push(vec![
+                format!("{} [{}]", m.name, m.index),
+                "only in B".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "added".into(),
+            ]);
+            classes.push(String::new());
+        }
+        sections.push(Section {
+            title: "All quantities".into(),
+            intro_html: String::new(),
+            charts: Vec::new(),
+            table: Some(Table {
+                headers: [
+                    "quantity", "kind", "A median", "B median", "change", "CI", "p (adj.)",
+                    "verdict",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: table_rows,
+                row_classes: classes,
+            }),
+        });
+        Ok(sections)
+    })
+}

@@ -1,0 +1,86 @@
+//! Reports people would rather look at: charts (PNG and SVG), a self-contained `index.html`
+//! with every chart inlined, and a `summary.md`, for a run, a comparison or a sweep.
+//!
+//! A report folder is built under a temporary name and renamed into place, so a reader never
+//! sees half a report, and an existing report is replaced only with `--force`.
+
+pub mod chart;
+mod comparison;
+mod run;
+mod sweep;
+
+pub use comparison::comparison_report;
+pub use run::run_report;
+pub use sweep::sweep_report;
+
+use crate::error::{Error, Result};
+use crate::files::unique_suffix;
+use chart::{render_html, render_markdown, ChartError, Section};
+use std::path::Path;
+
+impl From<ChartError> for Error {
+    fn from(e: ChartError) -> Error {
+        Error::Input(format!("report: {e}"))
+    }
+}
+
+/// Builds a report into `dir` with `build` (which draws charts into the folder it is given and
+/// returns the page's sections), writes `index.html` and `summary.md`, then moves it into place.
+pub fn write_report(
+    dir: &Path,
+    force: bool,
+    title: &str,
+    subtitle: &str,
+    build: impl FnOnce(&Path) -> Result<Vec<Section>>,
+) -> Result<()> {
+    if dir.exists() && !force {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(Error::input(format!(
+                "{}: a report is already there; choose another -o or pass --force",
+                dir.display()
+            )));
+        }
+    }
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = parent.join(format!(".{name}.tmp-{}", unique_suffix()));
+    std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let result = (|| -> Result<()> {
+        let sections = build(&tmp)?;
+        let html = render_html(title, subtitle, &sections)?;
+        std::fs::write(tmp.join("index.html"), html)
+            .map_err(|e| Error::io(tmp.join("index.html"), e))?;
+        let md = render_markdown(title, &sections);
+        std::fs::write(tmp.join("summary.md"), md)
+            .map_err(|e| Error::io(tmp.join("summary.md"), e))?;
+        if dir.exists() {
+            let aside = parent.join(format!(".{name}.old-{}", unique_suffix()));
+            std::fs::rename(dir, &aside).map_err(|e| Error::io(dir, e))?;
+            let _ = std::fs::remove_dir_all(aside);
+        }
+        std::fs::rename(&tmp, dir).map_err(|e| Error::io(dir, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Relative change as `+3.2%`.
+pub(crate) fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:+.1}%", x * 100.0)
+    } else {
+        "—".into()
+    }
+}

@@ -1,0 +1,159 @@
+//! `statbench ab` and `statbench calibrate` end to end, on tiny runs.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("statbench-ab-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn statbench(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_statbench"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn run_cmd(extra: &str) -> String {
+    format!(
+        "{} run quick --duration-ms 300 --interval-ms 20 --threads 1 --quiet {extra}",
+        env!("CARGO_BIN_EXE_statbench")
+    )
+}
+
+#[test]
+fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
+    let out = scratch("slow");
+    let (code, stdout, stderr) = statbench(&[
+        "ab",
+        "--a",
+        &run_cmd(""),
+        "--b",
+        &run_cmd("--extra-work 200"),
+        "--rounds",
+        "2",
+        "--confirm-rounds",
+        "1",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}\n{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["headline"]["outcome"], "regression");
+    // ABBA order, then one confirmation round per side: a01 b01 b02 a02 a03 b03.
+    let order: Vec<&str> = stderr.lines().filter(|l| l.starts_with("ab: ")).collect();
+    assert!(stderr.contains("confirming"), "{stderr}");
+    assert!(
+        order[0].contains("quiet ") || !order[0].contains("extra-work"),
+        "{order:?}"
+    );
+    assert!(
+        order[1].contains("extra-work") && order[2].contains("extra-work"),
+        "{order:?}"
+    );
+    for d in ["a01", "b01", "b02", "a02", "a03", "b03"] {
+        assert!(out.join(d).join("snapshots.csv").is_file(), "{d} missing");
+    }
+}
+
+#[test]
+fn ab_reports_a_failing_command_as_bad_input() {
+    let out = scratch("fail");
+    let (code, _, stderr) = statbench(&[
+        "ab",
+        "--a",
+        "exit 3",
+        "--b",
+        "true",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap()
+            .contains("`exit 3` failed (exit 3)"),
+        "{stderr}"
+    );
+    // Exit 1 of a command (statbench run with lost updates) is a failed check, not bad input.
+    let out = scratch("exit1");
+    let (code, _, stderr) = statbench(&[
+        "ab",
+        "--a",
+        "false",
+        "--b",
+        "true",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let out = scratch("nowrite");
+    let (code, _, stderr) = statbench(&[
+        "ab",
+        "--a",
+        "true",
+        "--b",
+        "true",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("wrote no snapshots.csv"), "{stderr}");
+}
+
+#[test]
+fn calibrate_reports_rates_for_every_kind_of_comparison() {
+    let out = scratch("calibrate");
+    let (code, stdout, stderr) = statbench(&[
+        "calibrate",
+        "quick",
+        "--duration-ms",
+        "200",
+        "--interval-ms",
+        "20",
+        "--threads",
+        "1",
+        "--runs",
+        "4",
+        "--group",
+        "1",
+        "--comparisons",
+        "10",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for kind in [
+        "aa_ab",
+        "aa_baseline",
+        "detect5_ab",
+        "detect10_ab",
+        "detect5_baseline",
+        "detect10_baseline",
+    ] {
+        assert!(v[kind]["comparisons"].as_u64().unwrap() >= 2, "{kind}: {v}");
+    }
+    let (k5, k10) = (
+        v["knobs"][0].as_u64().unwrap(),
+        v["knobs"][1].as_u64().unwrap(),
+    );
+    assert!(k10 > k5 && k5 >= 1, "knobs {k5} {k10}");
+    assert!(v["recommendation"].as_str().unwrap().len() > 10);
+    // 3 variants × 4 runs + 4 probe runs, each a complete run folder.
+    let runs = std::fs::read_dir(&out).unwrap().count();
+    assert_eq!(runs, 16);
+}

@@ -1,0 +1,143 @@
+//! Reports: every file exists and is valid, the page is self-contained, a regression comes first.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("statbench-report-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn statbench(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_statbench"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn record(dir: &Path, name: &str, extra: &[&str]) {
+    let mut args = vec![
+        "run",
+        "quick",
+        "--duration-ms",
+        "400",
+        "--interval-ms",
+        "20",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+    ];
+    let out = dir.join(name);
+    args.push(out.to_str().unwrap());
+    args.extend_from_slice(extra);
+    let (code, _, err) = statbench(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(code, 0, "{err}");
+}
+
+/// Checks every chart and the page; returns the HTML.
+fn check_report(dir: &Path) -> String {
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(dir.join("summary.md").is_file());
+    let mut charts = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("svg") => {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let doc = roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                assert!(
+                    doc.descendants().any(|n| n.has_tag_name("text")),
+                    "{}: no text",
+                    p.display()
+                );
+                charts += 1;
+            }
+            Some("png") => {
+                let decoder =
+                    png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&p).unwrap()));
+                let reader = decoder
+                    .read_info()
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                assert!(reader.info().width >= 400 && reader.info().height >= 300);
+                let name = p.file_name().unwrap().to_str().unwrap();
+                assert!(
+                    html.contains(&format!("href=\"{name}\"")),
+                    "{name} not linked"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(charts >= 2, "only {charts} charts");
+    assert_eq!(
+        html.matches("<svg").count(),
+        charts,
+        "every chart inlined once"
+    );
+    for attr in ["src=\"", "href=\""] {
+        for (i, _) in html.match_indices(attr) {
+            let target = &html[i + attr.len()..];
+            let target = &target[..target.find('"').unwrap()];
+            assert!(
+                !target.contains("://") && !target.starts_with('/') && !target.starts_with(".."),
+                "non-relative reference {target}"
+            );
+        }
+    }
+    html
+}
+
+#[test]
+fn run_report_has_throughput_and_category_charts() {
+    let d = scratch("run");
+    record(&d, "run", &[]);
+    let (code, _, err) = statbench(&["report", "run", "-o", "rep"], &d);
+    assert_eq!(code, 0, "{err}");
+    let html = check_report(&d.join("rep"));
+    for needle in [
+        "Throughput",
+        "Category: network",
+        "Category: disk",
+        "Category: bandwidth",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    // Not overwritten silently; --force replaces.
+    let (code, _, err) = statbench(&["report", "run", "-o", "rep"], &d);
+    assert_eq!(code, 2);
+    assert!(err.contains("--force"), "{err}");
+    let (code, _, _) = statbench(&["report", "run", "-o", "rep", "--force"], &d);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn comparison_report_shows_a_known_regression_first() {
+    let d = scratch("cmp");
+    record(&d, "a", &[]);
+    record(&d, "b", &["--extra-work", "1000"]);
+    let (code, _, err) = statbench(&["compare", "a", "b", "--report", "rep"], &d);
+    assert_eq!(code, 1, "a doubled workload must fail the gate: {err}");
+    let html = check_report(&d.join("rep"));
+    assert!(html.contains("FAIL"));
+    let md = std::fs::read_to_string(d.join("rep/summary.md")).unwrap();
+    // In the table of all quantities, the first row is the throughput regression.
+    let table_start = md.find("| quantity |").expect("table in summary.md");
+    let first_row = md[table_start..].lines().nth(2).unwrap();
+    assert!(
+        first_row.contains("throughput") && first_row.contains("REGRESSION"),
+        "{first_row}"
+    );
+    assert!(
+        d.join("rep/ratios.svg").is_file() && d.join("rep/throughput-distribution.png").is_file()
+    );
+}
