@@ -85,7 +85,7 @@ pub fn comparison_report(
     write_report(dir, force, &title, &subtitle, |out| {
         let mut sections = Vec::new();
         let mut intro = format!(
-            "<p><strong>{verdict}</strong>: {}</p>",
+            "<p><strong>{}</strong></p>",
             escape_html(&crate::export::headline_sentence(c))
         );
         for f in &c.gate.failures {
