@@ -184,7 +184,6 @@ pub struct BatchedWriter<'a, L: CounterLayout> {
     counters: &'a SessionCounters<L>,
     buf: Box<[Cell<i64>; NUM_METRICS]>,
     counters_mask: u128,
-    dirty: Cell<u128>,
     pending: Cell<u32>,
     flush_every: u32,
     _single: SingleWriter,
@@ -196,7 +195,6 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
             counters,
             buf: Box::new(std::array::from_fn(|_| Cell::new(0))),
             counters_mask: counter_mask(),
-            dirty: Cell::new(0),
             pending: Cell::new(0),
             flush_every: flush_every.max(1),
             _single: PhantomData,
@@ -208,7 +206,7 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
         self.counters
     }
 
-    /// Buffered updates not yet visible to readers.
+    /// Counter updates buffered since the last full flush (at most `flush_every`).
     pub fn pending(&self) -> u32 {
         self.pending.get()
     }
@@ -219,7 +217,6 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
         let cell = &self.buf[idx]; // panics past NUM_METRICS before touching anything
         if self.counters_mask >> idx & 1 != 0 {
             cell.set(cell.get().wrapping_add(delta));
-            self.dirty.set(self.dirty.get() | 1 << idx);
             let pending = self.pending.get() + 1;
             self.pending.set(pending);
             if pending >= self.flush_every {
@@ -263,7 +260,7 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
     /// Pushes every buffered delta to the shared layout; afterwards readers see all of this
     /// writer's updates.
     pub fn flush(&self) {
-        let mut dirty = self.dirty.replace(0);
+        let mut dirty = self.counters_mask;
         while dirty != 0 {
             let idx = dirty.trailing_zeros() as usize;
             dirty &= dirty - 1;
@@ -277,13 +274,9 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
 
     #[inline]
     fn flush_slot(&self, idx: usize) {
-        let cell = &self.buf[idx];
-        if self.dirty.get() >> idx & 1 != 0 {
-            self.dirty.set(self.dirty.get() & !(1 << idx));
-            let delta = cell.replace(0);
-            if delta != 0 {
-                self.counters.inc(idx, delta);
-            }
+        let delta = self.buf[idx].replace(0);
+        if delta != 0 {
+            self.counters.inc(idx, delta);
         }
     }
 }

@@ -211,6 +211,38 @@ impl Sharded {
         Some(ptr)
     }
 
+    /// `store` on a counter slot: the shared part absorbs the difference to the shard sum.
+    #[cold]
+    fn store_sharded(&self, idx: usize, pos: usize, value: i64) {
+        let base = self.shard_sum(pos);
+        self.shared[idx]
+            .0
+            .store(value.wrapping_sub(base), Ordering::Relaxed);
+    }
+
+    /// `fetch_max` on a counter slot: raise the shared part until shared + shards ≥ value.
+    #[cold]
+    fn fetch_max_sharded(&self, idx: usize, pos: usize, value: i64) {
+        let shared = &self.shared[idx].0;
+        let mut current = shared.load(Ordering::Relaxed);
+        loop {
+            let total = current.wrapping_add(self.shard_sum(pos));
+            if value <= total {
+                return;
+            }
+            let raised = current.wrapping_add(value - total);
+            match shared.compare_exchange_weak(
+                current,
+                raised,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(seen) => current = seen,
+            }
+        }
+    }
+
     fn shard_sum(&self, pos: usize) -> i64 {
         self.set.active().fold(0i64, |acc, s| {
             acc.wrapping_add(s.slots()[pos].load(Ordering::Relaxed))
@@ -257,45 +289,28 @@ impl CounterLayout for Sharded {
         self.shared[idx].0.fetch_add(delta, Ordering::Relaxed);
     }
 
+    #[inline]
     fn store(&self, idx: usize, value: i64) {
         let pos = self.pos[idx];
-        let base = if pos != NOT_PRIVATE {
-            self.shard_sum(pos as usize)
+        if pos == NOT_PRIVATE {
+            self.shared[idx].0.store(value, Ordering::Relaxed);
         } else {
-            0
-        };
-        self.shared[idx]
-            .0
-            .store(value.wrapping_sub(base), Ordering::Relaxed);
+            self.store_sharded(idx, pos as usize, value);
+        }
     }
 
+    #[inline]
     fn fetch_max(&self, idx: usize, value: i64) {
         let pos = self.pos[idx];
-        let shared = &self.shared[idx].0;
         if pos == NOT_PRIVATE {
             // Read first: a high-water mark rarely rises, and a plain load keeps the line shared
             // between cores instead of taking it exclusive on every call.
+            let shared = &self.shared[idx].0;
             if shared.load(Ordering::Relaxed) < value {
                 shared.fetch_max(value, Ordering::Relaxed);
             }
-            return;
-        }
-        let mut current = shared.load(Ordering::Relaxed);
-        loop {
-            let total = current.wrapping_add(self.shard_sum(pos as usize));
-            if value <= total {
-                return;
-            }
-            let raised = current.wrapping_add(value - total);
-            match shared.compare_exchange_weak(
-                current,
-                raised,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return,
-                Err(seen) => current = seen,
-            }
+        } else {
+            self.fetch_max_sharded(idx, pos as usize, value);
         }
     }
 
