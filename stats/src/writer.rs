@@ -54,6 +54,7 @@ static FORWARD_ALL: [u32; NUM_METRICS] = [NOT_PRIVATE; NUM_METRICS];
 /// [`Padded`]: crate::Padded
 pub struct CounterWriter<'a, L: CounterLayout> {
     counters: &'a SessionCounters<L>,
+    diagnostics: bool,
     pos: &'a [u32],
     slots: &'a [AtomicI64],
     token: Option<usize>,
@@ -71,6 +72,7 @@ impl<'a, L: CounterLayout> CounterWriter<'a, L> {
                     .all(|&p| p == NOT_PRIVATE || (p as usize) < shard.slots.len()));
                 CounterWriter {
                     counters,
+                    diagnostics: counters.diagnostics_enabled(),
                     pos: shard.pos,
                     slots: shard.slots,
                     token: Some(shard.token),
@@ -79,6 +81,7 @@ impl<'a, L: CounterLayout> CounterWriter<'a, L> {
             }
             None => CounterWriter {
                 counters,
+                diagnostics: counters.diagnostics_enabled(),
                 pos: &FORWARD_ALL,
                 slots: &[],
                 token: None,
@@ -115,7 +118,7 @@ impl<'a, L: CounterLayout> CounterWriter<'a, L> {
     /// Like [`inc`](Self::inc), but a no-op unless diagnostics are enabled.
     #[inline]
     pub fn inc_diag(&self, idx: usize, delta: i64) {
-        if self.counters.diagnostics_enabled() {
+        if self.diagnostics {
             self.inc(idx, delta);
         }
     }
