@@ -1,118 +1,113 @@
-//! Counter layouts under contention: random-slot `inc` at 1 and 2 threads.
+//! Counter layouts under contention: every layout (and writer kind) × threads × access pattern,
+//! next to a plain non-atomic thread-local array (the physical ceiling).
 //!
-//! Every thread walks a precomputed table of counter indices, so the index source costs one
-//! load and the measured time is the update itself. Throughput is reported in updates/s over
-//! all threads; the `ceiling` line is a plain, non-atomic, thread-local array increment — the
-//! physical limit any layout can approach.
+//! Rows (criterion function names):
+//! * `contiguous`, `padded`, `sharded`: `SessionCounters::<L>::inc` etc. (`contiguous` is the
+//!   engine's reference; `sharded` finds its shard through a thread-local lookup per update);
+//! * `sharded_writer`: one `SessionCounters::writer()` per thread (private shard, no lookup);
+//! * `contiguous_batched`: one `batched_writer(1024)` per thread on the reference layout;
+//! * `ceiling`: the same ops on a non-atomic `[i64; 99]` per thread.
 //!
-//! Run: `cargo bench -p statbench --bench layouts`
+//! Groups are the access patterns (`random_slot`, `hot_slot`, `swarm_mix`, `set_max_storm`,
+//! `inc_diag_off`, see `common::Pattern`); the parameter is the thread count
+//! ({1, 2, 4, 8, 2 × cores}). Throughput is updates/s over all threads. Every thread draws its
+//! ops from a precomputed table.
+//!
+//! Run: `cargo bench -p session-stats --bench layouts` (quick: `-- --quick`; one pattern at 1
+//! and 2 threads: `-- 'swarm_mix/.*/(1|2)$'`).
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use session_stats::{
-    session_stats_metrics, Contiguous, CounterLayout, MetricKind, Padded, SessionCounters, Sharded,
-    NUM_METRICS,
+mod common;
+
+use common::{config, run_ops, run_threads, thread_counts, Local, Pattern, Table, Update, BATCH};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
-use std::hint::black_box;
-use std::sync::Barrier;
-use std::time::{Duration, Instant};
+use session_stats::{Contiguous, CounterLayout, Padded, SessionCounters, Sharded, NET_BYTES_SENT};
 
-const TABLE_LEN: usize = 4096; // power of two: `i & MASK` instead of a modulo
-
-/// Uniformly random counter slots (gauges are `set`, not `inc`, in an engine).
-fn index_table(seed: u64) -> Vec<usize> {
-    let counters: Vec<usize> = session_stats_metrics()
-        .iter()
-        .filter(|m| m.kind == MetricKind::Counter)
-        .map(|m| m.index)
-        .collect();
-    let mut x = seed | 1;
-    (0..TABLE_LEN)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            counters[(x % counters.len() as u64) as usize]
+/// One measured row: builds each thread's updater (untimed) and applies the thread's table.
+fn bench_row<S: Update>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    row: &str,
+    threads: usize,
+    tables: &[Table],
+    setup: impl Fn(usize) -> S + Sync,
+) {
+    group.throughput(Throughput::Elements(threads as u64));
+    group.bench_function(BenchmarkId::new(row, threads), |b| {
+        b.iter_custom(|iters| {
+            run_threads(threads, &setup, |u: &S, t| run_ops(u, &tables[t], iters))
         })
-        .collect()
+    });
 }
 
-/// Runs `iters` updates on each of `threads` threads, started together; returns the slowest
-/// thread's time so spawning is not measured.
-fn run_threads(threads: usize, iters: u64, work: impl Fn(usize, u64) + Sync) -> Duration {
-    let barrier = Barrier::new(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (barrier, work) = (&barrier, &work);
-                s.spawn(move || {
-                    barrier.wait();
-                    let start = Instant::now();
-                    work(t, iters);
-                    start.elapsed()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .max()
-            .unwrap()
-    })
+/// `SessionCounters::<L>` updated through `&self` (the engine's API).
+fn shared<L: CounterLayout>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    threads: usize,
+    tables: &[Table],
+    diagnostics: bool,
+) {
+    let counters = SessionCounters::<L>::with_layout(diagnostics);
+    bench_row(group, L::KIND.name(), threads, tables, |_| {
+        counters.inc(NET_BYTES_SENT, 0); // claim a thread's shard outside the timed part
+        &counters
+    });
 }
 
-fn bench_layout<L: CounterLayout>(c: &mut Criterion, tables: &[Vec<usize>]) {
-    let mut group = c.benchmark_group("random_slot_inc");
-    for threads in [1usize, 2] {
-        group.throughput(Throughput::Elements(threads as u64));
-        group.bench_function(BenchmarkId::new(L::KIND.name(), threads), |b| {
-            b.iter_custom(|iters| {
-                let counters = SessionCounters::<L>::with_layout(true);
-                run_threads(threads, iters, |t, iters| {
-                    let table = &tables[t];
-                    for i in 0..iters as usize {
-                        counters.inc(table[i & (TABLE_LEN - 1)], 1);
-                    }
-                })
-            })
-        });
+impl<L: CounterLayout> Update for &SessionCounters<L> {
+    #[inline(always)]
+    fn inc(&self, idx: usize, v: i64) {
+        SessionCounters::inc(self, idx, v)
     }
-    group.finish();
-}
-
-fn bench_ceiling(c: &mut Criterion, tables: &[Vec<usize>]) {
-    let mut group = c.benchmark_group("random_slot_inc");
-    for threads in [1usize, 2] {
-        group.throughput(Throughput::Elements(threads as u64));
-        group.bench_function(BenchmarkId::new("ceiling", threads), |b| {
-            b.iter_custom(|iters| {
-                run_threads(threads, iters, |t, iters| {
-                    let table = &tables[t];
-                    let mut local = [0i64; NUM_METRICS];
-                    for i in 0..iters as usize {
-                        local[table[i & (TABLE_LEN - 1)]] += 1;
-                        black_box(&mut local);
-                    }
-                })
-            })
-        });
+    #[inline(always)]
+    fn inc_diag(&self, idx: usize, v: i64) {
+        SessionCounters::inc_diag(self, idx, v)
     }
-    group.finish();
+    #[inline(always)]
+    fn set(&self, idx: usize, v: i64) {
+        SessionCounters::set(self, idx, v)
+    }
+    #[inline(always)]
+    fn set_max(&self, idx: usize, v: i64) {
+        SessionCounters::set_max(self, idx, v)
+    }
+    #[inline(always)]
+    fn set_max_diag(&self, idx: usize, v: i64) {
+        SessionCounters::set_max_diag(self, idx, v)
+    }
 }
 
-fn layouts(c: &mut Criterion) {
-    let tables: Vec<Vec<usize>> = (0..2).map(|t| index_table(0x5eed + t)).collect();
-    bench_layout::<Contiguous>(c, &tables);
-    bench_layout::<Padded>(c, &tables);
-    bench_layout::<Sharded>(c, &tables);
-    bench_ceiling(c, &tables);
+fn patterns(c: &mut Criterion) {
+    let threads_list = thread_counts();
+    let max_threads = *threads_list.iter().max().unwrap();
+    for pattern in Pattern::ALL {
+        let tables: Vec<Table> = (0..max_threads).map(|t| pattern.table(t)).collect();
+        let diag = pattern.diagnostics();
+        let mut group = c.benchmark_group(pattern.name());
+        for &threads in &threads_list {
+            shared::<Contiguous>(&mut group, threads, &tables, diag);
+            shared::<Padded>(&mut group, threads, &tables, diag);
+            shared::<Sharded>(&mut group, threads, &tables, diag);
+            let sharded = SessionCounters::<Sharded>::with_layout(diag);
+            bench_row(&mut group, "sharded_writer", threads, &tables, |_| {
+                sharded.writer()
+            });
+            let contiguous = SessionCounters::<Contiguous>::with_layout(diag);
+            bench_row(&mut group, "contiguous_batched", threads, &tables, |_| {
+                contiguous.batched_writer(BATCH)
+            });
+            bench_row(&mut group, "ceiling", threads, &tables, |_| {
+                Local::new(diag)
+            });
+        }
+        group.finish();
+    }
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
-    targets = layouts
+    config = config();
+    targets = patterns
 }
 criterion_main!(benches);

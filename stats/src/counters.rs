@@ -6,6 +6,7 @@ use crate::registry::{
     metric_kinds, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NET_BYTES_RECV, NET_BYTES_SENT, NUM_METRICS,
     SES_UPTIME_SECS,
 };
+use crate::writer::{BatchedWriter, CounterWriter};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -102,6 +103,20 @@ impl<L: CounterLayout> SessionCounters<L> {
     /// The underlying storage, for layout-specific figures (e.g. shard count).
     pub fn layout(&self) -> &L {
         &self.layout
+    }
+
+    /// A handle for one writer thread or task: its counter updates skip the thread-local
+    /// shard lookup of [`inc`](Self::inc). With [`Sharded`](crate::Sharded) it owns a private
+    /// shard until dropped; other layouts forward to the shared methods. See [`CounterWriter`].
+    pub fn writer(&self) -> CounterWriter<'_, L> {
+        CounterWriter::new(self)
+    }
+
+    /// A writer that buffers counter deltas locally and pushes them every `flush_every`
+    /// updates (and on flush/drop): snapshots lag by up to that many updates per writer.
+    /// See [`BatchedWriter`].
+    pub fn batched_writer(&self, flush_every: u32) -> BatchedWriter<'_, L> {
+        BatchedWriter::new(self, flush_every)
     }
 
     /// Adds `delta` (may be negative, e.g. a gauge going down) to metric `idx`.

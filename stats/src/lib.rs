@@ -6,7 +6,10 @@
 //! * [`SessionCounters`]: the engine's counter API (`inc`, `inc_diag`, `set`, `set_max`,
 //!   `snapshot`, ...), generic over a memory [`layout`].
 //! * [`layout`]: [`Contiguous`] (the reference), [`Padded`] and [`Sharded`], all passing one
-//!   test suite; pick by measuring (`statbench sweep`, `cargo bench`).
+//!   test suite; pick by measuring (`statbench sweep`, `cargo bench -p session-stats`).
+//! * [`CounterWriter`] ([`SessionCounters::writer`]): one handle per writer thread/task; with
+//!   [`Sharded`] its updates are a plain load + store on a private shard.
+//!   [`BatchedWriter`] ([`SessionCounters::batched_writer`]) buffers deltas locally instead.
 //!
 //! No dependencies; `serde` derives are behind the optional `serde` feature.
 #![warn(missing_docs)]
@@ -15,11 +18,13 @@ pub mod clock;
 mod counters;
 pub mod layout;
 pub mod registry;
+mod writer;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
 pub use counters::SessionCounters;
-pub use layout::{Contiguous, CounterLayout, LayoutKind, Padded, Sharded};
+pub use layout::{Contiguous, CounterLayout, LayoutKind, Padded, Sharded, WriterShard};
 pub use registry::*;
+pub use writer::{BatchedWriter, CounterWriter};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[cfg(doctest)]

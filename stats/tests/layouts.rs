@@ -1,6 +1,7 @@
 //! One suite, run against every layout: exact totals under real contention, gauges, gating,
 //! snapshot derivations and out-of-range safety.
 
+use session_stats::layout::DEFAULT_MAX_SHARDS;
 use session_stats::*;
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
@@ -112,6 +113,205 @@ fn hammer<L: CounterLayout>(threads: usize, n: usize, diagnostics: bool) {
         assert_eq!(bulk[idx], want[idx], "{}: slot {idx} via load_all", L::KIND);
     }
     assert!(want.iter().any(|&v| v != 0));
+}
+
+/// How a worker of the writer tests updates the counters.
+#[derive(Clone, Copy, Debug)]
+enum Via {
+    /// `SessionCounters::writer()`: private shard (sharded) or forwarding.
+    Writer,
+    /// `SessionCounters::batched_writer(n)`.
+    Batched(u32),
+}
+
+/// Same ops through a per-thread writer handle; the handle is dropped before the thread ends.
+fn hammer_writers<L: CounterLayout>(threads: usize, n: usize, diagnostics: bool, via: Via) {
+    let c = SessionCounters::<L>::with_clock(diagnostics, Arc::new(ManualClock::new()));
+    let start = Barrier::new(threads);
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (c, start) = (&c, &start);
+            s.spawn(move || {
+                start.wait();
+                match via {
+                    Via::Writer => {
+                        let w = c.writer();
+                        for op in ops(t, n) {
+                            match op {
+                                Op::Inc(i, v) => w.inc(i, v),
+                                Op::IncDiag(i, v) => w.inc_diag(i, v),
+                                Op::SetMax(i, v) => w.set_max(i, v),
+                                Op::SetMaxDiag(i, v) => w.set_max_diag(i, v),
+                            }
+                        }
+                    }
+                    Via::Batched(every) => {
+                        let w = c.batched_writer(every);
+                        for op in ops(t, n) {
+                            match op {
+                                Op::Inc(i, v) => w.inc(i, v),
+                                Op::IncDiag(i, v) => w.inc_diag(i, v),
+                                Op::SetMax(i, v) => w.set_max(i, v),
+                                Op::SetMaxDiag(i, v) => w.set_max_diag(i, v),
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let want = expected(threads, n, diagnostics);
+    let snap = c.snapshot();
+    for idx in 0..NUM_METRICS {
+        if [SES_UPTIME_SECS, BW_UPLOAD_RATE, BW_DOWNLOAD_RATE].contains(&idx) {
+            continue; // derived by snapshot(); always 0 here (no time passed, no ops on them)
+        }
+        assert_eq!(
+            c.get(idx),
+            want[idx],
+            "{} {via:?}: slot {idx} via get",
+            L::KIND
+        );
+        assert_eq!(
+            snap[idx],
+            want[idx],
+            "{} {via:?}: slot {idx} via snapshot",
+            L::KIND
+        );
+    }
+    assert!(want.iter().any(|&v| v != 0));
+}
+
+fn writer_gauges_and_gating<L: CounterLayout>() {
+    for diagnostics in [false, true] {
+        let c = SessionCounters::<L>::with_layout(diagnostics);
+        {
+            let w = c.writer();
+            w.set(DISK_QUEUE_DEPTH, 7);
+            w.inc(DISK_QUEUE_DEPTH, -2);
+            c.inc(DISK_QUEUE_DEPTH, 1);
+            assert_eq!(c.get(DISK_QUEUE_DEPTH), 6);
+            w.set(DISK_QUEUE_DEPTH, 1);
+            assert_eq!(c.get(DISK_QUEUE_DEPTH), 1, "set overrides earlier incs");
+            w.set_max(NET_NUM_CONNECTIONS, 10);
+            w.set_max(NET_NUM_CONNECTIONS, 4);
+            assert_eq!(c.get(NET_NUM_CONNECTIONS), 10, "set_max never lowers");
+            w.inc(NET_BYTES_SENT, 100);
+            w.set(NET_BYTES_SENT, 40);
+            w.inc(NET_BYTES_SENT, 2);
+            assert_eq!(c.get(NET_BYTES_SENT), 42, "writer incs are visible at once");
+            w.set_max(NET_BYTES_SENT, 50);
+            assert_eq!(c.get(NET_BYTES_SENT), 50);
+            w.inc_diag(PEER_WAKE_EVENTS_TOTAL, 3);
+            w.set_max_diag(EVENT_TX_HIGH_WATER, 9);
+        }
+        assert_eq!(c.get(NET_BYTES_SENT), 50, "a dropped writer's values stay");
+        let s = c.snapshot();
+        let diag = if diagnostics { (3, 9) } else { (0, 0) };
+        assert_eq!((s[PEER_WAKE_EVENTS_TOTAL], s[EVENT_TX_HIGH_WATER]), diag);
+
+        let c = SessionCounters::<L>::with_layout(diagnostics);
+        let w = c.batched_writer(4);
+        w.inc(NET_BYTES_SENT, 100);
+        assert_eq!(w.pending(), 1);
+        assert_eq!(c.get(NET_BYTES_SENT), 0, "buffered until a flush");
+        w.set(NET_BYTES_SENT, 40);
+        w.inc(NET_BYTES_SENT, 2);
+        w.set_max(NET_BYTES_SENT, 41);
+        assert_eq!(
+            c.get(NET_BYTES_SENT),
+            42,
+            "set/set_max push the slot's pending delta"
+        );
+        w.set(DISK_QUEUE_DEPTH, 7);
+        w.inc(DISK_QUEUE_DEPTH, -2);
+        assert_eq!(c.get(DISK_QUEUE_DEPTH), 5, "gauges are never buffered");
+        w.flush();
+        assert_eq!(w.pending(), 0);
+        for _ in 0..4 {
+            w.inc(PROTO_PIECE_REQUESTS, 1);
+        }
+        assert_eq!(
+            c.get(PROTO_PIECE_REQUESTS),
+            4,
+            "flushed after flush_every updates"
+        );
+        w.inc_diag(PEER_WAKE_EVENTS_TOTAL, 3);
+        w.set_max_diag(EVENT_TX_HIGH_WATER, 9);
+        w.inc(NET_BYTES_RECV, 5);
+        w.flush();
+        assert_eq!(w.pending(), 0);
+        assert_eq!(c.get(NET_BYTES_RECV), 5);
+        w.inc(NET_BYTES_RECV, 5);
+        drop(w);
+        assert_eq!(c.get(NET_BYTES_RECV), 10, "drop flushes");
+        let s = c.snapshot();
+        let diag = if diagnostics { (3, 9) } else { (0, 0) };
+        assert_eq!((s[PEER_WAKE_EVENTS_TOTAL], s[EVENT_TX_HIGH_WATER]), diag);
+    }
+}
+
+fn writer_out_of_range_panics<L: CounterLayout>() {
+    let c = SessionCounters::<L>::with_layout(true);
+    let w = c.writer();
+    let b = c.batched_writer(8);
+    for i in 0..NUM_METRICS {
+        w.inc(i, i as i64 + 1);
+    }
+    b.flush();
+    let read = || (0..NUM_METRICS).map(|i| c.get(i)).collect::<Vec<_>>();
+    let before = read();
+    let bad: [&dyn Fn(); 6] = [
+        &|| w.inc(NUM_METRICS, 1),
+        &|| w.inc_diag(usize::MAX, 1),
+        &|| w.set_max(1_000, 1),
+        &|| b.inc(NUM_METRICS, 1),
+        &|| b.inc_diag(usize::MAX, 1),
+        &|| b.set(NUM_METRICS + 1, 1),
+    ];
+    for f in bad {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        assert!(r.is_err(), "an out-of-range index must panic");
+    }
+    b.flush();
+    assert_eq!(before, read(), "no slot changed");
+}
+
+fn snapshots_never_go_backwards_with_writers<L: CounterLayout>(via: Via) {
+    let c = SessionCounters::<L>::with_layout(false);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            let (c, done) = (&c, &done);
+            s.spawn(move || {
+                match via {
+                    Via::Writer => {
+                        let w = c.writer();
+                        for _ in 0..50_000 {
+                            w.inc(NET_BYTES_RECV, 1);
+                            w.inc(PROTO_PIECE_REQUESTS, 1);
+                        }
+                    }
+                    Via::Batched(every) => {
+                        let w = c.batched_writer(every);
+                        for _ in 0..50_000 {
+                            w.inc(NET_BYTES_RECV, 1);
+                            w.inc(PROTO_PIECE_REQUESTS, 1);
+                        }
+                    }
+                }
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
+        let mut last = 0;
+        while done.load(std::sync::atomic::Ordering::SeqCst) < 4 {
+            let now = c.snapshot()[NET_BYTES_RECV];
+            assert!(now >= last, "counter went backwards: {last} -> {now}");
+            last = now;
+        }
+    });
+    assert_eq!(c.get(NET_BYTES_RECV), 200_000);
+    assert_eq!(c.get(PROTO_PIECE_REQUESTS), 200_000);
 }
 
 fn gauges_keep_their_meaning<L: CounterLayout>() {
@@ -287,6 +487,46 @@ macro_rules! layout_suite {
             fn monotonic_snapshots() {
                 concurrent_snapshots_never_go_backwards::<$layout>();
             }
+            #[test]
+            fn writers_exact_totals_1_thread() {
+                hammer_writers::<$layout>(1, 40_000, true, Via::Writer);
+            }
+            #[test]
+            fn writers_exact_totals_2_threads() {
+                hammer_writers::<$layout>(2, 40_000, true, Via::Writer);
+            }
+            #[test]
+            fn writers_exact_totals_8_threads() {
+                hammer_writers::<$layout>(8, 20_000, true, Via::Writer);
+            }
+            #[test]
+            fn writers_exact_totals_64_threads() {
+                hammer_writers::<$layout>(64, 5_000, true, Via::Writer);
+            }
+            #[test]
+            fn writers_exact_totals_8_threads_diagnostics_off() {
+                hammer_writers::<$layout>(8, 20_000, false, Via::Writer);
+            }
+            #[test]
+            fn batched_writers_exact_totals() {
+                for (threads, n) in [(1, 40_000), (2, 40_000), (8, 20_000), (64, 5_000)] {
+                    hammer_writers::<$layout>(threads, n, true, Via::Batched(64));
+                }
+                hammer_writers::<$layout>(8, 20_000, false, Via::Batched(1));
+            }
+            #[test]
+            fn writer_gauges_gating() {
+                writer_gauges_and_gating::<$layout>();
+            }
+            #[test]
+            fn writer_out_of_range() {
+                writer_out_of_range_panics::<$layout>();
+            }
+            #[test]
+            fn monotonic_snapshots_with_writers() {
+                snapshots_never_go_backwards_with_writers::<$layout>(Via::Writer);
+                snapshots_never_go_backwards_with_writers::<$layout>(Via::Batched(100));
+            }
         }
     };
 }
@@ -320,6 +560,56 @@ fn sharded_reuses_shards_of_exited_threads_and_keeps_their_totals() {
         shards <= 8,
         "exited threads' shards are reused, got {shards}"
     );
+}
+
+#[test]
+fn sharded_writers_get_private_shards_and_return_them() {
+    let c = SessionCounters::<Sharded>::with_layout(false);
+    assert!(!SessionCounters::<Contiguous>::with_layout(false)
+        .writer()
+        .is_private());
+    for _ in 0..100 {
+        let w = c.writer();
+        assert!(w.is_private());
+        w.inc(NET_BYTES_SENT, 3);
+    }
+    assert_eq!(c.get(NET_BYTES_SENT), 300);
+    assert_eq!(
+        c.layout().shards_in_use(),
+        1,
+        "a dropped writer's shard is reused"
+    );
+    let ws: Vec<_> = (0..8).map(|_| c.writer()).collect();
+    for w in &ws {
+        w.inc(NET_BYTES_SENT, 1);
+    }
+    assert_eq!(c.layout().shards_in_use(), 8);
+    assert_eq!(c.get(NET_BYTES_SENT), 308);
+    assert_eq!(
+        c.layout().bytes_per_shard(),
+        512,
+        "63 counters: 4 lines of 128 bytes"
+    );
+    // A writer moves to another thread (Send) and its values stay after it drops there.
+    let w = c.writer();
+    std::thread::scope(|s| {
+        s.spawn(move || w.inc(NET_BYTES_SENT, 2));
+    });
+    drop(ws);
+    assert_eq!(c.get(NET_BYTES_SENT), 310);
+}
+
+#[test]
+fn sharded_writers_beyond_capacity_forward_and_stay_exact() {
+    let c = SessionCounters::<Sharded>::with_layout(false);
+    // Through SessionCounters the capacity is DEFAULT_MAX_SHARDS; exhaust it.
+    let ws: Vec<_> = (0..DEFAULT_MAX_SHARDS + 3).map(|_| c.writer()).collect();
+    assert_eq!(ws.iter().filter(|w| !w.is_private()).count(), 3);
+    for w in &ws {
+        w.inc(DISK_READ_BYTES, 2);
+    }
+    drop(ws);
+    assert_eq!(c.get(DISK_READ_BYTES), 2 * (DEFAULT_MAX_SHARDS as i64 + 3));
 }
 
 #[test]

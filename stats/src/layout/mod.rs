@@ -13,6 +13,7 @@ pub use sharded::{Sharded, DEFAULT_MAX_SHARDS};
 
 use crate::MetricKind;
 use std::fmt;
+use std::sync::atomic::AtomicI64;
 
 /// Storage for a fixed number of `i64` slots that many threads update concurrently.
 ///
@@ -54,6 +55,32 @@ pub trait CounterLayout: Send + Sync + 'static {
             *v = self.load(idx);
         }
     }
+
+    /// Lends private single-writer slots to one [`CounterWriter`](crate::CounterWriter), so its
+    /// updates skip any per-update lookup. `None` (the default) makes the writer forward every
+    /// update to [`add`](Self::add); only layouts of this crate can build a [`WriterShard`].
+    fn claim_writer(&self) -> Option<WriterShard<'_>> {
+        None
+    }
+
+    /// Takes back what [`claim_writer`](Self::claim_writer) lent, when the writer drops. What the
+    /// writer added there must stay counted.
+    fn release_writer(&self, shard: WriterShard<'_>) {
+        let _ = shard;
+    }
+}
+
+/// Marks a slot that has no private copy in a [`WriterShard`] (a gauge, or past the shard).
+pub(crate) const NOT_PRIVATE: u32 = u32::MAX;
+
+/// Private slots lent to one writer by [`CounterLayout::claim_writer`]; opaque outside the crate.
+#[derive(Debug)]
+pub struct WriterShard<'a> {
+    // `pos[idx]` is the position of slot `idx` in `slots`, or NOT_PRIVATE for slots the writer
+    // must update through the shared methods; every other value is `< slots.len()`.
+    pub(crate) pos: &'a [u32],
+    pub(crate) slots: &'a [AtomicI64],
+    pub(crate) token: usize,
 }
 
 /// The layouts this crate ships, selectable at run time by name.
@@ -63,7 +90,8 @@ pub enum LayoutKind {
     Contiguous,
     /// [`Padded`]: every slot on its own cache line.
     Padded,
-    /// [`Sharded`]: one single-writer shard per thread, summed by readers.
+    /// [`Sharded`]: one single-writer shard per thread (or per
+    /// [`CounterWriter`](crate::CounterWriter)), summed by readers.
     Sharded,
 }
 
@@ -97,6 +125,9 @@ impl fmt::Display for LayoutKind {
 }
 
 /// Cache-line sized wrapper; 128 bytes covers adjacent-line prefetch on x86 and Apple M-series.
+///
+/// `repr(C)` so that an array of `CacheLine<[T; N]>` is `N`-element runs back to back with no
+/// padding when `size_of::<[T; N]>()` is a multiple of 128 (the shards rely on it).
 #[derive(Debug, Default)]
-#[repr(align(128))]
+#[repr(C, align(128))]
 pub(crate) struct CacheLine<T>(pub(crate) T);

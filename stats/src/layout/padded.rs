@@ -32,7 +32,12 @@ impl CounterLayout for Padded {
 
     #[inline]
     fn fetch_max(&self, idx: usize, value: i64) {
-        self.slots[idx].0.fetch_max(value, Relaxed);
+        // Read first: a high-water mark rarely rises, and a plain load keeps the line shared
+        // between cores instead of taking it exclusive on every call.
+        let slot = &self.slots[idx].0;
+        if slot.load(Relaxed) < value {
+            slot.fetch_max(value, Relaxed);
+        }
     }
 
     #[inline]
