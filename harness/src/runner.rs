@@ -10,7 +10,7 @@ use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
 use crate::recorder::{Host, Mismatch, RunMeta, Sampler, SamplerConfig, SnapshotWriter};
 use crate::scenario::{Budget, Scenario, SinkKind};
 use crate::workload::plan::mismatches;
-use crate::workload::{NoopSink, Plan, Sink, Swarm};
+use crate::workload::{CeilingSink, NoopSink, PerWorker, Plan, Shared, Sink, Swarm};
 use indicatif::{ProgressBar, ProgressStyle};
 use session_stats::{
     metric, Contiguous, LayoutKind, Padded, SessionCounters, Sharded, NUM_METRICS,
@@ -82,15 +82,21 @@ pub fn run(req: &RunRequest) -> Result<RunReport> {
     match req.scenario.layout {
         SinkKind::Layout(LayoutKind::Contiguous) => run_with_sink(
             req,
-            &SessionCounters::<Contiguous>::with_layout(diagnostics),
+            &Shared(SessionCounters::<Contiguous>::with_layout(diagnostics)),
         ),
-        SinkKind::Layout(LayoutKind::Padded) => {
-            run_with_sink(req, &SessionCounters::<Padded>::with_layout(diagnostics))
-        }
+        SinkKind::Layout(LayoutKind::Padded) => run_with_sink(
+            req,
+            &Shared(SessionCounters::<Padded>::with_layout(diagnostics)),
+        ),
         SinkKind::Layout(LayoutKind::Sharded) => {
-            run_with_sink(req, &SessionCounters::<Sharded>::with_layout(diagnostics))
+            // Sharded storage is meant to be used through one writer handle per thread.
+            run_with_sink(
+                req,
+                &PerWorker(SessionCounters::<Sharded>::with_layout(diagnostics)),
+            )
         }
         SinkKind::Noop => run_with_sink(req, &NoopSink),
+        SinkKind::Ceiling => run_with_sink(req, &CeilingSink::new(diagnostics)),
     }
 }
 

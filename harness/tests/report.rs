@@ -141,3 +141,47 @@ fn comparison_report_shows_a_known_regression_first() {
         d.join("rep/ratios.svg").is_file() && d.join("rep/throughput-distribution.png").is_file()
     );
 }
+
+#[test]
+fn sweep_writes_csv_curves_and_a_report() {
+    let d = scratch("sweep");
+    let out = d.join("sweep");
+    let rep = d.join("rep");
+    let (code, stdout, err) = statbench(
+        &[
+            "sweep",
+            "quick",
+            "--threads",
+            "1,2",
+            "--repeat",
+            "2",
+            "--duration-ms",
+            "150",
+            "--layouts",
+            "contiguous,sharded,ceiling",
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+            rep.to_str().unwrap(),
+        ],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("÷ ceiling"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "layout,threads,pattern,repetition,ops_per_sec,ns_per_op"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 3 * 2 * 2, "layouts × threads × repetitions");
+    for row in rows {
+        let f: Vec<&str> = row.split(',').collect();
+        assert_eq!(f.len(), 6);
+        assert!(f[4].parse::<f64>().unwrap() > 0.0 && f[5].parse::<f64>().unwrap() > 0.0);
+    }
+    assert!(out.join("scaling-quick.png").is_file() && out.join("scaling-quick.svg").is_file());
+    let html = check_report(&rep);
+    assert!(html.contains("ceiling") && html.contains("sharded"));
+}

@@ -4,7 +4,7 @@ use session_stats::{LayoutKind, SessionCounters, NUM_METRICS};
 use statbench::recorder::RunMeta;
 use statbench::runner::{run, run_with_sink, RunRequest};
 use statbench::scenario::{Budget, Scenario, SinkKind};
-use statbench::workload::{Plan, Sink};
+use statbench::workload::{Plan, Sink, Updater};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,10 +52,15 @@ fn same_seed_gives_identical_expected_totals() {
 #[test]
 fn totals_verified_for_every_layout_at_1_2_8_threads() {
     let dir = scratch("layouts");
-    for layout in LayoutKind::ALL {
+    let sinks = LayoutKind::ALL
+        .map(SinkKind::Layout)
+        .into_iter()
+        .chain([SinkKind::Ceiling]);
+    for layout in sinks {
+        let layout = layout.name();
         for threads in [1, 2, 8] {
             let mut s = scenario("diagnostics = true\n");
-            s.layout = SinkKind::Layout(layout);
+            s.layout = SinkKind::from_name(layout).unwrap();
             s.threads = threads;
             s.peers = 4 * threads;
             let out = dir.join(format!("{layout}-{threads}"));
@@ -79,7 +84,7 @@ struct LossySink {
     n: AtomicU64,
 }
 
-impl Sink for LossySink {
+impl Updater for &LossySink {
     fn inc(&self, idx: usize, delta: i64) {
         if self.n.fetch_add(1, Ordering::Relaxed) % 10_000 != 9_999 {
             self.inner.inc(idx, delta);
@@ -96,6 +101,13 @@ impl Sink for LossySink {
     }
     fn set_max_diag(&self, idx: usize, value: i64) {
         self.inner.set_max_diag(idx, value)
+    }
+}
+
+impl Sink for LossySink {
+    type Writer<'a> = &'a LossySink;
+    fn writer(&self) -> &LossySink {
+        self
     }
     fn snapshot_into(&self, out: &mut [i64]) {
         self.inner.snapshot_into(out)

@@ -148,3 +148,68 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
     );
     println!("  advice: {}", r.recommendation);
 }
+
+/// Options of `statbench sweep`.
+#[derive(Debug, Args, Clone)]
+pub struct SweepArgs {
+    /// Scenario name or file (its threads and layout are overridden per point).
+    #[arg(default_value = "default")]
+    pub scenario: String,
+    /// Layouts to measure, comma-separated (`ceiling` = plain non-atomic per-thread arrays).
+    #[arg(long, value_delimiter = ',', default_value = "contiguous,padded,sharded,ceiling", value_parser = super::parse_layout)]
+    pub layouts: Vec<crate::scenario::SinkKind>,
+    /// Thread counts, comma-separated (default 1,2,4,8 and 2× the machine's cores).
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Vec<u64>,
+    /// Repetitions of every point.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub repeat: u64,
+    /// Length of every run in ms.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub duration_ms: u64,
+    /// Output folder (default runs/sweep-<scenario>-<UTC time>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write a report (index.html) of the sweep into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// Runs `statbench sweep`.
+pub fn sweep_command(args: &SweepArgs) -> Result<i32> {
+    use crate::experiment::sweep::{default_threads, summary_table, sweep, SweepPlan};
+    let mut scenario = RunArgs {
+        scenario: args.scenario.clone(),
+        duration_ms: Some(args.duration_ms),
+        interval_ms: Some(args.duration_ms.min(100)),
+        repeat: 1,
+        ..RunArgs::default()
+    }
+    .scenario()?;
+    scenario.budget = crate::scenario::Budget::DurationMs(args.duration_ms);
+    let out = match &args.out {
+        Some(o) => o.clone(),
+        None => create_unique_dir(default_runs_dir(), &format!("sweep-{}", scenario.name))?,
+    };
+    let threads = if args.threads.is_empty() {
+        default_threads()
+    } else {
+        args.threads.iter().map(|&t| t as usize).collect()
+    };
+    let plan = SweepPlan {
+        scenario,
+        layouts: args.layouts.clone(),
+        threads,
+        repeat: args.repeat as usize,
+        out: out.clone(),
+        verbose: true,
+    };
+    let points = sweep(&plan)?;
+    print!("{}", summary_table(&points));
+    println!("sweep: {}/sweep.csv and scaling-*.png/svg", out.display());
+    if let Some(dir) = &args.report {
+        crate::report::sweep_report(&out.join("sweep.csv"), dir, false)?;
+        eprintln!("report: {}", dir.join("index.html").display());
+    }
+    Ok(0)
+}

@@ -47,6 +47,9 @@ enum Command {
     /// Measure the gate on this machine: false-alarm and detection rates, minimum detectable effect.
     #[command(after_help = EXIT_CODES_HELP)]
     Calibrate(ab::CalibrateArgs),
+    /// Scaling curves: a scenario across layouts × thread counts, repeated (sweep.csv + plots).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Sweep(ab::SweepArgs),
     /// Charts and a self-contained HTML report of a run, a comparison or a sweep.
     #[command(after_help = EXIT_CODES_HELP)]
     Report(report::ReportArgs),
@@ -104,7 +107,7 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
-fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
+pub(crate) fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
     SinkKind::from_name(s)
         .ok_or_else(|| format!("unknown layout (expected one of: {})", SinkKind::names()))
 }
@@ -201,6 +204,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Ab(args)) => ab::ab_command(&args),
         Some(Command::Calibrate(args)) => ab::calibrate_command(&args),
         Some(Command::Report(args)) => report::report_command(&args),
+        Some(Command::Sweep(args)) => ab::sweep_command(&args),
     }
 }
 

@@ -3,3 +3,4 @@
 
 pub mod ab;
 pub mod calibrate;
+pub mod sweep;

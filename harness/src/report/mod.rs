@@ -7,7 +7,7 @@
 pub mod chart;
 mod comparison;
 mod run;
-mod sweep;
+pub mod sweep;
 
 pub use comparison::comparison_report;
 pub use run::run_report;

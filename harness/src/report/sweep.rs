@@ -80,6 +80,22 @@ pub fn draw_scaling(points: &[SweepPoint], out: &Path) -> Result<Vec<super::char
                 dashed: layout == "ceiling",
             })
             .collect();
+        let mut cost: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+        for ((p, layout, threads), v) in &med {
+            if *p == pattern {
+                cost.entry(layout.as_str())
+                    .or_default()
+                    .push((*threads as f64, *threads as f64 * 1e9 / v.max(1e-9)));
+            }
+        }
+        let cost_series: Vec<Series> = cost
+            .into_iter()
+            .map(|(layout, points)| Series {
+                name: layout.to_string(),
+                points,
+                dashed: layout == "ceiling",
+            })
+            .collect();
         charts.push(draw_line_chart(
             &LineChart {
                 title: format!("Scaling, pattern `{pattern}`: throughput vs threads"),
@@ -89,6 +105,16 @@ pub fn draw_scaling(points: &[SweepPoint], out: &Path) -> Result<Vec<super::char
                 log_x: true,
             },
             &out.join(format!("scaling-{pattern}")),
+        )?);
+        charts.push(draw_line_chart(
+            &LineChart {
+                title: format!("Cost per update, pattern `{pattern}` (lower is better)"),
+                x_label: "threads".into(),
+                y_label: "ns per update per thread".into(),
+                series: cost_series,
+                log_x: true,
+            },
+            &out.join(format!("cost-{pattern}")),
         )?);
     }
     Ok(charts)

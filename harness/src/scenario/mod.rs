@@ -25,13 +25,17 @@ pub enum SinkKind {
     Layout(LayoutKind),
     /// No counters at all: measures the generator's own cost.
     Noop,
+    /// Plain non-atomic per-thread arrays: the physical ceiling any layout can approach.
+    Ceiling,
 }
 
 impl SinkKind {
-    /// Parses `contiguous`, `padded`, `sharded` or `noop`.
+    /// Parses `contiguous`, `padded`, `sharded`, `noop` or `ceiling`.
     pub fn from_name(name: &str) -> Option<SinkKind> {
-        if name == "noop" {
-            return Some(SinkKind::Noop);
+        match name {
+            "noop" => return Some(SinkKind::Noop),
+            "ceiling" => return Some(SinkKind::Ceiling),
+            _ => {}
         }
         LayoutKind::from_name(name).map(SinkKind::Layout)
     }
@@ -41,6 +45,7 @@ impl SinkKind {
         match self {
             SinkKind::Layout(l) => l.name(),
             SinkKind::Noop => "noop",
+            SinkKind::Ceiling => "ceiling",
         }
     }
 
@@ -48,6 +53,7 @@ impl SinkKind {
     pub fn names() -> String {
         let mut names: Vec<&str> = LayoutKind::ALL.iter().map(|l| l.name()).collect();
         names.push("noop");
+        names.push("ceiling");
         names.join(", ")
     }
 }

@@ -14,6 +14,6 @@ pub mod swarm;
 pub mod tape;
 
 pub use plan::Plan;
-pub use sink::{NoopSink, Sink};
+pub use sink::{CeilingSink, NoopSink, PerWorker, Shared, Sink, Updater};
 pub use swarm::{Swarm, SwarmOutcome};
 pub use tape::{OpCode, Update};

@@ -6,7 +6,7 @@
 //! cache-padded slot: the harness adds no contention of its own to what it measures.
 
 use super::plan::Plan;
-use super::sink::Sink;
+use super::sink::{Sink, Updater};
 use super::tape::Update;
 use crossbeam_utils::CachePadded;
 use rayon::ThreadPool;
@@ -70,17 +70,23 @@ impl<'p> Swarm<'p> {
     /// Runs every worker on `pool` until the budget is spent or [`stop`](Self::stop) is called,
     /// then applies the housekeeping ticks still due.
     pub fn run<S: Sink>(&self, pool: &ThreadPool, sink: &S) -> SwarmOutcome {
-        pool.broadcast(|ctx| self.worker(ctx.index(), sink));
+        pool.broadcast(|ctx| {
+            if ctx.index() < self.threads {
+                self.worker(ctx.index(), &sink.writer());
+            }
+        });
         let lives = self.lives_claimed();
         // Ticks still due run here, after every worker has joined: still one writer at a time.
         let mut buf = Vec::new();
         let mut extra_ops = 0;
+        let writer = sink.writer();
         for k in self.ticks_done.load(Relaxed)..self.plan.ticks_for(lives) {
             buf.clear();
             self.plan.tick(k, &mut buf);
-            replay(sink, &buf, &mut ExtraWork::new(self.extra_work));
+            replay(&writer, &buf, &mut ExtraWork::new(self.extra_work));
             extra_ops += buf.len() as u64;
         }
+        drop(writer);
         self.ticks_done.store(self.plan.ticks_for(lives), Relaxed);
         self.progress[0].fetch_add(extra_ops, Relaxed);
         SwarmOutcome {
@@ -109,10 +115,7 @@ impl<'p> Swarm<'p> {
         }
     }
 
-    fn worker<S: Sink>(&self, w: usize, sink: &S) {
-        if w >= self.threads {
-            return;
-        }
+    fn worker<U: Updater>(&self, w: usize, sink: &U) {
         let in_flight = self.peers / self.threads + usize::from(w < self.peers % self.threads);
         let mut active: Vec<(&[Update], usize)> = Vec::with_capacity(in_flight);
         let mut ops = 0u64;
@@ -150,7 +153,7 @@ impl<'p> Swarm<'p> {
     }
 
     /// Worker 0 applies the housekeeping ticks that the lives claimed so far make due.
-    fn tick_if_due<S: Sink>(&self, sink: &S, buf: &mut Vec<Update>) -> u64 {
+    fn tick_if_due<U: Updater>(&self, sink: &U, buf: &mut Vec<Update>) -> u64 {
         let due = self.plan.ticks_for(self.lives_claimed());
         let done = self.ticks_done.load(Relaxed);
         if done >= due {
@@ -181,7 +184,7 @@ impl ExtraWork {
 }
 
 #[inline(always)]
-fn replay<S: Sink>(sink: &S, updates: &[Update], extra: &mut ExtraWork) {
+fn replay<U: Updater>(sink: &U, updates: &[Update], extra: &mut ExtraWork) {
     if extra.per_mille == 0 {
         for u in updates {
             u.apply(sink);

@@ -1,6 +1,6 @@
 //! Tapes: pre-generated, compact sequences of counter updates, replayed in the hot loop.
 
-use super::sink::Sink;
+use super::sink::Updater;
 use session_stats::NUM_METRICS;
 
 /// Which counter API call an update makes.
@@ -41,9 +41,9 @@ impl Update {
         }
     }
 
-    /// Sends the update to a sink.
+    /// Sends the update to a worker's updater.
     #[inline(always)]
-    pub fn apply<S: Sink>(self, sink: &S) {
+    pub fn apply<U: Updater>(self, sink: &U) {
         let (idx, v) = (self.idx as usize, i64::from(self.value));
         match self.op {
             OpCode::Inc => sink.inc(idx, v),
@@ -59,7 +59,7 @@ impl Update {
     /// Applies `+value` then `-value` on the same counter (nothing for gauges): extra counter
     /// work whose net effect is zero, used to inject a known slowdown.
     #[inline(always)]
-    pub fn apply_cancelling_pair<S: Sink>(self, sink: &S) {
+    pub fn apply_cancelling_pair<U: Updater>(self, sink: &U) {
         let (idx, v) = (self.idx as usize, i64::from(self.value));
         match self.op {
             OpCode::Inc => {

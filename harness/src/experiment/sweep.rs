@@ -1,0 +1,125 @@
+//! `statbench sweep`: one scenario across layouts × thread counts, repeated, interleaved so
+//! machine drift spreads over every point; writes `sweep.csv` as it goes and the scaling curves.
+
+use crate::error::{Error, Result};
+use crate::report::sweep::{draw_scaling, medians, SweepPoint};
+use crate::runner::{run, RunRequest};
+use crate::scenario::{Scenario, SinkKind};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    /// The scenario (its layout and threads are overridden per point).
+    pub scenario: Scenario,
+    /// Layouts (and `ceiling`) to measure.
+    pub layouts: Vec<SinkKind>,
+    /// Thread counts.
+    pub threads: Vec<usize>,
+    /// Repetitions of every point.
+    pub repeat: usize,
+    /// Output folder: `sweep.csv`, `scaling-<pattern>.{png,svg}`, `runs/`.
+    pub out: PathBuf,
+    /// Progress on stderr.
+    pub verbose: bool,
+}
+
+/// Default thread counts: 1, 2, 4, 8 and twice the machine's cores.
+pub fn default_threads() -> Vec<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut t = vec![1, 2, 4, 8, 2 * cores];
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+/// Runs the sweep; every run must verify its totals.
+pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
+    crate::files::create_fresh_dir(&plan.out)?;
+    let csv_path = plan.out.join("sweep.csv");
+    let mut csv = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&csv_path)
+        .map_err(|e| Error::io(&csv_path, e))?;
+    let mut line = |text: String| -> Result<()> {
+        csv.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&csv_path, e))
+    };
+    line("layout,threads,pattern,repetition,ops_per_sec,ns_per_op\n".into())?;
+    let mut points = Vec::new();
+    let total = plan.repeat * plan.threads.len() * plan.layouts.len();
+    for rep in 1..=plan.repeat {
+        for &threads in &plan.threads {
+            for &layout in &plan.layouts {
+                let mut s = plan.scenario.clone();
+                s.layout = layout;
+                s.threads = threads;
+                s.peers = s.peers.max(threads);
+                let dir = plan
+                    .out
+                    .join("runs")
+                    .join(format!("{}-t{threads}-r{rep}", layout.name()));
+                let report = run(&RunRequest {
+                    scenario: s,
+                    out_dir: dir,
+                    sampling: true,
+                    progress: false,
+                    repetition: Some((rep, plan.repeat)),
+                })?;
+                report.check_totals()?;
+                let ops = report.meta.ops_per_sec;
+                let point = SweepPoint {
+                    layout: layout.name().to_string(),
+                    threads,
+                    pattern: plan.scenario.name.clone(),
+                    repetition: rep,
+                    ops_per_sec: ops,
+                    ns_per_op: threads as f64 * 1e9 / ops.max(1e-9),
+                };
+                line(format!(
+                    "{},{},{},{},{:.0},{:.3}\n",
+                    point.layout,
+                    point.threads,
+                    point.pattern,
+                    point.repetition,
+                    point.ops_per_sec,
+                    point.ns_per_op
+                ))?;
+                if plan.verbose {
+                    eprintln!(
+                        "sweep [{}/{total}] {:<10} {threads:>3} threads  {:>8.1} M updates/s",
+                        points.len() + 1,
+                        point.layout,
+                        ops / 1e6
+                    );
+                }
+                points.push(point);
+            }
+        }
+    }
+    draw_scaling(&points, &plan.out)?;
+    Ok(points)
+}
+
+/// The median table with ratios to the reference (`contiguous`) and to the `ceiling`.
+pub fn summary_table(points: &[SweepPoint]) -> String {
+    let med = medians(points);
+    let mut out =
+        String::from("pattern      layout       threads   M upd/s   ÷ contiguous   ÷ ceiling\n");
+    for ((pattern, layout, threads), v) in &med {
+        let of = |l: &str| {
+            med.get(&(pattern.clone(), l.to_string(), *threads))
+                .copied()
+        };
+        let ratio = |x: Option<f64>| x.map_or("—".to_string(), |r| format!("{:.2}×", v / r));
+        out += &format!(
+            "{pattern:<12} {layout:<12} {threads:>7} {:>9.1} {:>14} {:>11}\n",
+            v / 1e6,
+            ratio(of("contiguous")),
+            ratio(of("ceiling"))
+        );
+    }
+    out
+}
