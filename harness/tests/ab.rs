@@ -39,7 +39,7 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
         "--b",
         &run_cmd("--extra-work 200"),
         "--rounds",
-        "2",
+        "5",
         "--confirm-rounds",
         "1",
         "--format",
@@ -50,7 +50,7 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
     assert_eq!(code, 1, "{stderr}\n{stdout}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["headline"]["outcome"], "regression");
-    // ABBA order, then one confirmation round per side: a01 b01 b02 a02 a03 b03.
+    // ABBA order (a01 b01 b02 a02 a03 b03 ...), then one confirmation round per side.
     let order: Vec<&str> = stderr.lines().filter(|l| l.starts_with("ab: ")).collect();
     assert!(stderr.contains("confirming"), "{stderr}");
     assert!(
@@ -61,7 +61,9 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
         order[1].contains("extra-work") && order[2].contains("extra-work"),
         "{order:?}"
     );
-    for d in ["a01", "b01", "b02", "a02", "a03", "b03"] {
+    for d in [
+        "a01", "b01", "b02", "a02", "a03", "b03", "b05", "a06", "b06",
+    ] {
         assert!(out.join(d).join("snapshots.csv").is_file(), "{d} missing");
     }
 }
@@ -153,7 +155,7 @@ fn calibrate_reports_rates_for_every_kind_of_comparison() {
     );
     assert!(k10 > k5 && k5 >= 1, "knobs {k5} {k10}");
     assert!(v["recommendation"].as_str().unwrap().len() > 10);
-    // 3 variants × 4 runs + 4 probe runs, each a complete run folder.
+    // 3 variants × 4 runs + 6 probe runs, each a complete run folder.
     let runs = std::fs::read_dir(&out).unwrap().count();
-    assert_eq!(runs, 16);
+    assert_eq!(runs, 18);
 }

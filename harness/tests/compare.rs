@@ -120,9 +120,9 @@ fn equal_distributions_give_no_change_and_pass() {
 #[test]
 fn a_20_percent_slowdown_is_a_regression_and_a_speedup_is_not() {
     let d = scratch("shift");
-    let a = side(&d.join("a"), 3, 50, 1e6, Some(1e8), 1);
-    let slow = side(&d.join("slow"), 3, 50, 0.8e6, Some(0.8e8), 2);
-    let fast = side(&d.join("fast"), 3, 50, 1.2e6, Some(1.2e8), 3);
+    let a = side(&d.join("a"), 6, 50, 1e6, Some(1e8), 1);
+    let slow = side(&d.join("slow"), 6, 50, 0.8e6, Some(0.8e8), 2);
+    let fast = side(&d.join("fast"), 6, 50, 1.2e6, Some(1.2e8), 3);
     let c = compare(&a, &slow, &CompareSettings::default()).unwrap();
     let h = c.headline.as_ref().unwrap();
     assert_eq!(h.outcome, Outcome::Regression);
@@ -140,6 +140,55 @@ fn a_20_percent_slowdown_is_a_regression_and_a_speedup_is_not() {
     let c = compare(&a, &fast, &CompareSettings::default()).unwrap();
     assert_eq!(c.headline.as_ref().unwrap().outcome, Outcome::Improvement);
     assert!(c.gate.pass);
+}
+
+#[test]
+fn three_runs_a_side_cannot_fail_the_gate_however_large_the_shift() {
+    // The run is the independent unit: with 3 runs a side the exact U test on run medians
+    // cannot reach alpha 0.01, so even a 20% shift is inconclusive rather than a verdict
+    // built on correlated intervals.
+    let d = scratch("three");
+    let a = side(&d.join("a"), 3, 50, 1e6, Some(1e8), 1);
+    let b = side(&d.join("b"), 3, 50, 0.8e6, Some(0.8e8), 2);
+    let c = compare(&a, &b, &CompareSettings::default()).unwrap();
+    let h = c.headline.as_ref().unwrap();
+    assert_eq!(h.outcome, Outcome::Inconclusive, "{}", h.reason);
+    assert!(h.p_value.unwrap() >= 0.1 - 1e-9);
+    assert!(c.gate.pass);
+}
+
+#[test]
+fn disturbed_runs_are_left_out_of_the_throughput_test() {
+    let d = scratch("disturbed");
+    let a = side(&d.join("a"), 6, 40, 1e6, Some(1e8), 1);
+    // One B run was slowed 40% by a neighbour; the other five are like A.
+    for r in 0..5 {
+        synthetic_run(
+            &d.join(format!("b/r{}", r + 1)),
+            99,
+            40,
+            1e6,
+            500 + r,
+            Some(1e8),
+        );
+    }
+    synthetic_run(&d.join("b/r6"), 99, 40, 0.6e6, 599, Some(0.6e8));
+    let b = RunSet::load("b", &[d.join("b")]).unwrap();
+    let c = compare(&a, &b, &CompareSettings::default()).unwrap();
+    assert_ne!(c.headline.as_ref().unwrap().outcome, Outcome::Regression);
+    assert!(
+        c.gate
+            .warnings
+            .iter()
+            .any(|w| w.contains("r6") && w.contains("disturbed")),
+        "{:?}",
+        c.gate.warnings
+    );
+    // With the exclusion off, the disturbed run is part of the test again.
+    let mut s = CompareSettings::default();
+    s.disturbed_run_threshold = 0.0;
+    let c = compare(&a, &b, &s).unwrap();
+    assert!(!c.gate.warnings.iter().any(|w| w.contains("disturbed")));
 }
 
 #[test]
@@ -320,8 +369,8 @@ fn baselines_are_atomic_and_never_overwritten_silently() {
 #[test]
 fn formats_render_and_exit_codes_follow_the_gate() {
     let d = scratch("formats");
-    side(&d.join("a"), 2, 40, 1e6, Some(1e8), 1);
-    side(&d.join("b"), 2, 40, 0.8e6, Some(0.8e8), 2);
+    side(&d.join("a"), 6, 40, 1e6, Some(1e8), 1);
+    side(&d.join("b"), 6, 40, 0.8e6, Some(0.8e8), 2);
     for (format, needle) in [
         ("table", "REGRESSION"),
         ("markdown", "| quantity |"),

@@ -21,10 +21,10 @@ pub struct AbArgs {
     #[arg(long = "b", value_name = "CMD_B")]
     pub command_b: String,
     /// Runs per side, alternated A B B A ...
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=200))]
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(1..=200))]
     pub rounds: u64,
     /// Extra runs per side before a suspected regression fails (0: fail at once).
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(0..=200))]
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(0..=200))]
     pub confirm_rounds: u64,
     /// Folder for the runs (default runs/ab-<UTC time>).
     #[arg(long)]
@@ -70,10 +70,10 @@ pub struct CalibrateArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Runs recorded per variant (unchanged, ≈5% slower, ≈10% slower).
-    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(4..=200))]
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u64).range(4..=200))]
     pub runs: u64,
     /// Runs per side in each replayed comparison (the gate's --repeat).
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=50))]
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(1..=50))]
     pub group: u64,
     /// Replayed comparisons per kind.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=100_000))]
@@ -81,6 +81,10 @@ pub struct CalibrateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Re-analyse the runs of an earlier calibration (its --out folder) with the current
+    /// verdict settings, without recording new runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub reuse: Option<PathBuf>,
     #[command(flatten)]
     pub verdict: VerdictArgs,
 }
@@ -88,11 +92,15 @@ pub struct CalibrateArgs {
 /// Runs `statbench calibrate`.
 pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
     let scenario = args.run.scenario()?;
-    let out = match &args.run.out {
-        Some(o) => o.clone(),
-        None => create_unique_dir(default_runs_dir(), &format!("calibrate-{}", scenario.name))?,
+    let out = match (&args.reuse, &args.run.out) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(o)) => o.clone(),
+        (None, None) => {
+            create_unique_dir(default_runs_dir(), &format!("calibrate-{}", scenario.name))?
+        }
     };
     let plan = CalibratePlan {
+        reuse: args.reuse.is_some(),
         scenario,
         runs: args.runs as usize,
         group: args.group as usize,

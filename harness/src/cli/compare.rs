@@ -20,6 +20,10 @@ pub struct VerdictArgs {
     /// Let speed verdicts gate even across different hosts, and fail on a host mismatch.
     #[arg(long)]
     pub strict: bool,
+    /// Leave out of the throughput test runs this fraction slower than their side's best run
+    /// (interference only slows runs down); 0 keeps every run.
+    #[arg(long, default_value_t = 0.10, value_parser = parse_fraction)]
+    pub disturbed_run_threshold: f64,
     /// Also fail when any metric's rate or level changes materially.
     #[arg(long)]
     pub fail_on_metric_change: bool,
@@ -40,11 +44,21 @@ impl Default for VerdictArgs {
             alpha: 0.01,
             min_effect: 0.03,
             strict: false,
+            disturbed_run_threshold: 0.10,
             fail_on_metric_change: false,
             format: Format::Table,
             all: false,
             output: None,
         }
+    }
+}
+
+fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} must be at least 0 and below 1"))
     }
 }
 
@@ -64,6 +78,7 @@ impl VerdictArgs {
         s.stats.alpha = self.alpha;
         s.stats.min_effect = self.min_effect;
         s.strict = self.strict;
+        s.disturbed_run_threshold = self.disturbed_run_threshold;
         s.fail_on_metric_change = self.fail_on_metric_change;
         s
     }

@@ -18,7 +18,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub baseline: Option<String>,
     /// Runs of the scenario (more runs: fewer inconclusive verdicts; see `statbench calibrate`).
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(1..=100))]
     pub repeat: u64,
     /// Never show a progress bar.
     #[arg(long)]
@@ -32,7 +32,7 @@ impl Default for GateArgs {
         GateArgs {
             scenario: crate::scenario::DEFAULT_SCENARIO.into(),
             baseline: None,
-            repeat: 3,
+            repeat: 6,
             quiet: false,
             verdict: VerdictArgs::default(),
         }

@@ -3,8 +3,8 @@
 use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
-    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, Direction, Settings,
-    Summary, Verdict,
+    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u, Direction,
+    Settings, Summary, Verdict,
 };
 use crate::error::Result;
 use crate::store::RunSet;
@@ -27,6 +27,9 @@ pub struct CompareSettings {
     pub strict: bool,
     /// Compare throughput only (calibration runs hundreds of comparisons).
     pub headline_only: bool,
+    /// Leave out of the throughput test the runs this fraction (or more) slower than their
+    /// side's best run: interference, not the code, slowed them (0 keeps every run).
+    pub disturbed_run_threshold: f64,
 }
 
 impl Default for CompareSettings {
@@ -41,6 +44,7 @@ impl Default for CompareSettings {
             fail_on_metric_change: false,
             strict: false,
             headline_only: false,
+            disturbed_run_threshold: 0.10,
         }
     }
 }
@@ -109,10 +113,21 @@ pub fn thin(v: &[f64], max: usize) -> Vec<f64> {
     (0..max).map(|k| v[k * v.len() / max]).collect()
 }
 
+/// Throughput samples of one side, grouped by run.
+struct Throughput {
+    values: Vec<f64>,
+    run_lengths: Vec<usize>,
+    /// Runs left out as disturbed: (path, their median, the side's best run median).
+    disturbed: Vec<(String, f64, f64)>,
+}
+
 /// Throughput per kept interval, and how many intervals each run gave.
-fn throughput_samples(set: &RunSet) -> Option<(Vec<f64>, Vec<usize>)> {
-    let mut out = Vec::new();
-    let mut lengths = Vec::new();
+///
+/// Interference on a shared machine only ever slows a run down, so a run whose median interval
+/// throughput is more than `disturbed` (a fraction) below the side's best run is left out of the
+/// headline test and reported. A real regression slows every run of its side alike and is kept.
+fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Throughput> {
+    let mut per_run = Vec::new();
     for run in &set.runs {
         let meta = run.meta.as_ref()?;
         let iv = &meta.intervals;
@@ -121,15 +136,29 @@ fn throughput_samples(set: &RunSet) -> Option<(Vec<f64>, Vec<usize>)> {
         } else {
             &iv[..]
         };
-        let before = out.len();
-        out.extend(
-            kept.iter()
-                .filter(|i| i.duration_ns > 0)
-                .map(|i| i.ops_per_sec),
-        );
-        lengths.push(out.len() - before);
+        let values: Vec<f64> = kept
+            .iter()
+            .filter(|i| i.duration_ns > 0)
+            .map(|i| i.ops_per_sec)
+            .collect();
+        let median = super::stats::median(&values).unwrap_or(0.0);
+        per_run.push((run.table.path.display().to_string(), values, median));
     }
-    (!out.is_empty()).then_some((out, lengths))
+    let best = per_run.iter().map(|r| r.2).fold(0.0, f64::max);
+    let mut out = Throughput {
+        values: Vec::new(),
+        run_lengths: Vec::new(),
+        disturbed: Vec::new(),
+    };
+    for (path, values, median) in per_run {
+        if disturbed > 0.0 && median < best * (1.0 - disturbed) {
+            out.disturbed.push((path, median, best));
+            continue;
+        }
+        out.run_lengths.push(values.len());
+        out.values.extend(values);
+    }
+    (!out.values.is_empty()).then_some(out)
 }
 
 /// Splits pooled samples back into runs, thinning every run by the same factor so the total
@@ -232,7 +261,7 @@ fn test_quantity(
     let (ta, tb) = (thin(&a.values, max), thin(&b.values, max));
     match analyze(&ta, &tb, &settings.stats) {
         Some(mut an) => {
-            if a.run_lengths.len() >= 2 && b.run_lengths.len() >= 2 {
+            if a.run_lengths.len() >= 2 || b.run_lengths.len() >= 2 {
                 let (mut sa, mut sb) = (Vec::new(), Vec::new());
                 let ga = groups(&a.values, &a.run_lengths, max, &mut sa);
                 let gb = groups(&b.values, &b.run_lengths, max, &mut sb);
@@ -243,6 +272,18 @@ fn test_quantity(
                     an.ci = ci;
                     an.test.p_two_sided = an.test.p_two_sided.max(p);
                 }
+                // The run is the independent unit: intervals of one run share its conditions.
+                // The U test on run medians (exact for few runs) keeps the p-value honest; with
+                // fewer than 5 runs a side it can never reach alpha 0.01, by design.
+                let medians = |g: &[&[f64]]| -> Vec<f64> {
+                    g.iter()
+                        .filter_map(|run| super::stats::median(run))
+                        .collect()
+                };
+                if let Some(mw) = mann_whitney_u(&medians(&ga), &medians(&gb)) {
+                    an.test.p_two_sided = an.test.p_two_sided.max(mw.p_two_sided);
+                }
+                an.needed_samples = None;
             }
             r.ratio = Some(an.ci.ratio);
             r.ci = Some((an.ci.lo, an.ci.hi));
@@ -368,16 +409,30 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
             .then(x.index.cmp(&y.index))
     });
 
-    let headline = match (throughput_samples(a), throughput_samples(b)) {
-        (Some((sa, la)), Some((sb, lb))) => {
-            let desc = (describe_slice(&sa), describe_slice(&sb));
+    let mut disturbed_runs = Vec::new();
+    let threshold = settings.disturbed_run_threshold;
+    let headline = match (
+        throughput_samples(a, threshold),
+        throughput_samples(b, threshold),
+    ) {
+        (Some(ta), Some(tb)) => {
+            for (side, t) in [("A", &ta), ("B", &tb)] {
+                for (path, median, best) in &t.disturbed {
+                    disturbed_runs.push(format!(
+                        "{side}: {path} left out of the throughput test as disturbed ({:.1} M/s, {:.0}% below the side's best run)",
+                        median / 1e6,
+                        (1.0 - median / best) * 100.0
+                    ));
+                }
+            }
+            let desc = (describe_slice(&ta.values), describe_slice(&tb.values));
             let sa = SideSamples {
-                values: sa,
-                run_lengths: la,
+                values: ta.values,
+                run_lengths: ta.run_lengths,
             };
             let sb = SideSamples {
-                values: sb,
-                run_lengths: lb,
+                values: tb.values,
+                run_lengths: tb.run_lengths,
             };
             let mut r = test_quantity(
                 "throughput".into(),
@@ -429,6 +484,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         },
     };
     c.gate = gate(&c, settings);
+    c.gate.warnings.extend(disturbed_runs);
     Ok(c)
 }
 
