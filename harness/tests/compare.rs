@@ -185,8 +185,10 @@ fn disturbed_runs_are_left_out_of_the_throughput_test() {
         c.gate.warnings
     );
     // With the exclusion off, the disturbed run is part of the test again.
-    let mut s = CompareSettings::default();
-    s.disturbed_run_threshold = 0.0;
+    let s = CompareSettings {
+        disturbed_run_threshold: 0.0,
+        ..CompareSettings::default()
+    };
     let c = compare(&a, &b, &s).unwrap();
     assert!(!c.gate.warnings.iter().any(|w| w.contains("disturbed")));
 }

@@ -151,13 +151,13 @@ fn side(paths: &[PathBuf]) -> Result<RunSet> {
 pub fn compare_command(args: &CompareArgs) -> Result<i32> {
     let (a, b) = match &args.baseline {
         Some(name) => {
-            let a = Baseline::discover().load(name)?;
             let paths = if args.paths.is_empty() {
                 vec![latest_run()?]
             } else {
                 args.paths.clone()
             };
-            (a, side(&paths)?)
+            let (a, b) = rayon::join(|| Baseline::discover().load(name), || side(&paths));
+            (a?, b?)
         }
         None => {
             if args.paths.len() != 2 {
@@ -166,7 +166,9 @@ pub fn compare_command(args: &CompareArgs) -> Result<i32> {
                     args.paths.len()
                 )));
             }
-            (side(&args.paths[..1])?, side(&args.paths[1..])?)
+            // Both sides are read in parallel: large CSVs dominate compare's time.
+            let (a, b) = rayon::join(|| side(&args.paths[..1]), || side(&args.paths[1..]));
+            (a?, b?)
         }
     };
     let c = compare(&a, &b, &args.verdict.settings())?;
