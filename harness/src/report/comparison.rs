@@ -4,9 +4,9 @@
 
 use super::chart::{
     draw_distributions, draw_line_chart, draw_ratio_chart, escape_html, LineChart, RatioRow,
-    Section, Series, Table, VerdictColor,
+    Section, Table, VerdictColor,
 };
-use super::{pct, write_report};
+use super::{pct, throughput_series, write_report};
 use crate::compare::{Comparison, Outcome, QuantityResult};
 use crate::error::Result;
 use crate::store::RunSet;
@@ -43,31 +43,6 @@ pub(crate) fn ordered(c: &Comparison) -> Vec<&QuantityResult> {
     v
 }
 
-fn throughput_series(set: &RunSet, side: &str) -> Vec<Series> {
-    set.runs
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| {
-            let m = r.meta.as_ref()?;
-            let mut t = 0.0;
-            let points = m
-                .intervals
-                .iter()
-                .map(|i| {
-                    t += i.duration_ns as f64 / 1e9;
-                    (t, i.ops_per_sec)
-                })
-                .collect();
-            Some(Series {
-                name: format!("{side} run {}", k + 1),
-                points,
-                dashed: side == "A",
-            })
-        })
-        .take(4)
-        .collect()
-}
-
 /// Writes the report of comparison `c` (of `a` with `b`) into `dir`.
 pub fn comparison_report(
     c: &Comparison,
@@ -96,8 +71,8 @@ pub fn comparison_report(
         }
         let mut charts = Vec::new();
         if let Some(h) = &c.headline {
-            let mut series = throughput_series(a, "A");
-            series.extend(throughput_series(b, "B"));
+            let mut series = throughput_series(a, "A ", true, 4);
+            series.extend(throughput_series(b, "B ", false, 4));
             charts.push(draw_line_chart(
                 &LineChart {
                     title: "Throughput over time (A dashed, B solid)".into(),

@@ -76,6 +76,38 @@ pub fn write_report(
     result
 }
 
+/// Throughput over time of each run of `set` that has a run.json, one series per run (at most
+/// `max`), named `<prefix>run k`.
+pub(crate) fn throughput_series(
+    set: &crate::store::RunSet,
+    prefix: &str,
+    dashed: bool,
+    max: usize,
+) -> Vec<chart::Series> {
+    set.runs
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let m = r.meta.as_ref()?;
+            let mut t = 0.0;
+            let points = m
+                .intervals
+                .iter()
+                .map(|i| {
+                    t += i.duration_ns as f64 / 1e9;
+                    (t, i.ops_per_sec)
+                })
+                .collect();
+            Some(chart::Series {
+                name: format!("{prefix}run {}", k + 1),
+                points,
+                dashed,
+            })
+        })
+        .take(max)
+        .collect()
+}
+
 /// Relative change as `+3.2%`.
 pub(crate) fn pct(x: f64) -> String {
     if x.is_finite() {

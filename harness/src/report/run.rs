@@ -2,7 +2,7 @@
 //! the busiest metrics of every category over time.
 
 use super::chart::{draw_line_chart, escape_html, LineChart, Section, Series, Table};
-use super::write_report;
+use super::{throughput_series, write_report};
 use crate::error::Result;
 use crate::store::RunSet;
 use session_stats::{metrics_in_category, MetricCategory, MetricKind};
@@ -38,29 +38,7 @@ pub fn run_report(set: &RunSet, dir: &Path, force: bool) -> Result<()> {
     };
     write_report(dir, force, &title, &subtitle, |out| {
         let mut sections = Vec::new();
-        let series: Vec<Series> = set
-            .runs
-            .iter()
-            .enumerate()
-            .filter_map(|(k, r)| {
-                let m = r.meta.as_ref()?;
-                let mut t = 0.0;
-                let points = m
-                    .intervals
-                    .iter()
-                    .map(|i| {
-                        t += i.duration_ns as f64 / 1e9;
-                        (t, i.ops_per_sec)
-                    })
-                    .collect();
-                Some(Series {
-                    name: format!("run {}", k + 1),
-                    points,
-                    dashed: false,
-                })
-            })
-            .take(8)
-            .collect();
+        let series = throughput_series(set, "", false, 8);
         if !series.is_empty() {
             let chart = draw_line_chart(
                 &LineChart {

@@ -63,39 +63,29 @@ pub fn draw_scaling(points: &[SweepPoint], out: &Path) -> Result<Vec<super::char
     };
     let mut charts = Vec::new();
     for pattern in patterns {
-        let mut by_layout: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
-        for ((p, layout, threads), v) in &med {
-            if *p == pattern {
-                by_layout
-                    .entry(layout.as_str())
-                    .or_default()
-                    .push((*threads as f64, *v / 1e6));
+        // One line per layout from the medians of this pattern, y computed by `y(threads, ops/s)`.
+        let lines = |y: &dyn Fn(f64, f64) -> f64| -> Vec<Series> {
+            let mut by_layout: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+            for ((p, layout, threads), v) in &med {
+                if *p == pattern {
+                    let t = *threads as f64;
+                    by_layout
+                        .entry(layout.as_str())
+                        .or_default()
+                        .push((t, y(t, *v)));
+                }
             }
-        }
-        let series = by_layout
-            .into_iter()
-            .map(|(layout, points)| Series {
-                name: layout.to_string(),
-                points,
-                dashed: layout == "ceiling",
-            })
-            .collect();
-        let mut cost: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
-        for ((p, layout, threads), v) in &med {
-            if *p == pattern {
-                cost.entry(layout.as_str())
-                    .or_default()
-                    .push((*threads as f64, *threads as f64 * 1e9 / v.max(1e-9)));
-            }
-        }
-        let cost_series: Vec<Series> = cost
-            .into_iter()
-            .map(|(layout, points)| Series {
-                name: layout.to_string(),
-                points,
-                dashed: layout == "ceiling",
-            })
-            .collect();
+            by_layout
+                .into_iter()
+                .map(|(layout, points)| Series {
+                    name: layout.to_string(),
+                    points,
+                    dashed: layout == "ceiling",
+                })
+                .collect()
+        };
+        let series = lines(&|_, v| v / 1e6);
+        let cost_series = lines(&|t, v| t * 1e9 / v.max(1e-9));
         charts.push(draw_line_chart(
             &LineChart {
                 title: format!("Scaling, pattern `{pattern}`: throughput vs threads"),

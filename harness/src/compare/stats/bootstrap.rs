@@ -62,13 +62,18 @@ pub fn ratio_of_medians_ci(
     if ratios.is_empty() {
         return None;
     }
+    Some(percentile_interval(ratio, &mut ratios, confidence))
+}
+
+/// Percentile interval of the bootstrap `ratios` around the point estimate `ratio`.
+fn percentile_interval(ratio: f64, ratios: &mut [f64], confidence: f64) -> RatioCi {
     ratios.sort_unstable_by(f64::total_cmp);
     let tail = (1.0 - confidence) / 2.0;
-    Some(RatioCi {
+    RatioCi {
         ratio,
-        lo: quantile_sorted(&ratios, tail),
-        hi: quantile_sorted(&ratios, 1.0 - tail),
-    })
+        lo: quantile_sorted(ratios, tail),
+        hi: quantile_sorted(ratios, 1.0 - tail),
+    }
 }
 
 #[cfg(test)]
@@ -156,21 +161,13 @@ pub fn cluster_ratio_of_medians_ci(
     if ratios.is_empty() {
         return None;
     }
-    ratios.sort_unstable_by(f64::total_cmp);
-    let tail = (1.0 - confidence) / 2.0;
+    let ci = percentile_interval(ratio, &mut ratios, confidence);
     let below = ratios.iter().filter(|&&r| r <= 1.0).count() as f64 / ratios.len() as f64;
     let above = ratios.iter().filter(|&&r| r >= 1.0).count() as f64 / ratios.len() as f64;
     let p = (2.0 * below.min(above))
         .min(1.0)
         .max(1.0 / ratios.len() as f64);
-    Some((
-        RatioCi {
-            ratio,
-            lo: quantile_sorted(&ratios, tail),
-            hi: quantile_sorted(&ratios, 1.0 - tail),
-        },
-        p,
-    ))
+    Some((ci, p))
 }
 
 #[cfg(test)]
