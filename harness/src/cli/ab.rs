@@ -26,7 +26,7 @@ pub struct AbArgs {
     /// Extra runs per side before a suspected regression fails (0: fail at once).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(0..=200))]
     pub confirm_rounds: u64,
-    /// Folder for the runs (default runs/ab-<UTC time>).
+    /// Folder for the runs (default runs/ab-YYYYmmdd-HHMMSS).
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[command(flatten)]
@@ -175,7 +175,7 @@ pub struct SweepArgs {
     /// Length of every run in ms.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub duration_ms: u64,
-    /// Output folder (default runs/sweep-<scenario>-<UTC time>).
+    /// Output folder (default runs/sweep-SCENARIO-YYYYmmdd-HHMMSS).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Also write a report (index.html) of the sweep into this folder.

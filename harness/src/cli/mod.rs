@@ -95,7 +95,7 @@ pub struct RunArgs {
     /// that keeps totals exact (calibration).
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub extra_work: Option<u32>,
-    /// Output folder (must not exist or be empty). Default: runs/<scenario>-<UTC time>.
+    /// Output folder (must not exist or be empty). Default: runs/SCENARIO-YYYYmmdd-HHMMSS.
     /// `statbench ab` sets it for its commands through STATBENCH_OUT.
     #[arg(long, env = "STATBENCH_OUT")]
     pub out: Option<PathBuf>,

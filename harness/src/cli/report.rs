@@ -17,7 +17,7 @@ pub struct ReportArgs {
     /// Compare the run with this baseline instead.
     #[arg(long)]
     pub baseline: Option<String>,
-    /// Output folder (default reports/<name>-<UTC time>).
+    /// Output folder (default reports/NAME-YYYYmmdd-HHMMSS).
     #[arg(short = 'o', long = "out")]
     pub out_dir: Option<PathBuf>,
     /// Replace an existing report folder.

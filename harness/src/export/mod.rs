@@ -1,4 +1,4 @@
-//! Renderings of a [`Comparison`](crate::compare::Comparison): terminal table, markdown (for
+//! Renderings of a [`Comparison`]: terminal table, markdown (for
 //! `$GITHUB_STEP_SUMMARY`), JSON and CSV. Each is a pure function to a `String`.
 
 pub mod csv;

@@ -112,7 +112,7 @@ impl Default for EventMix {
 }
 
 impl EventMix {
-    /// The weights in a fixed order (the order of [`crate::workload::Event`]'s connected events).
+    /// The weights in a fixed order (the order of [`crate::workload::peer::Event`]'s connected events).
     pub fn weights(&self) -> [f64; 9] {
         [
             self.download,
