@@ -122,14 +122,17 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
 
 fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    let line = |name: &str, x: &crate::experiment::calibrate::Rates| {
-        println!(
-            "  {name:<34} {:>6} regression in {:>4} comparisons ({} inconclusive)",
+    let line =
+        |name: &str, x: &crate::experiment::calibrate::Rates| {
+            println!(
+            "  {name:<34} {:>6} regression in {:>4} comparisons ({} inconclusive; {} distinct{})",
             pct(x.regression_rate),
             x.comparisons,
-            x.inconclusive
+            x.inconclusive,
+            x.distinct,
+            if x.distinct < 50 { " — too few: record more runs" } else { "" }
         );
-    };
+        };
     println!(
         "calibration of `{}` ({} runs per variant, {} per side, this host):",
         plan.scenario.name, plan.runs, plan.group

@@ -46,6 +46,24 @@ pub struct Rates {
     pub inconclusive: usize,
     /// `regressions / comparisons`.
     pub regression_rate: f64,
+    /// How many different comparisons the run pools allow (capped at 10^9): when it is small,
+    /// the replayed comparisons repeat each other and the rates mean little.
+    pub distinct: u64,
+}
+
+/// `n choose k`, saturating at 10^9.
+fn choose(n: usize, k: usize) -> u64 {
+    if k > n {
+        return 0;
+    }
+    let mut c: u128 = 1;
+    for i in 0..k.min(n - k) {
+        c = c * (n - i) as u128 / (i + 1) as u128;
+        if c > 1_000_000_000 {
+            return 1_000_000_000;
+        }
+    }
+    c as u64
 }
 
 /// What calibration found.
@@ -132,7 +150,17 @@ fn replay(
     widths: &mut Vec<f64>,
 ) -> Result<Rates> {
     let mut rng = SplitMix64::new(seed);
+    let g = plan.group;
+    let distinct = if same_pool {
+        (choose(a_pool.len(), g).saturating_mul(choose(a_pool.len().saturating_sub(g), g)) / 2)
+            .min(1_000_000_000)
+    } else {
+        choose(a_pool.len(), g)
+            .saturating_mul(choose(b_pool.len(), g))
+            .min(1_000_000_000)
+    };
     let mut rates = Rates {
+        distinct,
         comparisons: 0,
         regressions: 0,
         inconclusive: 0,
