@@ -77,6 +77,13 @@ impl Baseline {
             return Err(Error::input("baseline save: no runs given"));
         }
         for run in &runs.runs {
+            if run.table.rows() < 2 {
+                return Err(Error::input(format!(
+                    "{}: {} snapshot row(s); a baseline needs at least 2 (one interval)",
+                    run.table.path.display(),
+                    run.table.rows()
+                )));
+            }
             if let Some(meta) = &run.meta {
                 if !meta.complete {
                     return Err(Error::input(format!(
