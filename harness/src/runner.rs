@@ -170,9 +170,15 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
 
     // Everything the hot loop replays is generated before the clock starts.
     let plan = Plan::new(s);
+    let pin = s.pin_threads;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.threads)
         .thread_name(|i| format!("swarm-{i}"))
+        .start_handler(move |i| {
+            if pin {
+                pin_to_cpu(i);
+            }
+        })
         .build()
         .map_err(|e| Error::input(format!("cannot start {} worker threads: {e}", s.threads)))?;
     let swarm = Swarm::new(&plan, s.threads, s.peers, s.extra_work);
@@ -275,4 +281,28 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
 /// Default parent folder of run folders.
 pub fn default_runs_dir() -> &'static Path {
     Path::new("runs")
+}
+
+/// Pins the calling thread to CPU `i` modulo the CPUs this process may use (Linux only), so
+/// worker threads never share a core or migrate mid-run.
+fn pin_to_cpu(i: usize) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain libc calls on a zeroed, stack-owned cpu_set_t.
+    unsafe {
+        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut allowed) != 0 {
+            return;
+        }
+        let cpus: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
+            .filter(|&c| libc::CPU_ISSET(c, &allowed))
+            .collect();
+        if cpus.is_empty() {
+            return;
+        }
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpus[i % cpus.len()], &mut one);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &one);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = i;
 }

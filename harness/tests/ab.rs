@@ -24,7 +24,7 @@ fn statbench(args: &[&str]) -> (i32, String, String) {
 
 fn run_cmd(extra: &str) -> String {
     format!(
-        "{} run quick --duration-ms 300 --interval-ms 20 --threads 1 --quiet {extra}",
+        "{} run quick --duration-ms 300 --interval-ms 20 --threads 1 --no-pin --quiet {extra}",
         env!("CARGO_BIN_EXE_statbench")
     )
 }
@@ -37,7 +37,7 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
         "--a",
         &run_cmd(""),
         "--b",
-        &run_cmd("--extra-work 200"),
+        &run_cmd("--extra-work 2000"),
         "--rounds",
         "5",
         "--confirm-rounds",

@@ -85,6 +85,9 @@ pub struct RunArgs {
     /// Record only the first and final snapshot (to measure the sampler's overhead).
     #[arg(long)]
     pub no_sampling: bool,
+    /// Let the OS place worker threads freely (default: worker i pinned to CPU i).
+    #[arg(long)]
+    pub no_pin: bool,
     /// Enable diagnostic metrics (indices ≥ 70).
     #[arg(long, overrides_with = "no_diagnostics")]
     pub diagnostics: bool,
@@ -146,6 +149,9 @@ impl RunArgs {
         }
         if let Some(w) = self.extra_work {
             s.extra_work = w;
+        }
+        if self.no_pin {
+            s.pin_threads = false;
         }
         if let Budget::DurationMs(d) = s.budget {
             if s.sample_interval_ms > d && !self.no_sampling {

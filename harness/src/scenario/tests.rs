@@ -26,6 +26,7 @@ fn minimal_file_gets_documented_defaults() {
     assert_eq!(s.mix, EventMix::default());
     assert_eq!(s.peer, PeerProfile::default());
     assert_eq!(s.distinct_lives, 256);
+    assert!(s.pin_threads);
 }
 
 #[test]
