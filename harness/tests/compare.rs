@@ -1,17 +1,14 @@
 //! `compare` and baselines on synthetic data of known distributions, and on real short runs.
 
+mod common;
+
+use common::{scratch, statbench};
+
 use statbench::compare::{compare, CompareSettings, Outcome};
 use statbench::recorder::{IntervalThroughput, RunMeta};
 use statbench::store::{Baseline, RunSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("statbench-cmp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Deterministic normal-ish noise (sum of uniforms).
 struct Noise(u64);
@@ -253,19 +250,6 @@ fn files_of_70_99_and_118_metrics_align_by_index() {
             .any(|m| m.index == Some(89) && m.deprecated),
         "deprecated slots are kept and marked"
     );
-}
-
-fn statbench(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_statbench"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
