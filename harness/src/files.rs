@@ -63,6 +63,36 @@ pub fn create_fresh_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
+/// Moves the finished folder `tmp` to `target`. With `replace`, an existing `target` is first
+/// moved aside and deleted only once the new folder is in place, so a failure never leaves
+/// neither; without, the rename fails when `target` exists and is not empty, so a folder a
+/// concurrent writer put there is never replaced.
+pub fn install_dir(tmp: &Path, target: &Path, replace: bool) -> std::io::Result<()> {
+    let mut old = None;
+    if replace && target.exists() {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let aside = parent.join(format!(
+            ".{name}.old-{}-{}",
+            std::process::id(),
+            unique_suffix()
+        ));
+        std::fs::rename(target, &aside)?;
+        old = Some(aside);
+    }
+    std::fs::rename(tmp, target)?;
+    if let Some(old) = old {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
 /// Creates a new folder `<parent>/<stem>-<UTC timestamp>` (with `-2`, `-3`, ... if taken);
 /// `create_dir` fails on an existing folder, so two concurrent runs never share one.
 pub fn create_unique_dir(parent: &Path, stem: &str) -> Result<PathBuf> {
@@ -94,13 +124,14 @@ pub fn timestamp_for_names(t: std::time::SystemTime) -> String {
     format!("{}-{}", &digits[..8], &digits[8..14])
 }
 
-/// The nearest `name` folder from the current directory upwards (the project's `baselines/`
-/// or `scenarios/`, wherever in the repository a command runs).
-pub fn find_upward(name: &str) -> Option<PathBuf> {
+/// The nearest `rel` (a path relative to a folder) from the current directory upwards that
+/// passes `wanted` (e.g. `Path::is_dir`): the project's `baselines/`, `reports/` or
+/// `scenarios/NAME.toml`, wherever in the repository a command runs.
+pub fn find_upward(rel: impl AsRef<Path>, wanted: fn(&Path) -> bool) -> Option<PathBuf> {
     let mut dir = std::env::current_dir().ok();
     while let Some(d) = dir {
-        let candidate = d.join(name);
-        if candidate.is_dir() {
+        let candidate = d.join(rel.as_ref());
+        if wanted(&candidate) {
             return Some(candidate);
         }
         dir = d.parent().map(Path::to_path_buf);

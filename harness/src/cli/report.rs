@@ -28,7 +28,7 @@ pub struct ReportArgs {
 }
 
 fn default_dir(stem: &str) -> PathBuf {
-    crate::files::find_upward("reports")
+    crate::files::find_upward("reports", Path::is_dir)
         .unwrap_or_else(|| PathBuf::from("reports"))
         .join(format!(
             "{stem}-{}",

@@ -63,12 +63,8 @@ pub fn write_report(
         let md = render_markdown(title, &sections);
         std::fs::write(tmp.join("summary.md"), md)
             .map_err(|e| Error::io(tmp.join("summary.md"), e))?;
-        if dir.exists() {
-            let aside = parent.join(format!(".{name}.old-{}", unique_suffix()));
-            std::fs::rename(dir, &aside).map_err(|e| Error::io(dir, e))?;
-            let _ = std::fs::remove_dir_all(aside);
-        }
-        std::fs::rename(&tmp, dir).map_err(|e| Error::io(dir, e))
+        // Only an empty folder or `--force` gets here: replacing is what was asked for.
+        crate::files::install_dir(&tmp, dir, true).map_err(|e| Error::io(dir, e))
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);

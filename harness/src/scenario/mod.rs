@@ -168,13 +168,9 @@ impl Scenario {
             return Ok(direct);
         }
         if !arg.contains('/') && !arg.ends_with(".toml") {
-            let mut dir = std::env::current_dir().ok();
-            while let Some(d) = dir {
-                let candidate = d.join("scenarios").join(format!("{arg}.toml"));
-                if candidate.is_file() {
-                    return Ok(candidate);
-                }
-                dir = d.parent().map(Path::to_path_buf);
+            let rel = Path::new("scenarios").join(format!("{arg}.toml"));
+            if let Some(found) = crate::files::find_upward(rel, Path::is_file) {
+                return Ok(found);
             }
         }
         Err(Error::input(format!(

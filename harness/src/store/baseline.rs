@@ -4,7 +4,7 @@
 
 use super::run_set::RunSet;
 use crate::error::{Error, Result};
-use crate::files::{atomic_write, unique_suffix};
+use crate::files::{atomic_write, install_dir, unique_suffix};
 use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
 use crate::recorder::Host;
 use serde::{Deserialize, Serialize};
@@ -56,7 +56,8 @@ impl Baseline {
     /// else `./baselines`.
     pub fn discover() -> Baseline {
         Baseline::at(
-            crate::files::find_upward("baselines").unwrap_or_else(|| PathBuf::from("baselines")),
+            crate::files::find_upward("baselines", Path::is_dir)
+                .unwrap_or_else(|| PathBuf::from("baselines")),
         )
     }
 
@@ -160,32 +161,17 @@ impl Baseline {
         Ok(info)
     }
 
-    /// Renames the finished folder into place; with `force`, the old one is moved aside first
-    /// and deleted only after the new one is in place.
+    /// Renames the finished folder into place (see [`install_dir`]).
     fn swap_in(&self, tmp: &Path, target: &Path, name: &str, force: bool) -> Result<()> {
-        let mut old = None;
-        if target.exists() {
-            if !force {
-                return Err(exists_error(name, target));
-            }
-            let aside = self.root.join(format!(
-                ".{name}.old-{}-{}",
-                std::process::id(),
-                unique_suffix()
-            ));
-            std::fs::rename(target, &aside).map_err(|e| Error::io(target, e))?;
-            old = Some(aside);
+        if target.exists() && !force {
+            return Err(exists_error(name, target));
         }
-        match std::fs::rename(tmp, target) {
-            Ok(()) => {}
+        match install_dir(tmp, target, force) {
+            Ok(()) => Ok(()),
             // Another save won the race (rename onto a non-empty folder fails): keep theirs.
-            Err(_) if target.exists() => return Err(exists_error(name, target)),
-            Err(e) => return Err(Error::io(target, e)),
+            Err(_) if target.exists() => Err(exists_error(name, target)),
+            Err(e) => Err(Error::io(target, e)),
         }
-        if let Some(old) = old {
-            let _ = std::fs::remove_dir_all(old);
-        }
-        Ok(())
     }
 
     /// Loads baseline `name` as a run set.
