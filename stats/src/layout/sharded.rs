@@ -1,14 +1,10 @@
-use super::{CacheLine, CounterLayout, LayoutKind, WriterShard, NOT_PRIVATE};
+use super::{
+    AlignedSlots, CacheLine, CounterLayout, LayoutKind, WriterShard, NOT_PRIVATE, SLOTS_PER_LINE,
+};
 use crate::MetricKind;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
-
-/// Slots per shard line: 16 × 8 bytes fill one 128-byte [`CacheLine`].
-const SLOTS_PER_LINE: usize = 16;
-
-type Line = CacheLine<[AtomicI64; SLOTS_PER_LINE]>;
-const _: () = assert!(std::mem::size_of::<Line>() == SLOTS_PER_LINE * 8);
 
 /// How many writer threads get a private shard before further threads share the slow path.
 pub const DEFAULT_MAX_SHARDS: usize = 1024;
@@ -27,30 +23,20 @@ thread_local! {
 /// One writer's private copy of every *counter* slot, packed densely (gauges have no copy) and
 /// cache-line aligned so shards never share a line.
 struct Shard {
-    lines: Box<[Line]>,
+    slots: AlignedSlots,
 }
 
 impl Shard {
     fn new(dense_len: usize) -> Shard {
-        let lines = dense_len.div_ceil(SLOTS_PER_LINE);
         Shard {
-            lines: (0..lines)
-                .map(|_| CacheLine(std::array::from_fn(|_| AtomicI64::new(0))))
-                .collect(),
+            slots: AlignedSlots::zeroed(dense_len),
         }
     }
 
     /// The shard's slots as one flat slice.
     #[inline]
     fn slots(&self) -> &[AtomicI64] {
-        // SAFETY: `Line` is `repr(C, align(128))` around `[AtomicI64; 16]`, exactly 128 bytes
-        // (asserted above), so the boxed lines are `16 * len` atomics back to back.
-        unsafe {
-            std::slice::from_raw_parts(
-                self.lines.as_ptr().cast::<AtomicI64>(),
-                self.lines.len() * SLOTS_PER_LINE,
-            )
-        }
+        self.slots.as_slice()
     }
 }
 
@@ -168,7 +154,7 @@ impl Sharded {
 
     /// Bytes of one writer's private shard (whole 128-byte lines of counter slots).
     pub fn bytes_per_shard(&self) -> usize {
-        self.set.dense_len.div_ceil(SLOTS_PER_LINE) * std::mem::size_of::<Line>()
+        self.set.dense_len.div_ceil(SLOTS_PER_LINE) * SLOTS_PER_LINE * 8
     }
 
     /// Bytes of counter storage: the shared slots plus every allocated shard.
