@@ -42,6 +42,10 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
         "5",
         "--confirm-rounds",
         "1",
+        // Heavy extra work on a debug build spreads B's runs by ±20%; this test is about the
+        // ABBA order and the confirmation, so keep every run.
+        "--disturbed-run-threshold",
+        "0",
         "--format",
         "json",
         "--out",
@@ -122,14 +126,16 @@ fn calibrate_reports_rates_for_every_kind_of_comparison() {
         "calibrate",
         "quick",
         "--duration-ms",
-        "200",
+        "100",
         "--interval-ms",
-        "20",
+        "10",
         "--threads",
         "1",
         "--runs",
         "4",
         "--group",
+        "1",
+        "--confirm-rounds",
         "1",
         "--comparisons",
         "10",
@@ -155,7 +161,27 @@ fn calibrate_reports_rates_for_every_kind_of_comparison() {
     );
     assert!(k10 > k5 && k5 >= 1, "knobs {k5} {k10}");
     assert!(v["recommendation"].as_str().unwrap().len() > 10);
-    // 3 variants × 4 runs + 6 probe runs, each a complete run folder.
+    // 3 variants × 4 runs + 3 × 6 probe runs, each a complete run folder.
     let runs = std::fs::read_dir(&out).unwrap().count();
-    assert_eq!(runs, 18);
+    assert_eq!(runs, 30);
+}
+
+#[test]
+fn calibrate_refuses_too_few_runs_for_disjoint_sides() {
+    let out = scratch("calibrate-few");
+    let (code, _, stderr) = statbench(&[
+        "calibrate",
+        "quick",
+        "--runs",
+        "10",
+        "--group",
+        "4",
+        "--confirm-rounds",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--runs 10 is too few"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }

@@ -152,6 +152,14 @@ fn three_runs_a_side_cannot_fail_the_gate_however_large_the_shift() {
     assert_eq!(h.outcome, Outcome::Inconclusive, "{}", h.reason);
     assert!(h.p_value.unwrap() >= 0.1 - 1e-9);
     assert!(c.gate.pass);
+    // It says how many runs (not intervals) would decide it: at least the 5 the test needs.
+    let n = h.needed_runs.expect("needed runs reported");
+    assert!(n >= 5, "{n}");
+    assert!(
+        h.reason.contains(&format!("need ~{n} runs per side")),
+        "{}",
+        h.reason
+    );
 }
 
 #[test]

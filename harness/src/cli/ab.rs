@@ -1,6 +1,7 @@
 //! `statbench ab` and `statbench calibrate`.
 
 use super::compare::VerdictArgs;
+use super::gate::GATE_RUNS;
 use super::RunArgs;
 use crate::error::Result;
 use crate::experiment::ab::{run_ab, AbPlan};
@@ -10,6 +11,9 @@ use crate::runner::default_runs_dir;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+
+/// Runs per side `ab` adds before failing on a suspected regression.
+pub const AB_CONFIRM_ROUNDS: u64 = GATE_RUNS / 2;
 
 /// Options of `statbench ab`.
 #[derive(Debug, Args, Clone)]
@@ -21,10 +25,10 @@ pub struct AbArgs {
     #[arg(long = "b", value_name = "CMD_B")]
     pub command_b: String,
     /// Runs per side, alternated A B B A ...
-    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(1..=200))]
+    #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(1..=200))]
     pub rounds: u64,
     /// Extra runs per side before a suspected regression fails (0: fail at once).
-    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(0..=200))]
+    #[arg(long, default_value_t = AB_CONFIRM_ROUNDS, value_parser = clap::value_parser!(u64).range(0..=200))]
     pub confirm_rounds: u64,
     /// Folder for the runs (default runs/ab-YYYYmmdd-HHMMSS).
     #[arg(long)]
@@ -70,11 +74,15 @@ pub struct CalibrateArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Runs recorded per variant (unchanged, ≈5% slower, ≈10% slower).
-    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u64).range(4..=200))]
+    /// At least 2 × (group + confirm-rounds), so A/A replays can draw two disjoint sides.
+    #[arg(long, default_value_t = 3 * GATE_RUNS, value_parser = clap::value_parser!(u64).range(4..=400))]
     pub runs: u64,
-    /// Runs per side in each replayed comparison (the gate's --repeat).
-    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(1..=50))]
+    /// Runs per side in each replayed comparison (the gate's --repeat, ab's --rounds).
+    #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(1..=50))]
     pub group: u64,
+    /// Runs per side the replayed `ab` comparisons add to confirm a suspected regression.
+    #[arg(long, default_value_t = AB_CONFIRM_ROUNDS, value_parser = clap::value_parser!(u64).range(0..=200))]
+    pub confirm_rounds: u64,
     /// Replayed comparisons per kind.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=100_000))]
     pub comparisons: u64,
@@ -104,6 +112,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
         scenario,
         runs: args.runs as usize,
         group: args.group as usize,
+        confirm: args.confirm_rounds as usize,
         comparisons: args.comparisons as usize,
         out,
         verbose: std::io::stderr().is_terminal() || !args.json,
@@ -122,38 +131,61 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
 
 fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    let line =
-        |name: &str, x: &crate::experiment::calibrate::Rates| {
-            println!(
-            "  {name:<34} {:>6} regression in {:>4} comparisons ({} inconclusive; {} distinct{})",
+    let cell = |x: &crate::experiment::calibrate::Rates| {
+        format!(
+            "{:>6} of {} ({} inconclusive{})",
             pct(x.regression_rate),
             x.comparisons,
             x.inconclusive,
-            x.distinct,
-            if x.distinct < 50 { " — too few: record more runs" } else { "" }
-        );
-        };
+            if x.distinct < 50 {
+                format!("; only {} distinct: record more runs", x.distinct)
+            } else {
+                String::new()
+            }
+        )
+    };
     println!(
-        "calibration of `{}` ({} runs per variant, {} per side, this host):",
-        plan.scenario.name, plan.runs, plan.group
+        "calibration of `{}` ({} runs per variant, this host):",
+        plan.scenario.name, plan.runs
     );
     println!(
-        "  throughput {:.1} M updates/s, run-to-run CV {}; injected slowdowns: extra_work {} → {}, {} → {}",
+        "  throughput {:.1} M updates/s, run-to-run CV {} ({} of {} runs disturbed)",
         r.median_ops_per_sec / 1e6,
         pct(r.run_cv),
+        r.disturbed_runs,
+        plan.runs,
+    );
+    println!(
+        "  injected slowdowns: extra_work {} → {}, {} → {}",
         r.knobs.0,
         pct(r.measured_slowdowns.0),
         r.knobs.1,
         pct(r.measured_slowdowns.1)
     );
-    line("false alarms, A/A interleaved (ab)", &r.aa_ab);
-    line("false alarms, A/A earlier baseline", &r.aa_baseline);
-    line("detection ≈5%, interleaved (ab)", &r.detect5_ab);
-    line("detection ≈10%, interleaved (ab)", &r.detect10_ab);
-    line("detection ≈5%, earlier baseline", &r.detect5_baseline);
-    line("detection ≈10%, earlier baseline", &r.detect10_baseline);
+    let gate = format!("gate: {} runs vs an earlier baseline", plan.group);
+    let ab = format!(
+        "ab: {} (+{}) runs a side, interleaved",
+        plan.group, plan.confirm
+    );
+    println!("  {:<24} {gate:<44} {ab}", "regression verdicts");
+    let rows = [
+        ("false alarms (A/A)".to_string(), &r.aa_baseline, &r.aa_ab),
+        (
+            format!("detection of {}", pct(r.measured_slowdowns.0)),
+            &r.detect5_baseline,
+            &r.detect5_ab,
+        ),
+        (
+            format!("detection of {}", pct(r.measured_slowdowns.1)),
+            &r.detect10_baseline,
+            &r.detect10_ab,
+        ),
+    ];
+    for (name, g, a) in rows {
+        println!("  {name:<24} {:<44} {}", cell(g), cell(a));
+    }
     println!(
-        "  CI half-width {}; minimum detectable effect ≈ {}",
+        "  gate CI half-width {}; minimum detectable effect ≈ {}",
         pct(r.ci_half_width),
         pct(r.min_detectable_effect)
     );

@@ -3,8 +3,8 @@
 use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
-    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u, Direction,
-    Settings, Summary, Verdict,
+    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u,
+    required_samples, Direction, Settings, Summary, Verdict,
 };
 use crate::error::Result;
 use crate::store::RunSet;
@@ -132,18 +132,7 @@ struct Throughput {
 fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Throughput> {
     let mut per_run = Vec::new();
     for run in &set.runs {
-        let meta = run.meta.as_ref()?;
-        let iv = &meta.intervals;
-        let kept = if iv.len() > 3 {
-            &iv[1..iv.len() - 1]
-        } else {
-            &iv[..]
-        };
-        let values: Vec<f64> = kept
-            .iter()
-            .filter(|i| i.duration_ns > 0)
-            .map(|i| i.ops_per_sec)
-            .collect();
+        let values = run.interval_throughput()?;
         let median = super::stats::median(&values).unwrap_or(0.0);
         per_run.push((run.table.path.display().to_string(), values, median));
     }
@@ -247,6 +236,7 @@ fn test_quantity(
         outcome: Outcome::Inconclusive,
         reason: String::new(),
         needed_samples: None,
+        needed_runs: None,
         samples_a: Vec::new(),
         samples_b: Vec::new(),
         analysis: None,
@@ -290,10 +280,17 @@ fn test_quantity(
                         .filter_map(|run| super::stats::median(run))
                         .collect()
                 };
-                if let Some(mw) = mann_whitney_u(&medians(&ga), &medians(&gb)) {
+                let (ma, mb) = (medians(&ga), medians(&gb));
+                if let Some(mw) = mann_whitney_u(&ma, &mb) {
                     an.test.p_two_sided = an.test.p_two_sided.max(mw.p_two_sided);
                 }
+                // Interval counts say nothing about what would decide it; run counts do.
                 an.needed_samples = None;
+                if let (Some(sa), Some(sb)) = (Summary::of(&ma), Summary::of(&mb)) {
+                    let sigma = ((sa.cv.powi(2) + sb.cv.powi(2)) / 2.0).sqrt();
+                    r.needed_runs = required_samples(sigma, &settings.stats)
+                        .filter(|&n| n > ga.len().min(gb.len()));
+                }
             }
             r.ratio = Some(an.ci.ratio);
             r.ci = Some((an.ci.lo, an.ci.hi));
@@ -326,7 +323,11 @@ fn decide(
         return;
     };
     r.p_adjusted = Some(p_adjusted);
-    let (verdict, reason) = classify(&an, p_adjusted, dir, &settings.stats);
+    let (verdict, mut reason) = classify(&an, p_adjusted, dir, &settings.stats);
+    match (verdict, r.needed_runs) {
+        (Verdict::Inconclusive, Some(n)) => reason.push_str(&format!("; need ~{n} runs per side")),
+        _ => r.needed_runs = None,
+    }
     r.reason = reason;
     r.outcome = match (verdict, metric) {
         (Verdict::Regression, false) => Outcome::Regression,

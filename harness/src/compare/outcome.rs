@@ -87,6 +87,9 @@ pub struct QuantityResult {
     pub reason: String,
     /// Samples per side that would make an inconclusive result decidable.
     pub needed_samples: Option<usize>,
+    /// Runs per side that would make an inconclusive result decidable, when the run is the unit
+    /// (several runs a side), from the spread of the run medians.
+    pub needed_runs: Option<usize>,
     /// Samples of A, for charts.
     #[serde(skip)]
     pub samples_a: Vec<f64>,

@@ -1,15 +1,17 @@
 //! Calibration: how trustworthy is the gate on *this* machine?
 //!
 //! It records runs of the scenario unchanged and with two injected slowdowns (`extra_work`,
-//! tuned to about 5% and 10%), interleaved, then replays the gate's comparison (groups of
-//! `group` runs per side) many times on disjoint subsets: A/A pairs give the false-alarm rate,
-//! baseline-vs-slowed pairs the detection rate. "ab" pairs draw both sides from the whole
-//! interleaved sequence; "baseline" pairs take side A from the first half of the session and
-//! side B from the second, as a stored baseline would be older than the run it judges.
+//! tuned by a probe to about 5% and 10%), interleaved, then replays comparisons many times on
+//! random disjoint subsets of those runs: A/A pairs give the false-alarm rate, unchanged-vs-slowed
+//! pairs the detection rate. Two procedures are replayed, as the commands run them:
+//! - `ab`: both sides drawn from the whole interleaved session, `group` runs a side, and on a
+//!   suspected regression `confirm` more a side before the verdict;
+//! - the gate against a stored baseline: side A from the first half of the session, side B from
+//!   the second (a baseline is older than the run it judges), `group` runs a side.
 
 use crate::compare::stats::SplitMix64;
 use crate::compare::{compare, CompareSettings, Outcome};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::runner::{run, RunRequest};
 use crate::scenario::Scenario;
 use crate::store::{Run, RunSet};
@@ -23,8 +25,10 @@ pub struct CalibratePlan {
     pub scenario: Scenario,
     /// Runs recorded per variant (unchanged, −5%, −10%).
     pub runs: usize,
-    /// Runs per side in each replayed comparison (the gate's `--repeat`).
+    /// Runs per side in each replayed comparison (the gate's `--repeat`, `ab`'s `--rounds`).
     pub group: usize,
+    /// Runs per side `ab` adds to confirm a suspected regression (its `--confirm-rounds`).
+    pub confirm: usize,
     /// Replayed comparisons per kind.
     pub comparisons: usize,
     /// Folder for the runs.
@@ -73,10 +77,16 @@ pub struct CalibrationReport {
     pub knobs: (u32, u32),
     /// Measured slowdowns of those knobs (median ops/s ratio − 1).
     pub measured_slowdowns: (f64, f64),
-    /// Median ops/s of the unchanged runs, and their run-to-run coefficient of variation.
+    /// Median throughput of the unchanged runs (each run counted by its median interval).
     pub median_ops_per_sec: f64,
-    /// Run-to-run spread of the unchanged runs (CV of ops/s).
+    /// Run-to-run spread of the unchanged runs (robust CV: 1.4826 × MAD / median).
     pub run_cv: f64,
+    /// Share of `run_cv²` that sampling noise within a run explains (the standard error of a
+    /// run's median interval); the rest is fixed when the run starts (thread and memory
+    /// placement), which more runs average out and longer runs do not.
+    pub within_run_share: f64,
+    /// Unchanged runs further from their median than the gate's disturbed-run threshold.
+    pub disturbed_runs: usize,
     /// A/A, interleaved.
     pub aa_ab: Rates,
     /// A/A, earlier vs later runs (stored-baseline situation).
@@ -97,13 +107,9 @@ pub struct CalibrationReport {
     pub recommendation: String,
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    if v.is_empty() {
-        f64::NAN
-    } else {
-        v[v.len() / 2]
-    }
+/// Median, NaN for an empty slice.
+fn median(v: &[f64]) -> f64 {
+    crate::compare::stats::median(v).unwrap_or(f64::NAN)
 }
 
 fn record(plan: &CalibratePlan, name: &str, extra_work: u32) -> Result<Run> {
@@ -125,8 +131,37 @@ fn record(plan: &CalibratePlan, name: &str, extra_work: u32) -> Result<Run> {
     Ok(set.runs.into_iter().next().expect("one run"))
 }
 
+/// A run's throughput as the gate sees it: the median of its steady-state intervals, which a
+/// burst of interference in one interval cannot move.
 fn ops(r: &Run) -> f64 {
-    r.meta.as_ref().map_or(f64::NAN, |m| m.ops_per_sec)
+    r.interval_throughput().map_or(f64::NAN, |v| median(&v))
+}
+
+/// Median throughput of a variant's runs.
+fn median_ops(runs: &[Run]) -> f64 {
+    median(&runs.iter().map(ops).collect::<Vec<_>>())
+}
+
+/// How much of the run-to-run variance (`run_cv²`) the noise of the intervals inside the
+/// undisturbed runs explains: each run's median interval has a standard error of about
+/// 1.2533 × σ/√n (σ from the MAD of its intervals, relative to `center`), and the squared errors
+/// are averaged over runs. NaN when it cannot be judged.
+fn within_run_share(runs: &[Vec<f64>], center: f64, run_cv: f64, disturbed: f64) -> f64 {
+    let mut errors = Vec::new();
+    for v in runs {
+        let m = median(v);
+        if v.len() < 3 || (m / center - 1.0).abs() > disturbed {
+            continue;
+        }
+        let mad = median(&v.iter().map(|x| (x - m).abs()).collect::<Vec<_>>());
+        let se = 1.2533 * 1.4826 * mad / m / (v.len() as f64).sqrt();
+        errors.push(se * se);
+    }
+    if errors.is_empty() || run_cv <= 0.0 {
+        return f64::NAN;
+    }
+    let within = errors.iter().sum::<f64>() / errors.len() as f64;
+    (within / (run_cv * run_cv)).min(1.0)
 }
 
 /// Picks `k` distinct indices from `pool` (partial Fisher–Yates).
@@ -140,17 +175,39 @@ fn pick(pool: &[usize], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
     p
 }
 
+/// How a replayed comparison decides, as the command it stands for would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Procedure {
+    /// `statbench gate`: one comparison of `group` runs a side.
+    Gate,
+    /// `statbench ab`: `group` runs a side, and on a suspected regression `confirm` more a side,
+    /// all of them compared again; only a regression that holds counts.
+    Ab,
+}
+
+fn regression(c: &crate::compare::Comparison) -> bool {
+    c.headline
+        .as_ref()
+        .is_some_and(|h| h.outcome == Outcome::Regression)
+}
+
+/// Replays `plan.comparisons` comparisons of runs drawn from the pools (disjoint draws from
+/// one pool when `same_pool`: A/A) and counts the verdicts.
 fn replay(
-    a_pool: &[Run],
-    b_pool: &[Run],
+    (a_pool, b_pool): (&[Run], &[Run]),
     same_pool: bool,
+    procedure: Procedure,
     plan: &CalibratePlan,
     settings: &CompareSettings,
     seed: u64,
     widths: &mut Vec<f64>,
 ) -> Result<Rates> {
     let mut rng = SplitMix64::new(seed);
-    let g = plan.group;
+    let first = plan.group;
+    let g = match procedure {
+        Procedure::Gate => first,
+        Procedure::Ab => first + plan.confirm,
+    };
     let distinct = if same_pool {
         (choose(a_pool.len(), g).saturating_mul(choose(a_pool.len().saturating_sub(g), g)) / 2)
             .min(1_000_000_000)
@@ -168,28 +225,31 @@ fn replay(
     };
     let ia: Vec<usize> = (0..a_pool.len()).collect();
     let ib: Vec<usize> = (0..b_pool.len()).collect();
+    let set = |label: &str, pool: &[Run], picked: &[usize]| RunSet {
+        label: label.into(),
+        runs: picked.iter().map(|&i| pool[i].clone()).collect(),
+    };
     for _ in 0..plan.comparisons {
         let (ga, gb) = if same_pool {
-            let both = pick(&ia, 2 * plan.group, &mut rng);
-            (both[..plan.group].to_vec(), both[plan.group..].to_vec())
-        } else {
+            let both = pick(&ia, 2 * g, &mut rng);
             (
-                pick(&ia, plan.group, &mut rng),
-                pick(&ib, plan.group, &mut rng),
+                both[..g.min(both.len())].to_vec(),
+                both[g.min(both.len())..].to_vec(),
             )
+        } else {
+            (pick(&ia, g, &mut rng), pick(&ib, g, &mut rng))
         };
-        if ga.len() < plan.group || gb.len() < plan.group {
+        if ga.len() < g || gb.len() < g {
             break;
         }
-        let a = RunSet {
-            label: "A".into(),
-            runs: ga.iter().map(|&i| a_pool[i].clone()).collect(),
-        };
-        let b = RunSet {
-            label: "B".into(),
-            runs: gb.iter().map(|&i| b_pool[i].clone()).collect(),
-        };
-        let c = compare(&a, &b, settings)?;
+        let mut c = compare(
+            &set("A", a_pool, &ga[..first]),
+            &set("B", b_pool, &gb[..first]),
+            settings,
+        )?;
+        if procedure == Procedure::Ab && plan.confirm > 0 && regression(&c) {
+            c = compare(&set("A", a_pool, &ga), &set("B", b_pool, &gb), settings)?;
+        }
         let Some(h) = c.headline else { continue };
         rates.comparisons += 1;
         match h.outcome {
@@ -197,10 +257,8 @@ fn replay(
             Outcome::Inconclusive => rates.inconclusive += 1,
             _ => {}
         }
-        if same_pool {
-            if let Some((lo, hi)) = h.ci {
-                widths.push((hi - lo) / 2.0);
-            }
+        if let Some((lo, hi)) = h.ci {
+            widths.push((hi - lo) / 2.0);
         }
     }
     rates.regression_rate = rates.regressions as f64 / rates.comparisons.max(1) as f64;
@@ -209,6 +267,13 @@ fn replay(
 
 /// Runs the calibration.
 pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<CalibrationReport> {
+    let needed = 2 * (plan.group + plan.confirm);
+    if plan.runs < needed {
+        return Err(Error::input(format!(
+            "calibrate: --runs {} is too few: A/A replays of `ab` draw 2 × (--group {} + --confirm-rounds {}) = {needed} distinct runs",
+            plan.runs, plan.group, plan.confirm
+        )));
+    }
     if !plan.reuse {
         crate::files::create_fresh_dir(&plan.out)?;
     }
@@ -217,39 +282,54 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
             eprintln!("calibrate: {msg}");
         }
     };
-    // 1. Cost of one unit of injected work, from a short probe (3 + 3 interleaved runs). Each
-    // unit adds 2 updates per 1000, so the model says ≈0.2% per unit; the probe corrects it for
-    // this machine, and falls back to the model when noise hides the probe's slowdown.
-    const PROBE: u32 = 100;
+    // 1. Knobs. One unit of extra work adds 2 updates per 1000, ≈0.2% by the model, but what
+    // an update costs under contention depends on the machine. So both model knobs are probed
+    // (interleaved rounds of unchanged, ≈5%, ≈10%, order rotating), and each is rescaled by the slowdown it
+    // produced (one secant step, slowdown s as cost 1/(1−s) − 1, linear in the knob).
+    const PROBE_ROUNDS: usize = 6;
     const MODEL_PER_UNIT: f64 = 0.002;
-    let mut base = Vec::new();
-    let mut slow = Vec::new();
-    for i in 0..3 {
-        base.push(ops(&record(plan, &format!("probe-base-{i}"), 0)?));
-        slow.push(ops(&record(plan, &format!("probe-slow-{i}"), PROBE)?));
-    }
-    let ratio = median(&mut slow) / median(&mut base);
-    let measured_per_unit = (1.0 / ratio - 1.0) / f64::from(PROBE);
-    let per_unit = if measured_per_unit.is_finite() && measured_per_unit > MODEL_PER_UNIT / 4.0 {
-        measured_per_unit
-    } else {
-        MODEL_PER_UNIT
-    };
-    let knob =
-        |target: f64| -> u32 { ((1.0 / (1.0 - target) - 1.0) / per_unit).round().max(1.0) as u32 };
-    let mut knobs = (knob(0.05), knob(0.10));
-    if plan.reuse {
+    let cost = |slowdown: f64| 1.0 / (1.0 - slowdown) - 1.0;
+    let model = |target: f64| (cost(target) / MODEL_PER_UNIT).round() as u32;
+    let knobs = if plan.reuse {
         let recorded = |name: &str| -> Result<u32> {
             Ok(record(plan, name, 0)?.meta.map_or(0, |m| m.extra_work))
         };
-        knobs = (recorded("slow5-00")?, recorded("slow10-00")?);
-    }
-    say(format!(
-        "one unit of extra work costs {:.3}% (probe ratio {ratio:.3}); knobs {} (≈5%) and {} (≈10%)",
-        per_unit * 100.0,
-        knobs.0,
-        knobs.1
-    ));
+        (recorded("slow5-00")?, recorded("slow10-00")?)
+    } else {
+        let (w5, w10) = (model(0.05), model(0.10));
+        let (mut base, mut p5, mut p10) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..PROBE_ROUNDS {
+            for v in 0..3 {
+                match (i + v) % 3 {
+                    0 => base.push(record(plan, &format!("probe-base-{i}"), 0)?),
+                    1 => p5.push(record(plan, &format!("probe-5-{i}"), w5)?),
+                    _ => p10.push(record(plan, &format!("probe-10-{i}"), w10)?),
+                }
+            }
+        }
+        let m0 = median_ops(&base);
+        let rescale = |w: u32, runs: &[Run], target: f64| -> u32 {
+            let measured = 1.0 - median_ops(runs) / m0;
+            // Noise can hide a small probe's effect entirely: then the model stands.
+            if !(measured.is_finite() && measured > target / 4.0 && measured < 0.9) {
+                return w;
+            }
+            let scaled = f64::from(w) * cost(target) / cost(measured);
+            scaled
+                .clamp(f64::from(w) / 4.0, f64::from(w) * 4.0)
+                .round()
+                .max(1.0) as u32
+        };
+        let knobs = (rescale(w5, &p5, 0.05), rescale(w10, &p10, 0.10));
+        say(format!(
+            "probe: knob {w5} → {:+.1}%, {w10} → {:+.1}%; knobs now {} (≈5%) and {} (≈10%)",
+            (median_ops(&p5) / m0 - 1.0) * 100.0,
+            (median_ops(&p10) / m0 - 1.0) * 100.0,
+            knobs.0,
+            knobs.1
+        ));
+        knobs
+    };
 
     // 2. Interleaved runs of the three variants, rotating their order.
     let mut null = Vec::new();
@@ -265,13 +345,17 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
         }
         say(format!("round {}/{} recorded", i + 1, plan.runs));
     }
-    let med = |runs: &[Run]| median(&mut runs.iter().map(ops).collect::<Vec<_>>());
-    let m0 = med(&null);
-    let measured = (med(&five) / m0 - 1.0, med(&ten) / m0 - 1.0);
-    let mean = null.iter().map(ops).sum::<f64>() / null.len() as f64;
-    let var =
-        null.iter().map(|r| (ops(r) - mean).powi(2)).sum::<f64>() / (null.len().max(2) - 1) as f64;
-    let run_cv = var.sqrt() / mean;
+    let m0 = median_ops(&null);
+    let measured = (median_ops(&five) / m0 - 1.0, median_ops(&ten) / m0 - 1.0);
+    // Robust spread (1.4826 × MAD / median ≈ CV for normal data), so that the disturbed runs,
+    // which the gate leaves out, do not hide how precise the others are.
+    let null_ops: Vec<f64> = null.iter().map(ops).collect();
+    let deviations: Vec<f64> = null_ops.iter().map(|x| (x - m0).abs()).collect();
+    let run_cv = 1.4826 * median(&deviations) / m0;
+    let disturbed = null_ops
+        .iter()
+        .filter(|&&x| (x / m0 - 1.0).abs() > settings.disturbed_run_threshold)
+        .count();
 
     // 3. Replayed gate comparisons.
     let mut settings = settings.clone();
@@ -279,15 +363,29 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
     let half = plan.runs / 2;
     let (early, late) = null.split_at(half);
     let mut widths = Vec::new();
-    let aa_ab = replay(&null, &null, true, plan, &settings, 1, &mut widths)?;
+    let (ab, gate) = (Procedure::Ab, Procedure::Gate);
     let mut ignore = Vec::new();
-    let aa_baseline = replay(early, late, false, plan, &settings, 2, &mut ignore)?;
-    let detect5_ab = replay(&null, &five, false, plan, &settings, 3, &mut ignore)?;
-    let detect10_ab = replay(&null, &ten, false, plan, &settings, 4, &mut ignore)?;
-    let detect5_baseline = replay(early, &five[half..], false, plan, &settings, 5, &mut ignore)?;
-    let detect10_baseline = replay(early, &ten[half..], false, plan, &settings, 6, &mut ignore)?;
-    let ci_half_width = median(&mut widths);
+    let aa_ab = replay((&null, &null), true, ab, plan, &settings, 1, &mut ignore)?;
+    let aa_baseline = replay((early, late), false, gate, plan, &settings, 2, &mut widths)?;
+    let detect5_ab = replay((&null, &five), false, ab, plan, &settings, 3, &mut ignore)?;
+    let detect10_ab = replay((&null, &ten), false, ab, plan, &settings, 4, &mut ignore)?;
+    let late5 = &five[half..];
+    let late10 = &ten[half..];
+    let detect5_baseline = replay((early, late5), false, gate, plan, &settings, 5, &mut ignore)?;
+    let detect10_baseline = replay(
+        (early, late10),
+        false,
+        gate,
+        plan,
+        &settings,
+        6,
+        &mut ignore,
+    )?;
+    let ci_half_width = median(&widths);
     let mde = settings.stats.min_effect + ci_half_width;
+
+    let intervals: Vec<Vec<f64>> = null.iter().filter_map(Run::interval_throughput).collect();
+    let within_share = within_run_share(&intervals, m0, run_cv, settings.disturbed_run_threshold);
 
     let mut advice = Vec::new();
     if aa_baseline.regression_rate > 0.01 {
@@ -296,7 +394,14 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
             aa_baseline.regression_rate * 100.0
         ));
     }
-    if detect5_ab.regression_rate < 0.8 && ci_half_width > 0.0 {
+    if aa_ab.regression_rate > 0.01 {
+        advice.push(format!(
+            "interleaved A/A comparisons raised {:.1}% false alarms: runs here are not independent enough for --alpha {}; raise --min-effect",
+            aa_ab.regression_rate * 100.0,
+            settings.stats.alpha
+        ));
+    }
+    if detect5_baseline.regression_rate < 0.8 && ci_half_width > 0.0 {
         let target = (0.05 - settings.stats.min_effect).max(0.005);
         let k = (plan.group as f64 * (ci_half_width / target).powi(2)).ceil() as usize;
         advice.push(format!(
@@ -311,11 +416,26 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
             plan.group, settings.stats.min_effect
         ));
     }
+    if within_share.is_finite() {
+        advice.push(if within_share < 0.5 {
+            format!(
+                "{:.0}% of the run-to-run spread is sampling noise within runs, the rest is set at start-up: more runs help, longer runs barely",
+                within_share * 100.0
+            )
+        } else {
+            format!(
+                "{:.0}% of the run-to-run spread is sampling noise within runs: runs twice as long (--duration-ms) would narrow it",
+                within_share * 100.0
+            )
+        });
+    }
     Ok(CalibrationReport {
         knobs,
         measured_slowdowns: measured,
         median_ops_per_sec: m0,
         run_cv,
+        within_run_share: within_share,
+        disturbed_runs: disturbed,
         aa_ab,
         aa_baseline,
         detect5_ab,
@@ -326,4 +446,45 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
         min_detectable_effect: mde,
         recommendation: advice.join("; "),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_run_share;
+
+    /// Runs whose intervals alternate `level × (1 ± noise)`.
+    fn runs(levels: &[f64], noise: f64) -> Vec<Vec<f64>> {
+        levels
+            .iter()
+            .map(|&l| {
+                (0..20)
+                    .map(|k| l * (1.0 + if k % 2 == 0 { noise } else { -noise }))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spread_fixed_at_start_up_is_not_within_run_noise() {
+        // Flat runs at different levels: none of the spread comes from inside the runs.
+        let r = runs(&[98.0, 100.0, 102.0], 0.0);
+        assert_eq!(within_run_share(&r, 100.0, 0.02, 0.1), 0.0);
+    }
+
+    #[test]
+    fn noisy_runs_at_one_level_are_all_within_run_noise() {
+        // Interval noise of 10% over 20 intervals gives a run-median error near 3.7%, so a 1%
+        // run-to-run spread is all sampling noise (capped at 1).
+        let r = runs(&[100.0, 100.0, 100.0], 0.10);
+        assert_eq!(within_run_share(&r, 100.0, 0.01, 0.1), 1.0);
+        // Against a 10% spread, the same noise explains a part, not all.
+        let share = within_run_share(&r, 100.0, 0.10, 0.2);
+        assert!(share > 0.05 && share < 0.5, "{share}");
+    }
+
+    #[test]
+    fn disturbed_runs_are_not_counted_and_nothing_left_gives_nan() {
+        let r = runs(&[50.0], 0.1);
+        assert!(within_run_share(&r, 100.0, 0.02, 0.1).is_nan());
+    }
 }

@@ -17,6 +17,26 @@ pub struct Run {
     pub meta: Option<RunMeta>,
 }
 
+impl Run {
+    /// Updates per second of the run's steady-state intervals (statbench runs only): the first
+    /// and last intervals, which hold start-up and the drain, are dropped when there are more
+    /// than three.
+    pub fn interval_throughput(&self) -> Option<Vec<f64>> {
+        let iv = &self.meta.as_ref()?.intervals;
+        let kept = if iv.len() > 3 {
+            &iv[1..iv.len() - 1]
+        } else {
+            &iv[..]
+        };
+        Some(
+            kept.iter()
+                .filter(|i| i.duration_ns > 0)
+                .map(|i| i.ops_per_sec)
+                .collect(),
+        )
+    }
+}
+
 /// The runs pooled on one side of a comparison.
 #[derive(Debug, Clone)]
 pub struct RunSet {
