@@ -3,7 +3,7 @@
 use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
-    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u,
+    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u, pooled_cv,
     required_samples, Direction, Settings, Summary, Verdict,
 };
 use crate::error::Result;
@@ -287,8 +287,7 @@ fn test_quantity(
                 // Interval counts say nothing about what would decide it; run counts do.
                 an.needed_samples = None;
                 if let (Some(sa), Some(sb)) = (Summary::of(&ma), Summary::of(&mb)) {
-                    let sigma = ((sa.cv.powi(2) + sb.cv.powi(2)) / 2.0).sqrt();
-                    r.needed_runs = required_samples(sigma, &settings.stats)
+                    r.needed_runs = required_samples(pooled_cv(&sa, &sb), &settings.stats)
                         .filter(|&n| n > ga.len().min(gb.len()));
                 }
             }

@@ -22,4 +22,6 @@ pub use fdr::{benjamini_hochberg, holm};
 pub use mann_whitney::{mann_whitney_u, MannWhitney, EXACT_MAX_N};
 pub use rng::SplitMix64;
 pub use summary::{median, quantile_sorted, Summary};
-pub use verdict::{analyze, classify, required_samples, Analysis, Direction, Settings, Verdict};
+pub use verdict::{
+    analyze, classify, pooled_cv, required_samples, Analysis, Direction, Settings, Verdict,
+};

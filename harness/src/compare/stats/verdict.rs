@@ -111,7 +111,7 @@ pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
     let summary_b = Summary::of(b)?;
     let test = mann_whitney_u(a, b)?;
     let ci = ratio_of_medians_ci(a, b, s.resamples, s.confidence, s.seed)?;
-    let sigma_rel = ((summary_a.cv.powi(2) + summary_b.cv.powi(2)) / 2.0).sqrt();
+    let sigma_rel = pooled_cv(&summary_a, &summary_b);
     Some(Analysis {
         n_a: a.len(),
         n_b: b.len(),
@@ -121,6 +121,12 @@ pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
         ci,
         needed_samples: required_samples(sigma_rel, s),
     })
+}
+
+/// Relative spread of two sides together, `√((cv_a² + cv_b²)/2)`: the `σ_rel` of
+/// [`required_samples`].
+pub fn pooled_cv(a: &Summary, b: &Summary) -> f64 {
+    ((a.cv.powi(2) + b.cv.powi(2)) / 2.0).sqrt()
 }
 
 /// Per-side sample size to detect a `min_effect` shift at `alpha` with 80% power given the
