@@ -161,6 +161,12 @@ fn calibrate_reports_rates_for_every_kind_of_comparison() {
     );
     assert!(k10 > k5 && k5 >= 1, "knobs {k5} {k10}");
     assert!(v["recommendation"].as_str().unwrap().len() > 10);
+    for field in ["run_cv", "drift", "median_ops_per_sec"] {
+        assert!(
+            v[field].as_f64().is_some_and(f64::is_finite),
+            "{field}: {v}"
+        );
+    }
     // 3 variants × 4 runs + 3 × 6 probe runs, each a complete run folder.
     let runs = std::fs::read_dir(&out).unwrap().count();
     assert_eq!(runs, 30);

@@ -426,3 +426,93 @@ fn lost_updates_and_deterministic_total_changes_fail_the_gate() {
     assert_eq!(code, 1);
     assert!(out.contains("lost or wrong updates"), "{out}");
 }
+
+#[test]
+fn the_gate_confirms_a_suspected_regression_before_failing() {
+    let d = scratch("gate-confirm");
+    std::fs::create_dir_all(d.join("baselines")).unwrap();
+    let scenario = |extra_work: u32| {
+        format!(
+            "name = \"tiny\"\nseed = 5\nthreads = 1\npeers = 8\nlayout = \"contiguous\"\n\
+             duration_ms = 150\nsample_interval_ms = 10\npin_threads = false\n\
+             extra_work = {extra_work}\n"
+        )
+    };
+    std::fs::write(d.join("tiny.toml"), scenario(0)).unwrap();
+    std::fs::write(d.join("tiny-slow.toml"), scenario(3000)).unwrap();
+    let (code, _, stderr) = statbench(
+        &[
+            "run",
+            "./tiny.toml",
+            "--repeat",
+            "6",
+            "--quiet",
+            "--out",
+            "base",
+        ],
+        &d,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = statbench(&["baseline", "save", "tiny", "base"], &d);
+    assert_eq!(code, 0, "{stderr}");
+    // The slowed build (≈ −85%) is compared with the baseline named after the scenario.
+    let (code, stdout, stderr) = statbench(
+        &[
+            "gate",
+            "./tiny-slow.toml",
+            "--repeat",
+            "6",
+            "--confirm-runs",
+            "2",
+            "--disturbed-run-threshold",
+            "0",
+            "--quiet",
+            "--format",
+            "json",
+        ],
+        &d,
+    );
+    assert_eq!(code, 1, "{stderr}\n{stdout}");
+    assert!(stderr.contains("confirming with 2 more run(s)"), "{stderr}");
+    assert!(
+        stderr.contains("after confirmation: REGRESSION"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["runs"][1], 8, "6 runs + 2 confirmation runs compared");
+    assert_eq!(v["headline"]["outcome"], "regression");
+}
+
+#[test]
+fn a_side_whose_runs_split_between_two_levels_gets_no_speed_verdict() {
+    // A shared VM slowed by 25% for a stretch of the runs: 5 of B's 8 runs are slow, so the
+    // slow runs are the majority and the 3 normal ones would be left out as "disturbed".
+    let d = scratch("split");
+    let a = side(&d.join("a"), 8, 30, 1e6, Some(1e8), 1);
+    for r in 0..8u64 {
+        let level = if r < 5 { 0.75 } else { 1.0 };
+        synthetic_run(
+            &d.join(format!("b/r{}", r + 1)),
+            99,
+            30,
+            1e6,
+            700 + r,
+            Some(level * 1e8),
+        );
+    }
+    let b = RunSet::load("b", &[d.join("b")]).unwrap();
+    let c = compare(&a, &b, &CompareSettings::default()).unwrap();
+    let h = c.headline.as_ref().unwrap();
+    assert_eq!(h.outcome, Outcome::Inconclusive, "{}", h.reason);
+    assert!(h.reason.contains("changed state"), "{}", h.reason);
+    assert!(c.gate.pass, "{:?}", c.gate.failures);
+    // The same slow runs alone are a regression: the split, not the level, withholds it.
+    let slow: Vec<_> = (1..=5).map(|r| d.join(format!("b/r{r}"))).collect();
+    let c = compare(
+        &a,
+        &RunSet::load("slow", &slow).unwrap(),
+        &CompareSettings::default(),
+    )
+    .unwrap();
+    assert_eq!(c.headline.unwrap().outcome, Outcome::Regression);
+}

@@ -149,11 +149,12 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
         plan.scenario.name, plan.runs
     );
     println!(
-        "  throughput {:.1} M updates/s, run-to-run CV {} ({} of {} runs disturbed)",
+        "  throughput {:.1} M updates/s, run-to-run CV {} ({} of {} runs disturbed), drift {:+.1}% from the first half of the session to the second",
         r.median_ops_per_sec / 1e6,
         pct(r.run_cv),
         r.disturbed_runs,
         plan.runs,
+        r.drift * 100.0
     );
     println!(
         "  injected slowdowns: extra_work {} → {}, {} → {}",

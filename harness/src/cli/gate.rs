@@ -1,9 +1,10 @@
 //! `statbench gate` (and `statbench` with no arguments): run the scenario K times and compare
-//! with the stored baseline of the same name.
+//! with the stored baseline of the same name; a suspected speed regression is confirmed with a
+//! second batch of runs before the gate fails.
 
 use super::compare::VerdictArgs;
 use super::{run_repeated, RunArgs};
-use crate::compare::compare;
+use crate::compare::{compare, Outcome};
 use crate::error::{Error, Result};
 use crate::store::{Baseline, RunSet};
 use clap::Args;
@@ -24,6 +25,12 @@ pub struct GateArgs {
     /// Runs of the scenario (more runs: fewer inconclusive verdicts; see `statbench calibrate`).
     #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(1..=100))]
     pub repeat: u64,
+    /// Runs added on a suspected speed regression, all runs then compared again; the gate fails
+    /// only if the regression holds (0: fail at once). A shared machine can slow down for a
+    /// stretch of seconds; a second batch later makes the pooled runs disagree, and the
+    /// verdict inconclusive, instead of a false alarm.
+    #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(0..=100))]
+    pub confirm_runs: u64,
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -37,6 +44,7 @@ impl Default for GateArgs {
             scenario: crate::scenario::DEFAULT_SCENARIO.into(),
             baseline: None,
             repeat: GATE_RUNS,
+            confirm_runs: GATE_RUNS,
             quiet: false,
             verdict: VerdictArgs::default(),
         }
@@ -78,7 +86,32 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         Some(p) => p.display().to_string(),
         None => "this run".into(),
     };
-    let candidate = RunSet::load(label, &dirs)?;
-    let c = compare(&baseline, &candidate, &args.verdict.settings())?;
+    let settings = args.verdict.settings();
+    let mut c = compare(&baseline, &RunSet::load(label.clone(), &dirs)?, &settings)?;
+    let suspected = c
+        .headline
+        .as_ref()
+        .is_some_and(|h| h.outcome == Outcome::Regression);
+    if suspected && args.confirm_runs > 0 {
+        eprintln!(
+            "gate: suspected regression; confirming with {} more run(s)",
+            args.confirm_runs
+        );
+        let more = run_repeated(&RunArgs {
+            repeat: args.confirm_runs,
+            ..run_args.clone()
+        })?;
+        let mut all = dirs;
+        all.extend(more.iter().map(|r| r.dir.clone()));
+        c = compare(
+            &baseline,
+            &RunSet::load(format!("{label} + confirmation"), &all)?,
+            &settings,
+        )?;
+        eprintln!(
+            "gate: after confirmation: {}",
+            c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
+        );
+    }
     args.verdict.emit(&c)
 }

@@ -262,7 +262,7 @@ fn print_summary(reports: &[RunReport]) {
     let m = &first.meta;
     let mut rates: Vec<f64> = reports.iter().map(|r| r.meta.ops_per_sec).collect();
     rates.sort_by(f64::total_cmp);
-    let median = rates[rates.len() / 2];
+    let median = crate::compare::stats::median(&rates).unwrap_or(f64::NAN);
     let ops: u64 = reports.iter().map(|r| r.meta.total_ops).sum();
     let samples: u64 = reports.iter().map(|r| r.meta.samples).sum();
     let verified = match (

@@ -121,6 +121,19 @@ struct Throughput {
     disturbed: Vec<(String, f64, f64)>,
 }
 
+/// More than this share of a side's runs left out as disturbed means the machine switched
+/// state for a stretch of the runs (seen: 12 s of a 2-core VM at −25%, 8 of 20 gate runs, where
+/// the slow runs were the majority), not that a few runs were unlucky: no speed verdict then.
+const UNSTABLE_SHARE: f64 = 0.25;
+
+impl Throughput {
+    /// Too many runs left out to trust which runs are the normal ones.
+    fn unstable(&self) -> bool {
+        let runs = self.disturbed.len() + self.run_lengths.len();
+        self.disturbed.len() as f64 > UNSTABLE_SHARE * runs as f64
+    }
+}
+
 /// Throughput per kept interval, and how many intervals each run gave.
 ///
 /// A shared machine disturbs whole runs: neighbours slow them down, and a hypervisor that
@@ -435,6 +448,17 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
                     ));
                 }
             }
+            let unstable: Vec<String> = [("A", &ta), ("B", &tb)]
+                .into_iter()
+                .filter(|(_, t)| t.unstable())
+                .map(|(side, t)| {
+                    format!(
+                        "{side}: {} of {} runs",
+                        t.disturbed.len(),
+                        t.disturbed.len() + t.run_lengths.len()
+                    )
+                })
+                .collect();
             let desc = (describe_slice(&ta.values), describe_slice(&tb.values));
             let sa = SideSamples {
                 values: ta.values,
@@ -455,6 +479,14 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
             );
             if let Some(p) = r.p_value {
                 decide(&mut r, p, Direction::HigherIsBetter, false, settings);
+            }
+            if !unstable.is_empty() {
+                r.outcome = Outcome::Inconclusive;
+                r.reason = format!(
+                    "the machine changed state during the runs ({} more than {:.0}% from the side's median run): no speed verdict; record again",
+                    unstable.join(", "),
+                    threshold * 100.0
+                );
             }
             Some(r)
         }

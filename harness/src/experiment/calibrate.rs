@@ -87,6 +87,9 @@ pub struct CalibrationReport {
     pub within_run_share: f64,
     /// Unchanged runs further from their median than the gate's disturbed-run threshold.
     pub disturbed_runs: usize,
+    /// Median unchanged run of the session's second half ÷ first half − 1: how far the machine
+    /// drifted in minutes (a stored baseline is older and may have drifted further).
+    pub drift: f64,
     /// A/A, interleaved.
     pub aa_ab: Rates,
     /// A/A, earlier vs later runs (stored-baseline situation).
@@ -284,8 +287,9 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
     };
     // 1. Knobs. One unit of extra work adds 2 updates per 1000, ≈0.2% by the model, but what
     // an update costs under contention depends on the machine. So both model knobs are probed
-    // (interleaved rounds of unchanged, ≈5%, ≈10%, order rotating), and each is rescaled by the slowdown it
-    // produced (one secant step, slowdown s as cost 1/(1−s) − 1, linear in the knob).
+    // (interleaved rounds of unchanged, ≈5%, ≈10%, order rotating), and each is rescaled by
+    // the slowdown it produced (one secant step, slowdown s as cost 1/(1−s) − 1, linear in
+    // the knob).
     const PROBE_ROUNDS: usize = 6;
     const MODEL_PER_UNIT: f64 = 0.002;
     let cost = |slowdown: f64| 1.0 / (1.0 - slowdown) - 1.0;
@@ -362,6 +366,7 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
     settings.headline_only = true;
     let half = plan.runs / 2;
     let (early, late) = null.split_at(half);
+    let drift = median_ops(late) / median_ops(early) - 1.0;
     let mut widths = Vec::new();
     let (ab, gate) = (Procedure::Ab, Procedure::Gate);
     let mut ignore = Vec::new();
@@ -392,6 +397,12 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
         advice.push(format!(
             "earlier-vs-later A/A comparisons raised {:.1}% false alarms: this machine drifts; gate with `statbench ab` or raise --min-effect",
             aa_baseline.regression_rate * 100.0
+        ));
+    }
+    if drift.abs() > settings.stats.min_effect / 2.0 {
+        advice.push(format!(
+            "the machine drifted {:+.1}% within this session, half the minimum effect or more: a stored baseline will be further off; gate speed with `statbench ab`",
+            drift * 100.0
         ));
     }
     if aa_ab.regression_rate > 0.01 {
@@ -436,6 +447,7 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
         run_cv,
         within_run_share: within_share,
         disturbed_runs: disturbed,
+        drift,
         aa_ab,
         aa_baseline,
         detect5_ab,

@@ -46,10 +46,7 @@ pub fn medians(points: &[SweepPoint]) -> BTreeMap<(String, String, usize), f64> 
     }
     groups
         .into_iter()
-        .map(|(k, mut v)| {
-            v.sort_by(f64::total_cmp);
-            (k, v[v.len() / 2])
-        })
+        .map(|(k, v)| (k, crate::compare::stats::median(&v).unwrap_or(f64::NAN)))
         .collect()
 }
 
