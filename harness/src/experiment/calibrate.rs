@@ -9,7 +9,7 @@
 //! - the gate against a stored baseline: side A from the first half of the session, side B from
 //!   the second (a baseline is older than the run it judges), `group` runs a side.
 
-use crate::compare::stats::SplitMix64;
+use crate::compare::stats::{SplitMix64, Summary};
 use crate::compare::{compare, CompareSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::runner::{run, RunRequest};
@@ -152,12 +152,11 @@ fn median_ops(runs: &[Run]) -> f64 {
 fn within_run_share(runs: &[Vec<f64>], center: f64, run_cv: f64, disturbed: f64) -> f64 {
     let mut errors = Vec::new();
     for v in runs {
-        let m = median(v);
-        if v.len() < 3 || (m / center - 1.0).abs() > disturbed {
+        let Some(run) = Summary::of(v) else { continue };
+        if v.len() < 3 || (run.median / center - 1.0).abs() > disturbed {
             continue;
         }
-        let mad = median(&v.iter().map(|x| (x - m).abs()).collect::<Vec<_>>());
-        let se = 1.2533 * 1.4826 * mad / m / (v.len() as f64).sqrt();
+        let se = 1.2533 * run.mad / run.median / (v.len() as f64).sqrt();
         errors.push(se * se);
     }
     if errors.is_empty() || run_cv <= 0.0 {
@@ -354,8 +353,7 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
     // Robust spread (1.4826 × MAD / median ≈ CV for normal data), so that the disturbed runs,
     // which the gate leaves out, do not hide how precise the others are.
     let null_ops: Vec<f64> = null.iter().map(ops).collect();
-    let deviations: Vec<f64> = null_ops.iter().map(|x| (x - m0).abs()).collect();
-    let run_cv = 1.4826 * median(&deviations) / m0;
+    let run_cv = Summary::of(&null_ops).map_or(f64::NAN, |s| s.mad / m0);
     let disturbed = null_ops
         .iter()
         .filter(|&&x| (x / m0 - 1.0).abs() > settings.disturbed_run_threshold)
