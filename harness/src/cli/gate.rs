@@ -4,7 +4,7 @@
 
 use super::compare::VerdictArgs;
 use super::{run_repeated, RunArgs};
-use crate::compare::{compare, Outcome};
+use crate::compare::compare;
 use crate::error::{Error, Result};
 use crate::store::{Baseline, RunSet};
 use clap::Args;
@@ -88,11 +88,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
     };
     let settings = args.verdict.settings();
     let mut c = compare(&baseline, &RunSet::load(label.clone(), &dirs)?, &settings)?;
-    let suspected = c
-        .headline
-        .as_ref()
-        .is_some_and(|h| h.outcome == Outcome::Regression);
-    if suspected && args.confirm_runs > 0 {
+    if c.throughput_regressed() && args.confirm_runs > 0 {
         eprintln!(
             "gate: suspected regression; confirming with {} more run(s)",
             args.confirm_runs

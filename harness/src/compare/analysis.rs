@@ -80,6 +80,16 @@ pub struct Comparison {
     pub gate: Gate,
 }
 
+impl Comparison {
+    /// Whether the headline throughput verdict is a regression: what `ab` and the gate confirm
+    /// with more runs before failing.
+    pub fn throughput_regressed(&self) -> bool {
+        self.headline
+            .as_ref()
+            .is_some_and(|h| h.outcome == Outcome::Regression)
+    }
+}
+
 fn name_of(index: usize) -> String {
     metric(index).map_or_else(|| format!("#{index}"), |m| m.name.to_string())
 }

@@ -132,11 +132,7 @@ pub fn run_ab(plan: &AbPlan, settings: &CompareSettings, quiet: bool) -> Result<
     batch(plan, 0, plan.rounds, quiet)?;
     let (a, b) = sides(plan)?;
     let first = compare(&a, &b, settings)?;
-    let suspected = first
-        .headline
-        .as_ref()
-        .is_some_and(|h| h.outcome == Outcome::Regression);
-    if !suspected || plan.confirm_rounds == 0 {
+    if !first.throughput_regressed() || plan.confirm_rounds == 0 {
         return Ok(AbOutcome {
             comparison: first,
             confirmed: false,

@@ -187,12 +187,6 @@ enum Procedure {
     Ab,
 }
 
-fn regression(c: &crate::compare::Comparison) -> bool {
-    c.headline
-        .as_ref()
-        .is_some_and(|h| h.outcome == Outcome::Regression)
-}
-
 /// Replays `plan.comparisons` comparisons of runs drawn from the pools (disjoint draws from
 /// one pool when `same_pool`: A/A) and counts the verdicts.
 fn replay(
@@ -249,7 +243,7 @@ fn replay(
             &set("B", b_pool, &gb[..first]),
             settings,
         )?;
-        if procedure == Procedure::Ab && plan.confirm > 0 && regression(&c) {
+        if procedure == Procedure::Ab && plan.confirm > 0 && c.throughput_regressed() {
             c = compare(&set("A", a_pool, &ga), &set("B", b_pool, &gb), settings)?;
         }
         let Some(h) = c.headline else { continue };
