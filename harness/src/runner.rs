@@ -110,6 +110,7 @@ fn initial_meta(req: &RunRequest) -> RunMeta {
         scenario_path: s.source.path.clone(),
         scenario_hash: s.source.hash.clone(),
         scenario_settings: serde_json::to_value(s).expect("scenario serialises"),
+        settings_hash: None,
         seed: s.seed,
         layout: s.layout.name().to_string(),
         threads: s.threads,
@@ -159,6 +160,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     let s = &req.scenario;
     create_fresh_dir(&req.out_dir)?;
     let mut meta = initial_meta(req);
+    meta.settings_hash = Some(meta.settings_key());
     meta.write(&req.out_dir)?;
     let writer = SnapshotWriter::create(&req.out_dir.join(SNAPSHOTS_FILE), NUM_METRICS)?;
     let mut sampler = Sampler::new(writer);

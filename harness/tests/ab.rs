@@ -38,6 +38,8 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
         &run_cmd(""),
         "--b",
         &run_cmd("--extra-work 2000"),
+        // B injects a slowdown: its settings differ from A's on purpose.
+        "--allow-different-settings",
         "--rounds",
         "5",
         "--confirm-rounds",

@@ -1,7 +1,8 @@
 //! `statbench ab` and `statbench calibrate`.
 
-use super::compare::VerdictArgs;
+use super::compare::{OutputArgs, VerdictArgs};
 use super::gate::GATE_RUNS;
+use super::output::outln;
 use super::RunArgs;
 use crate::error::Result;
 use crate::experiment::ab::{run_ab, AbPlan};
@@ -35,10 +36,13 @@ pub struct AbArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub verdict: VerdictArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `statbench ab`.
 pub fn ab_command(args: &AbArgs) -> Result<i32> {
+    args.output.check()?;
     let out = match &args.out {
         Some(o) => o.clone(),
         None => create_unique_dir(default_runs_dir(), "ab")?,
@@ -64,7 +68,7 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
                 .map_or("n/a", |h| h.outcome.label())
         );
     }
-    args.verdict.emit(&outcome.comparison)
+    args.output.emit(&outcome.comparison)
 }
 
 /// Options of `statbench calibrate`.
@@ -119,7 +123,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
     };
     let report = calibrate(&plan, &args.verdict.settings())?;
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("serialises")
         );
@@ -144,11 +148,12 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
             }
         )
     };
-    println!(
+    outln!(
         "calibration of `{}` ({} runs per variant, this host):",
-        plan.scenario.name, plan.runs
+        plan.scenario.name,
+        plan.runs
     );
-    println!(
+    outln!(
         "  throughput {:.1} M updates/s, run-to-run CV {} ({} of {} runs disturbed), drift {:+.1}% from the first half of the session to the second",
         r.median_ops_per_sec / 1e6,
         pct(r.run_cv),
@@ -156,7 +161,7 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
         plan.runs,
         r.drift * 100.0
     );
-    println!(
+    outln!(
         "  injected slowdowns: extra_work {} → {}, {} → {}",
         r.knobs.0,
         pct(r.measured_slowdowns.0),
@@ -168,7 +173,7 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
         "ab: {} (+{}) runs a side, interleaved",
         plan.group, plan.confirm
     );
-    println!("  {:<24} {gate:<44} {ab}", "regression verdicts");
+    outln!("  {:<24} {gate:<44} {ab}", "regression verdicts");
     let rows = [
         ("false alarms (A/A)".to_string(), &r.aa_baseline, &r.aa_ab),
         (
@@ -183,14 +188,14 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
         ),
     ];
     for (name, g, a) in rows {
-        println!("  {name:<24} {:<44} {}", cell(g), cell(a));
+        outln!("  {name:<24} {:<44} {}", cell(g), cell(a));
     }
-    println!(
+    outln!(
         "  gate CI half-width {}; minimum detectable effect ≈ {}",
         pct(r.ci_half_width),
         pct(r.min_detectable_effect)
     );
-    println!("  advice: {}", r.recommendation);
+    outln!("  advice: {}", r.recommendation);
 }
 
 /// Options of `statbench sweep`.
@@ -249,8 +254,8 @@ pub fn sweep_command(args: &SweepArgs) -> Result<i32> {
         verbose: true,
     };
     let points = sweep(&plan)?;
-    print!("{}", summary_table(&points));
-    println!("sweep: {}/sweep.csv and scaling-*.png/svg", out.display());
+    super::output::print(&summary_table(&points));
+    outln!("sweep: {}/sweep.csv and scaling-*.png/svg", out.display());
     if let Some(dir) = &args.report {
         crate::report::sweep_report(&out.join("sweep.csv"), dir, false)?;
         eprintln!("report: {}", dir.join("index.html").display());

@@ -1,6 +1,7 @@
 //! `statbench baseline save|list|show`.
 
 use super::compare::latest_run;
+use super::output::outln;
 use crate::error::Result;
 use crate::store::{Baseline, RunSet};
 use clap::Subcommand;
@@ -40,7 +41,7 @@ pub fn baseline_command(cmd: &BaselineCommand) -> Result<i32> {
             };
             let set = RunSet::load("runs", &paths)?;
             let info = store.save(name, &set, *force)?;
-            println!(
+            outln!(
                 "saved baseline `{}`: {} run(s), {} snapshot rows, median {} updates/s, in {}",
                 info.name,
                 info.runs,
@@ -53,10 +54,10 @@ pub fn baseline_command(cmd: &BaselineCommand) -> Result<i32> {
         BaselineCommand::List => {
             let list = store.list()?;
             if list.is_empty() {
-                println!("no baselines yet (statbench baseline save NAME RUN...)");
+                outln!("no baselines yet (statbench baseline save NAME RUN...)");
             }
             for b in list {
-                println!(
+                outln!(
                     "{:<20} {:>3} run(s)  {:>8} updates/s  {}  {}  {}",
                     b.name,
                     b.runs,
@@ -70,7 +71,7 @@ pub fn baseline_command(cmd: &BaselineCommand) -> Result<i32> {
         }
         BaselineCommand::Show { name } => {
             let info = store.info(name)?;
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&info).expect("serialises")
             );

@@ -2,7 +2,7 @@
 //! with the stored baseline of the same name; a suspected speed regression is confirmed with a
 //! second batch of runs before the gate fails.
 
-use super::compare::VerdictArgs;
+use super::compare::{OutputArgs, VerdictArgs};
 use super::{run_repeated, RunArgs};
 use crate::compare::compare;
 use crate::error::{Error, Result};
@@ -36,6 +36,8 @@ pub struct GateArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub verdict: VerdictArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl Default for GateArgs {
@@ -47,12 +49,14 @@ impl Default for GateArgs {
             confirm_runs: GATE_RUNS,
             quiet: false,
             verdict: VerdictArgs::default(),
+            output: OutputArgs::default(),
         }
     }
 }
 
 /// Runs the gate.
 pub fn gate_command(args: &GateArgs) -> Result<i32> {
+    args.output.check()?;
     let run_args = RunArgs {
         scenario: args.scenario.clone(),
         repeat: args.repeat,
@@ -74,6 +78,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         )));
     }
     let baseline = store.load(&name)?;
+    refuse_other_settings(&baseline, &scenario, &args.verdict)?;
     let reports = run_repeated(&run_args)?;
     let dirs: Vec<_> = reports.iter().map(|r| r.dir.clone()).collect();
     let label = match dirs.first().and_then(|d| {
@@ -109,5 +114,36 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
             c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
         );
     }
-    args.verdict.emit(&c)
+    args.output.emit(&c)
+}
+
+/// Refuses, before any run, a baseline recorded with other settings than the scenario as it is
+/// now (an edited scenario file, a baseline of another scenario saved under this name...).
+fn refuse_other_settings(
+    baseline: &RunSet,
+    scenario: &crate::scenario::Scenario,
+    verdict: &VerdictArgs,
+) -> Result<()> {
+    use crate::recorder::settings::{describe_differences, differences, settings_identity};
+    if verdict.allow_different_settings {
+        return Ok(());
+    }
+    let Some(meta) = baseline.runs.first().and_then(|r| r.meta.as_ref()) else {
+        return Ok(()); // bare CSVs: compare() refuses the mix with a clear message
+    };
+    let now = serde_json::to_value(scenario).expect("scenario serialises");
+    let diffs = differences(&meta.settings(), &settings_identity(&now, true));
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "{}: recorded with other settings than {} has now: {}; re-record the baseline \
+         (statbench run {} --repeat {GATE_RUNS} && statbench baseline save {} RUN --force) or pass \
+         --allow-different-settings",
+        baseline.label,
+        scenario.source.path,
+        describe_differences(&diffs, 6),
+        scenario.name,
+        baseline.label.trim_start_matches("baseline "),
+    )))
 }

@@ -7,6 +7,7 @@ use crate::files::create_unique_dir;
 use crate::runner::{self, default_runs_dir, RunReport, RunRequest};
 use crate::scenario::{Budget, Scenario, SinkKind};
 use clap::{Args, Parser, Subcommand};
+use output::outln;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ mod ab;
 mod baseline;
 mod compare;
 mod gate;
+pub(crate) mod output;
 mod report;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
@@ -287,16 +289,17 @@ fn print_summary(reports: &[RunReport]) {
         )
     };
     let where_ = if reports.len() == 1 {
-        first.dir.display().to_string()
+        format!("{}/{{snapshots.csv,run.json}}", first.dir.display())
     } else {
-        first
-            .dir
-            .parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default()
+        let base = first.dir.parent().unwrap_or(&first.dir);
+        format!(
+            "{}/r1..r{}/{{snapshots.csv,run.json}}",
+            base.display(),
+            reports.len()
+        )
     };
-    println!(
-        "{}: {runs}; {} updates in {} lives on {} threads × {} peers ({} layout{}); {samples} snapshot rows; {verified}. Files: {where_}/{{snapshots.csv,run.json}}",
+    outln!(
+        "{}: {runs}; {} updates in {} lives on {} threads × {} peers ({} layout{}); {samples} snapshot rows; {verified}. Files: {where_}",
         m.scenario,
         ops,
         reports.iter().map(|r| r.meta.lives).sum::<u64>(),

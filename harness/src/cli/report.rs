@@ -55,31 +55,46 @@ pub fn write_comparison(
     Ok(())
 }
 
+/// `statbench report A B` and `--baseline`: the verdict line on stdout (the exit code follows
+/// the verdict, so it must be visible), the report path on stderr.
+fn comparison_command(a: &RunSet, b: &RunSet, dir: &Path, args: &ReportArgs) -> Result<i32> {
+    crate::report::check_target(dir, args.force)?;
+    let c = compare(a, b, &args.verdict.settings())?;
+    write_comparison(a, b, &c, dir, args.force)?;
+    let mut text = String::new();
+    if let Some(note) = crate::export::settings_note(&c) {
+        text.push_str(&note);
+        text.push('\n');
+    }
+    for f in &c.gate.failures {
+        text.push_str(&format!("FAIL: {f}\n"));
+    }
+    text.push_str(&crate::export::headline_sentence(&c));
+    text.push('\n');
+    super::output::print(&text);
+    Ok(c.gate.exit_code)
+}
+
 /// Runs `statbench report`.
 pub fn report_command(args: &ReportArgs) -> Result<i32> {
-    let settings = args.verdict.settings();
     match (&args.baseline, args.paths.as_slice()) {
         (Some(name), [run]) => {
             let a = Baseline::discover().load(name)?;
             let b = RunSet::load(run.display().to_string(), std::slice::from_ref(run))?;
-            let c = compare(&a, &b, &settings)?;
             let dir = args
                 .out_dir
                 .clone()
                 .unwrap_or_else(|| default_dir(&format!("{name}-vs-{}", stem_of(run))));
-            write_comparison(&a, &b, &c, &dir, args.force)?;
-            Ok(c.gate.exit_code)
+            comparison_command(&a, &b, &dir, args)
         }
         (None, [a, b]) => {
             let sa = RunSet::load(a.display().to_string(), std::slice::from_ref(a))?;
             let sb = RunSet::load(b.display().to_string(), std::slice::from_ref(b))?;
-            let c = compare(&sa, &sb, &settings)?;
             let dir = args
                 .out_dir
                 .clone()
                 .unwrap_or_else(|| default_dir(&format!("{}-vs-{}", stem_of(a), stem_of(b))));
-            write_comparison(&sa, &sb, &c, &dir, args.force)?;
-            Ok(c.gate.exit_code)
+            comparison_command(&sa, &sb, &dir, args)
         }
         (None, [one]) => {
             let sweep = if one.is_dir() {
@@ -91,6 +106,7 @@ pub fn report_command(args: &ReportArgs) -> Result<i32> {
                 .out_dir
                 .clone()
                 .unwrap_or_else(|| default_dir(&stem_of(one)));
+            crate::report::check_target(&dir, args.force)?;
             if sweep.file_name().is_some_and(|n| n == "sweep.csv") && sweep.is_file() {
                 sweep_report(&sweep, &dir, args.force)?;
             } else {

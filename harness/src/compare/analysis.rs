@@ -1,12 +1,14 @@
 //! Turns two run sets into a [`Comparison`]: aligned metrics, tested quantities, the gate.
 
+use super::admit::{admit, LeftOutRun};
 use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
     analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u, pooled_cv,
     required_samples, Direction, Settings, Summary, Verdict,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::recorder::settings::SettingDifference;
 use crate::store::RunSet;
 use crate::workload::plan::DERIVED_SLOTS;
 use rayon::prelude::*;
@@ -30,6 +32,14 @@ pub struct CompareSettings {
     /// Leave out of the throughput test the runs further than this fraction from their side's
     /// median run: interference, not the code, moved them (0 keeps every run).
     pub disturbed_run_threshold: f64,
+    /// Compare sides whose settings differ (layouts, an injected slowdown...) on purpose; the
+    /// differences are reported first.
+    pub allow_different_settings: bool,
+    /// Leave out (and name) the runs that differ from most of their side in run.json presence,
+    /// host or settings, instead of refusing the comparison.
+    pub drop_odd_runs: bool,
+    /// Compare metrics only, even when one side has throughput figures and the other none.
+    pub metrics_only: bool,
 }
 
 impl Default for CompareSettings {
@@ -45,6 +55,9 @@ impl Default for CompareSettings {
             strict: false,
             headline_only: false,
             disturbed_run_threshold: 0.10,
+            allow_different_settings: false,
+            drop_odd_runs: false,
+            metrics_only: false,
         }
     }
 }
@@ -52,6 +65,9 @@ impl Default for CompareSettings {
 /// The result of comparing side A (baseline) with side B (candidate).
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// Settings that differ between the sides, compared on purpose (`--allow-different-settings`):
+    /// the first thing every rendering says.
+    pub settings_differences: Vec<SettingDifference>,
     /// Label of A.
     pub a_label: String,
     /// Label of B.
@@ -74,6 +90,10 @@ pub struct Comparison {
     pub added: Vec<OneSided>,
     /// Metrics only A has.
     pub removed: Vec<OneSided>,
+    /// Runs left out because they differ from most of their side (`--drop-odd-runs`).
+    pub left_out: Vec<LeftOutRun>,
+    /// Quantities that were actually tested (throughput and metrics with a p-value).
+    pub quantities_compared: usize,
     /// Lost updates and deterministic totals that differ.
     pub behaviour: Vec<String>,
     /// The decision.
@@ -362,7 +382,12 @@ fn decide(
 }
 
 /// Compares A (baseline) with B (candidate).
+///
+/// Refuses (bad input, exit 2) what cannot carry a verdict: see [`super::admit`]; and a
+/// comparison in which no quantity could be tested at all.
 pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Comparison> {
+    let admission = admit(a, b, settings)?;
+    let (a, b) = (admission.a.as_ref(), admission.b.as_ref());
     let (ia, ib) = (a.common_indices(), b.common_indices());
     let common: Vec<usize> = ia
         .iter()
@@ -444,10 +469,14 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
 
     let mut disturbed_runs = Vec::new();
     let threshold = settings.disturbed_run_threshold;
-    let headline = match (
-        throughput_samples(a, threshold),
-        throughput_samples(b, threshold),
-    ) {
+    let throughput = |s: &RunSet| {
+        if settings.metrics_only {
+            None
+        } else {
+            throughput_samples(s, threshold)
+        }
+    };
+    let headline = match (throughput(a), throughput(b)) {
         (Some(ta), Some(tb)) => {
             for (side, t) in [("A", &ta), ("B", &tb)] {
                 for (path, median, best) in &t.disturbed {
@@ -514,8 +543,24 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         _ => None,
     };
 
+    let quantities_compared = usize::from(headline.as_ref().is_some_and(|h| h.p_value.is_some()))
+        + results.iter().filter(|r| r.p_value.is_some()).count();
+    if quantities_compared == 0 {
+        let why = if common.is_empty() {
+            "the sides share no metric"
+        } else {
+            "every metric they share is zero on both sides or zero on A"
+        };
+        return Err(Error::input(format!(
+            "A ({}) vs B ({}): nothing to compare: {why}, and there is no throughput on both sides",
+            a.label, b.label
+        )));
+    }
     let behaviour = behaviour_changes(a, b, &common);
     let mut c = Comparison {
+        settings_differences: admission.settings_differences.clone(),
+        left_out: admission.left_out.clone(),
+        quantities_compared,
         a_label: a.label.clone(),
         b_label: b.label.clone(),
         runs: (a.runs.len(), b.runs.len()),
@@ -570,16 +615,16 @@ fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<String> {
             }
         }
     }
-    let deterministic = |set: &RunSet| -> Option<(String, u64, bool, u64)> {
+    // Same settings (seed, diagnostics and the operation budget included): same final totals.
+    let deterministic = |set: &RunSet| -> Option<String> {
         let mut key = None;
         for run in &set.runs {
             let m = run.meta.as_ref()?;
-            let ops = m
-                .scenario_settings
+            m.scenario_settings
                 .get("budget")?
                 .get("operations")?
                 .as_u64()?;
-            let k = (m.scenario_hash.clone(), m.seed, m.diagnostics, ops);
+            let k = m.settings_key();
             if key.get_or_insert(k.clone()) != &k {
                 return None;
             }
@@ -625,6 +670,12 @@ fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
     failures.extend(c.behaviour.iter().cloned());
+    for r in &c.left_out {
+        warnings.push(format!(
+            "{}: {} left out (--drop-odd-runs): {}",
+            r.side, r.run, r.why
+        ));
+    }
     let speed_gates = settings.strict || c.same_host != Some(false);
     if c.same_host == Some(false) {
         let msg = format!(
@@ -658,8 +709,9 @@ fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
         Some(h) if h.outcome == Outcome::Inconclusive => {
             warnings.push(format!("throughput inconclusive: {}", h.reason));
         }
-        None => warnings
-            .push("no throughput figures (a side has no run.json): metric rates only".into()),
+        None => warnings.push(
+            "no throughput figures (runs without run.json, or --metrics-only): metrics only".into(),
+        ),
         _ => {}
     }
     let changed: Vec<&QuantityResult> =

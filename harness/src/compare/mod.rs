@@ -2,10 +2,12 @@
 //! per-interval statistics in polars ([`frame`]), verdicts from [`stats`], the gate
 //! ([`analysis`]).
 
+pub mod admit;
 pub mod analysis;
 pub mod frame;
 pub mod outcome;
 pub mod stats;
 
+pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
 pub use outcome::{Gate, OneSided, Outcome, QuantityResult};

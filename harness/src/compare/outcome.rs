@@ -37,6 +37,19 @@ impl Outcome {
         }
     }
 
+    /// The machine-readable name, as JSON writes it (`no_change`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Regression => "regression",
+            Outcome::Improvement => "improvement",
+            Outcome::Increase => "increase",
+            Outcome::Decrease => "decrease",
+            Outcome::NoChange => "no_change",
+            Outcome::Inconclusive => "inconclusive",
+            Outcome::Unused => "unused",
+        }
+    }
+
     /// Whether the quantity changed materially (either way).
     pub fn is_change(self) -> bool {
         matches!(

@@ -51,7 +51,7 @@ pub fn render(c: &Comparison) -> String {
             f(r.ci.map(|c| c.1)),
             f(r.p_value),
             f(r.p_adjusted),
-            format!("{:?}", r.outcome).to_lowercase(),
+            r.outcome.key().to_string(),
             r.reason.clone(),
         ])
         .expect("write to Vec");

@@ -11,6 +11,9 @@ fn cell(s: &str) -> String {
 /// A heading, the verdict sentence, failures/warnings, and a table of the shown quantities.
 pub fn render(c: &Comparison, all: bool) -> String {
     let mut out = String::new();
+    if let Some(note) = super::settings_note(c) {
+        writeln!(out, "> **{}**\n", cell(&note)).unwrap();
+    }
     let icon = if c.gate.pass { "✅" } else { "❌" };
     writeln!(
         out,

@@ -9,9 +9,10 @@ pub mod table;
 use crate::compare::{Comparison, QuantityResult};
 
 /// Output format of `compare`, `gate` and `ab`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Aligned text for a terminal.
+    #[default]
     Table,
     /// GitHub-flavoured markdown.
     Markdown,
@@ -87,6 +88,17 @@ pub(crate) fn label(r: &QuantityResult) -> String {
     s
 }
 
+/// The line every human-readable rendering starts with when the sides' settings differ on
+/// purpose (`--allow-different-settings`).
+pub fn settings_note(c: &Comparison) -> Option<String> {
+    (!c.settings_differences.is_empty()).then(|| {
+        format!(
+            "NOTE: A and B ran different settings, compared on purpose (--allow-different-settings): {}",
+            crate::recorder::settings::describe_differences(&c.settings_differences, 8)
+        )
+    })
+}
+
 /// One-paragraph verdict line shared by table, markdown and reports.
 pub fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
@@ -108,13 +120,14 @@ pub fn headline_sentence(c: &Comparison) -> String {
         count(crate::compare::Outcome::Inconclusive),
     );
     format!(
-        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)): {speed}; metrics: {changed} changed by more than {effect:.0}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
+        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect:.0}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
         a = c.a_label,
         ra = c.runs.0,
         b = c.b_label,
         rb = c.runs.1,
         unused = c.metrics.len() - changed - same - open,
         effect = c.min_effect * 100.0,
-        alpha = c.alpha
+        alpha = c.alpha,
+        n = c.quantities_compared,
     )
 }

@@ -58,6 +58,10 @@ pub struct RunMeta {
     pub scenario_hash: String,
     /// The fully resolved scenario, overrides applied.
     pub scenario_settings: serde_json::Value,
+    /// Hash of the comparable settings (see [`super::settings`]); absent in runs recorded
+    /// before it existed, whose identity is then computed from `scenario_settings`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_hash: Option<String>,
     /// Seed of the event streams.
     pub seed: u64,
     /// Counter layout (or `noop`).
@@ -70,7 +74,7 @@ pub struct RunMeta {
     pub diagnostics: bool,
     /// Sampling interval in ms (0 when sampling was off: first and last rows only).
     pub sample_interval_ms: u64,
-    /// Busy-work iterations per update (injected slowdown; 0 normally).
+    /// Extra cancelling update pairs (+v, -v) per 1000 updates (injected slowdown; 0 normally).
     pub extra_work: u32,
     /// Repetition number (1-based) and count, when run with `--repeat`.
     pub repetition: Option<(usize, usize)>,
@@ -116,5 +120,18 @@ impl RunMeta {
                 e.line()
             ))
         })
+    }
+}
+
+impl RunMeta {
+    /// The settings this run is comparable by: the resolved scenario less its origin, plus
+    /// whether sampling was on (see [`super::settings::settings_identity`]).
+    pub fn settings(&self) -> serde_json::Value {
+        super::settings::settings_identity(&self.scenario_settings, self.sample_interval_ms != 0)
+    }
+
+    /// Hash of [`RunMeta::settings`]: equal hashes, comparable runs.
+    pub fn settings_key(&self) -> String {
+        super::settings::settings_hash(&self.settings())
     }
 }

@@ -4,6 +4,7 @@
 pub mod host;
 pub mod meta;
 pub mod sampler;
+pub mod settings;
 pub mod snapshot_csv;
 
 pub use host::Host;

@@ -24,6 +24,23 @@ impl From<ChartError> for Error {
     }
 }
 
+/// Refuses a report folder that already holds something unless `force`: checked before any
+/// work starts, and again when the report is written.
+pub fn check_target(dir: &Path, force: bool) -> Result<()> {
+    if dir.exists() && !force {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(Error::input(format!(
+                "{}: a report is already there; choose another folder or pass --force",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Builds a report into `dir` with `build` (which draws charts into the folder it is given and
 /// returns the page's sections), writes `index.html` and `summary.md`, then moves it into place.
 pub fn write_report(
@@ -33,17 +50,7 @@ pub fn write_report(
     subtitle: &str,
     build: impl FnOnce(&Path) -> Result<Vec<Section>>,
 ) -> Result<()> {
-    if dir.exists() && !force {
-        let empty = std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty {
-            return Err(Error::input(format!(
-                "{}: a report is already there; choose another -o or pass --force",
-                dir.display()
-            )));
-        }
-    }
+    check_target(dir, force)?;
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

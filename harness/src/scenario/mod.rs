@@ -7,7 +7,7 @@ mod mix;
 mod source;
 
 pub use mix::{EventMix, PeerProfile};
-pub use source::ScenarioSource;
+pub use source::{fnv1a64, ScenarioSource};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
