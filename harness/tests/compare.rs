@@ -466,6 +466,8 @@ fn the_gate_confirms_a_suspected_regression_before_failing() {
             "2",
             "--disturbed-run-threshold",
             "0",
+            // The slowdown is injected through the scenario's extra_work: on purpose.
+            "--allow-different-settings",
             "--quiet",
             "--format",
             "json",

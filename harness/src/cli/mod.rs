@@ -193,9 +193,21 @@ fn clap_error(e: clap::Error) -> i32 {
             EXIT_OK
         }
         _ => {
+            // clap's first paragraph, on one line: "required arguments were not provided:"
+            // is followed by the arguments on the next lines.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let first: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.is_empty())
+                .collect();
+            let first = first.join(" ");
+            let first = first.strip_prefix("error: ").unwrap_or(&first);
+            let first = if first.is_empty() {
+                "invalid arguments"
+            } else {
+                first
+            };
             eprintln!("statbench: error: {first} (see --help)");
             EXIT_BAD_INPUT
         }
