@@ -11,6 +11,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+/// Slots that [`SessionCounters::snapshot_into`] itself writes from the clock (uptime and the
+/// two bandwidth rates): time-dependent, so never part of an exact-total check.
+pub const DERIVED_SLOTS: [usize; 3] = [BW_UPLOAD_RATE, BW_DOWNLOAD_RATE, SES_UPTIME_SECS];
+
 /// What the previous snapshot saw, so the next one can derive bytes/sec rates.
 #[derive(Debug, Clone, Copy)]
 struct RateState {

@@ -21,7 +21,7 @@ pub mod registry;
 mod writer;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
-pub use counters::SessionCounters;
+pub use counters::{SessionCounters, DERIVED_SLOTS};
 pub use layout::{Contiguous, CounterLayout, LayoutKind, Padded, Sharded, WriterShard};
 pub use registry::*;
 pub use writer::{BatchedWriter, CounterWriter};

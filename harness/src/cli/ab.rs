@@ -1,8 +1,8 @@
 //! `statbench ab` and `statbench calibrate`.
 
-use super::compare::{OutputArgs, VerdictArgs};
 use super::gate::GATE_RUNS;
 use super::output::outln;
+use super::verdict::{OutputArgs, VerdictArgs};
 use super::RunArgs;
 use crate::error::Result;
 use crate::experiment::ab::{run_ab, AbPlan};

@@ -2,7 +2,7 @@
 //! with the stored baseline of the same name; a suspected speed regression is confirmed with a
 //! second batch of runs before the gate fails.
 
-use super::compare::{OutputArgs, VerdictArgs};
+use super::verdict::{OutputArgs, VerdictArgs};
 use super::{run_repeated, RunArgs};
 use crate::compare::compare;
 use crate::error::{Error, Result};

@@ -17,6 +17,7 @@ mod compare;
 mod gate;
 pub(crate) mod output;
 mod report;
+mod verdict;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
 match), 2 bad input or usage.";

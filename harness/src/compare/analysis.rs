@@ -10,10 +10,9 @@ use super::stats::{
 use crate::error::{Error, Result};
 use crate::recorder::settings::SettingDifference;
 use crate::store::RunSet;
-use crate::workload::plan::DERIVED_SLOTS;
 use rayon::prelude::*;
 use serde::Serialize;
-use session_stats::{metric, MetricKind, NUM_METRICS};
+use session_stats::{metric, MetricKind, DERIVED_SLOTS, NUM_METRICS};
 
 /// Everything that tunes a comparison.
 #[derive(Debug, Clone)]

@@ -6,10 +6,7 @@ use super::peer::{generate_life, EventPicker};
 use super::rng::{mix, SplitMix64};
 use super::tape::{Effect, OpCode, Update};
 use crate::scenario::{Budget, Scenario};
-use session_stats::{BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NUM_METRICS, SES_UPTIME_SECS};
-
-/// Slots the snapshot itself writes (time-dependent), excluded from exact verification.
-pub const DERIVED_SLOTS: [usize; 3] = [BW_UPLOAD_RATE, BW_DOWNLOAD_RATE, SES_UPTIME_SECS];
+use session_stats::{DERIVED_SLOTS, NUM_METRICS};
 
 /// Everything the swarm replays, generated before the clock starts.
 #[derive(Debug)]

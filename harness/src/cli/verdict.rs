@@ -1,0 +1,132 @@
+//! The options every verdict-giving command shares (`compare`, `gate`, `ab`, `report`,
+//! `calibrate`) and how a comparison is shown: one home, so the commands import from here and
+//! not from each other.
+
+use crate::compare::{CompareSettings, Comparison};
+use crate::error::{Error, Result};
+use crate::export::{render, Format};
+use crate::files::atomic_write;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Statistical and gating options shared by `compare`, `gate`, `ab`, `report` and `calibrate`.
+#[derive(Debug, Args, Clone)]
+pub struct VerdictArgs {
+    /// Significance level of the tests (after Benjamini-Hochberg adjustment across metrics).
+    #[arg(long, default_value_t = 0.01, value_parser = parse_probability, allow_negative_numbers = true)]
+    pub alpha: f64,
+    /// Smallest relative change that counts, e.g. 0.03 for 3%.
+    #[arg(long, default_value_t = 0.03, value_parser = parse_probability, allow_negative_numbers = true)]
+    pub min_effect: f64,
+    /// Let speed verdicts gate even across different hosts, and fail on a host mismatch.
+    #[arg(long)]
+    pub strict: bool,
+    /// Leave out of the throughput test the runs more than this fraction away (either way) from
+    /// their side's median run, when most runs agree; 0 keeps every run.
+    #[arg(long, default_value_t = 0.10, value_parser = parse_fraction, allow_negative_numbers = true)]
+    pub disturbed_run_threshold: f64,
+    /// Also fail when any metric's rate or level changes materially.
+    #[arg(long)]
+    pub fail_on_metric_change: bool,
+    /// Compare sides whose settings differ (e.g. two layouts) on purpose; the output says so
+    /// first. Without it such a comparison is refused.
+    #[arg(long)]
+    pub allow_different_settings: bool,
+    /// Leave out, and name, the runs that differ from most of their side (no run.json, another
+    /// host, other settings) instead of refusing the comparison.
+    #[arg(long)]
+    pub drop_odd_runs: bool,
+    /// Compare the metrics only (no throughput verdict), e.g. statbench runs against an engine's
+    /// own CSVs.
+    #[arg(long)]
+    pub metrics_only: bool,
+}
+
+impl Default for VerdictArgs {
+    fn default() -> Self {
+        VerdictArgs {
+            alpha: 0.01,
+            min_effect: 0.03,
+            strict: false,
+            disturbed_run_threshold: 0.10,
+            fail_on_metric_change: false,
+            allow_different_settings: false,
+            drop_odd_runs: false,
+            metrics_only: false,
+        }
+    }
+}
+
+/// How a comparison is shown: shared by `compare`, `gate` and `ab`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show every metric; by default only throughput and the metrics that changed materially
+    /// are listed (the summary line counts the rest).
+    #[arg(long)]
+    pub all: bool,
+    /// Also write the rendered output to this file (atomically; an existing file is refused,
+    /// before any work starts).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} must be at least 0 and below 1"))
+    }
+}
+
+fn parse_probability(s: &str) -> std::result::Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if v > 0.0 && v < 1.0 {
+        Ok(v)
+    } else {
+        Err(format!("{v} must be between 0 and 1 (exclusive)"))
+    }
+}
+
+impl VerdictArgs {
+    /// The comparison settings these options stand for.
+    pub fn settings(&self) -> CompareSettings {
+        let mut s = CompareSettings::default();
+        s.stats.alpha = self.alpha;
+        s.stats.min_effect = self.min_effect;
+        s.strict = self.strict;
+        s.disturbed_run_threshold = self.disturbed_run_threshold;
+        s.fail_on_metric_change = self.fail_on_metric_change;
+        s.allow_different_settings = self.allow_different_settings;
+        s.drop_odd_runs = self.drop_odd_runs;
+        s.metrics_only = self.metrics_only;
+        s
+    }
+}
+
+impl OutputArgs {
+    /// Refuses an `--output` file that exists, before the comparison (or the runs) start.
+    pub fn check(&self) -> Result<()> {
+        match &self.output {
+            Some(path) if path.exists() => Err(Error::input(format!(
+                "--output {}: already exists; not overwritten (choose another file or remove it)",
+                path.display()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Prints (and optionally writes) the comparison; returns the gate's exit code.
+    pub fn emit(&self, c: &Comparison) -> Result<i32> {
+        let text = render(c, self.format, self.all);
+        crate::cli::output::print(&text);
+        if let Some(path) = &self.output {
+            self.check()?;
+            atomic_write(path, text.as_bytes())?;
+        }
+        Ok(c.gate.exit_code)
+    }
+}
