@@ -4,7 +4,7 @@ mod common;
 
 use common::{scratch, statbench};
 
-use statbench::compare::{compare, CompareSettings, Outcome};
+use statbench::compare::{compare, CompareSettings, Finding, Outcome};
 use statbench::recorder::{IntervalThroughput, RunMeta};
 use statbench::store::{Baseline, RunSet};
 use std::path::Path;
@@ -125,7 +125,14 @@ fn a_20_percent_slowdown_is_a_regression_and_a_speedup_is_not() {
     assert_eq!(h.outcome, Outcome::Regression);
     assert!((h.ratio.unwrap() - 0.8).abs() < 0.02);
     assert_eq!(c.gate.exit_code, 1);
-    assert!(c.gate.failures[0].contains("throughput regression"));
+    assert!(
+        matches!(
+            c.gate.failures[0],
+            Finding::ThroughputRegression { gating: true, effect, .. } if (effect + 0.2).abs() < 0.02
+        ),
+        "{:?}",
+        c.gate.failures
+    );
     // Counter rates (even indices) went down 20%: reported as decreases, gauges unchanged.
     let rate0 = c.metrics.iter().find(|m| m.index == Some(0)).unwrap();
     assert_eq!(rate0.outcome, Outcome::Decrease);
@@ -185,7 +192,7 @@ fn disturbed_runs_are_left_out_of_the_throughput_test() {
         c.gate
             .warnings
             .iter()
-            .any(|w| w.contains("r6") && w.contains("disturbed")),
+            .any(|w| matches!(w, Finding::DisturbedRun(d) if d.side == 'B' && d.run.ends_with("r6") && d.median < 0.7 * d.side_median)),
         "{:?}",
         c.gate.warnings
     );
@@ -195,7 +202,11 @@ fn disturbed_runs_are_left_out_of_the_throughput_test() {
         ..CompareSettings::default()
     };
     let c = compare(&a, &b, &s).unwrap();
-    assert!(!c.gate.warnings.iter().any(|w| w.contains("disturbed")));
+    assert!(!c
+        .gate
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Finding::DisturbedRun(_))));
 }
 
 #[test]

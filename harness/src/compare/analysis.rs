@@ -1,6 +1,7 @@
 //! Turns two run sets into a [`Comparison`]: aligned metrics, tested quantities, the gate.
 
-use super::admit::{admit, LeftOutRun};
+use super::admit::{admit, run_name, LeftOutRun};
+use super::finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, UnstableSide};
 use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
@@ -93,8 +94,10 @@ pub struct Comparison {
     pub left_out: Vec<LeftOutRun>,
     /// Quantities that were actually tested (throughput and metrics with a p-value).
     pub quantities_compared: usize,
-    /// Lost updates and deterministic totals that differ.
-    pub behaviour: Vec<String>,
+    /// Sides on which too many runs were disturbed for a speed verdict (empty normally).
+    pub machine_changed: Vec<UnstableSide>,
+    /// Lost updates, incomplete runs and deterministic totals that differ.
+    pub behaviour: Vec<Finding>,
     /// The decision.
     pub gate: Gate,
 }
@@ -176,7 +179,7 @@ fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Throughput> {
     for run in &set.runs {
         let values = run.interval_throughput()?;
         let median = super::stats::median(&values).unwrap_or(0.0);
-        per_run.push((run.table.path.display().to_string(), values, median));
+        per_run.push((run_name(run), values, median));
     }
     let medians: Vec<f64> = per_run.iter().map(|r| r.2).collect();
     let typical = super::stats::median(&medians).unwrap_or(0.0);
@@ -467,6 +470,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
     });
 
     let mut disturbed_runs = Vec::new();
+    let mut machine_changed = Vec::new();
     let threshold = settings.disturbed_run_threshold;
     let throughput = |s: &RunSet| {
         if settings.metrics_only {
@@ -477,26 +481,23 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
     };
     let headline = match (throughput(a), throughput(b)) {
         (Some(ta), Some(tb)) => {
-            for (side, t) in [("A", &ta), ("B", &tb)] {
-                for (path, median, best) in &t.disturbed {
-                    disturbed_runs.push(format!(
-                        "{side}: {path} left out of the throughput test as disturbed ({:.1} M/s, {:+.0}% from the side's median run)",
-                        median / 1e6,
-                        (median / best - 1.0) * 100.0
-                    ));
+            for (side, t) in [('A', &ta), ('B', &tb)] {
+                for (run, median, side_median) in &t.disturbed {
+                    disturbed_runs.push(Finding::DisturbedRun(DisturbedRun {
+                        side,
+                        run: run.clone(),
+                        median: *median,
+                        side_median: *side_median,
+                    }));
+                }
+                if t.unstable() {
+                    machine_changed.push(UnstableSide {
+                        side,
+                        disturbed: t.disturbed.len(),
+                        runs: t.disturbed.len() + t.run_lengths.len(),
+                    });
                 }
             }
-            let unstable: Vec<String> = [("A", &ta), ("B", &tb)]
-                .into_iter()
-                .filter(|(_, t)| t.unstable())
-                .map(|(side, t)| {
-                    format!(
-                        "{side}: {} of {} runs",
-                        t.disturbed.len(),
-                        t.disturbed.len() + t.run_lengths.len()
-                    )
-                })
-                .collect();
             let desc = (describe_slice(&ta.values), describe_slice(&tb.values));
             let sa = SideSamples {
                 values: ta.values,
@@ -518,13 +519,13 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
             if let Some(p) = r.p_value {
                 decide(&mut r, p, Direction::HigherIsBetter, false, settings);
             }
-            if !unstable.is_empty() {
+            if !machine_changed.is_empty() {
                 r.outcome = Outcome::Inconclusive;
-                r.reason = format!(
-                    "the machine changed state during the runs ({} more than {:.0}% from the side's median run): no speed verdict; record again",
-                    unstable.join(", "),
-                    threshold * 100.0
-                );
+                r.reason = Finding::MachineChangedState {
+                    sides: machine_changed.clone(),
+                    threshold,
+                }
+                .to_string();
             }
             Some(r)
         }
@@ -558,6 +559,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
     let behaviour = behaviour_changes(a, b, &common);
     let mut c = Comparison {
         settings_differences: admission.settings_differences.clone(),
+        machine_changed,
         left_out: admission.left_out.clone(),
         quantities_compared,
         a_label: a.label.clone(),
@@ -572,12 +574,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         added: one_sided(&ib, &ia),
         removed: one_sided(&ia, &ib),
         behaviour,
-        gate: Gate {
-            pass: true,
-            exit_code: 0,
-            failures: Vec::new(),
-            warnings: Vec::new(),
-        },
+        gate: Gate::default(),
     };
     c.gate = gate(&c, settings);
     c.gate.warnings.extend(disturbed_runs);
@@ -586,30 +583,29 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
 
 /// Lost updates on either side, and — for operation-budget runs of the same scenario and seed
 /// — final totals that differ (a behaviour change: the same events must give the same counts).
-fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<String> {
+fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (side, set) in [("A", a), ("B", b)] {
+    for (side, set) in [('A', a), ('B', b)] {
         for run in &set.runs {
             if let Some(m) = &run.meta {
                 if m.totals_verified == Some(false) {
-                    let names: Vec<&str> = m
-                        .mismatches
-                        .iter()
-                        .take(5)
-                        .map(|x| x.name.as_str())
-                        .collect();
-                    out.push(format!(
-                        "{side}: {} lost or wrong updates in {} metric(s): {}",
-                        run.table.path.display(),
-                        m.mismatches.len(),
-                        names.join(", ")
-                    ));
+                    out.push(Finding::LostUpdates {
+                        side,
+                        run: run_name(run),
+                        metrics: m.mismatches.len(),
+                        names: m
+                            .mismatches
+                            .iter()
+                            .take(5)
+                            .map(|x| x.name.clone())
+                            .collect(),
+                    });
                 }
                 if !m.complete {
-                    out.push(format!(
-                        "{side}: {} is an incomplete run",
-                        run.table.path.display()
-                    ));
+                    out.push(Finding::IncompleteRun {
+                        side,
+                        run: run_name(run),
+                    });
                 }
             }
         }
@@ -633,31 +629,29 @@ fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<String> {
     if let (Some(ka), Some(kb)) = (deterministic(a), deterministic(b)) {
         if ka == kb {
             let reference = a.runs[0].table.clone();
+            let reference_name = run_name(&a.runs[0]);
             let last = |t: &crate::store::SnapshotTable, i: usize| {
                 t.column(i).and_then(|c| c.last().copied())
             };
             for run in b.runs.iter().chain(&a.runs[1..]) {
-                let diff: Vec<String> = common
+                let differences: Vec<TotalDifference> = common
                     .iter()
                     .filter(|&&i| i >= NUM_METRICS || !DERIVED_SLOTS.contains(&i))
                     .filter(|&&i| last(&reference, i) != last(&run.table, i))
                     .take(5)
-                    .map(|&i| {
-                        format!(
-                            "{} {:?}→{:?}",
-                            name_of(i),
-                            last(&reference, i),
-                            last(&run.table, i)
-                        )
+                    .map(|&index| TotalDifference {
+                        index,
+                        name: name_of(index),
+                        reference: last(&reference, index),
+                        value: last(&run.table, index),
                     })
                     .collect();
-                if !diff.is_empty() {
-                    out.push(format!(
-                        "behaviour change: {} has different final totals than {} for the same scenario and seed: {}",
-                        run.table.path.display(),
-                        reference.path.display(),
-                        diff.join(", ")
-                    ));
+                if !differences.is_empty() {
+                    out.push(Finding::TotalsDiffer {
+                        run: run_name(run),
+                        reference: reference_name.clone(),
+                        differences,
+                    });
                 }
             }
         }
@@ -665,77 +659,80 @@ fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<String> {
     out
 }
 
+/// The gate policy: which findings fail the gate and which only warn.
 fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
     failures.extend(c.behaviour.iter().cloned());
-    for r in &c.left_out {
-        warnings.push(format!(
-            "{}: {} left out (--drop-odd-runs): {}",
-            r.side, r.run, r.why
-        ));
-    }
+    warnings.extend(c.left_out.iter().cloned().map(Finding::LeftOut));
     let speed_gates = settings.strict || c.same_host != Some(false);
     if c.same_host == Some(false) {
-        let msg = format!(
-            "different host: A ran on {}, B on {}",
-            c.hosts.0.as_deref().unwrap_or("?"),
-            c.hosts.1.as_deref().unwrap_or("?")
-        );
+        let f = Finding::HostMismatch {
+            a: c.hosts.0.clone().unwrap_or_else(|| "?".into()),
+            b: c.hosts.1.clone().unwrap_or_else(|| "?".into()),
+            strict: settings.strict,
+        };
         if settings.strict {
-            failures.push(format!("{msg} (--strict)"));
+            failures.push(f);
         } else {
-            warnings.push(format!(
-                "{msg}; speed figures are shown but do not gate (use --strict, or `statbench ab`)"
-            ));
+            warnings.push(f);
         }
     }
     match &c.headline {
         Some(h) if h.outcome == Outcome::Regression => {
-            let text = format!(
-                "throughput regression: {:.1}% (CI {:.1}% to {:.1}%), {}",
-                h.effect() * 100.0,
-                h.ci.map_or(f64::NAN, |ci| (ci.0 - 1.0) * 100.0),
-                h.ci.map_or(f64::NAN, |ci| (ci.1 - 1.0) * 100.0),
-                h.reason
-            );
+            let f = Finding::ThroughputRegression {
+                effect: h.effect(),
+                ci: h.ci,
+                reason: h.reason.clone(),
+                gating: speed_gates,
+            };
             if speed_gates {
-                failures.push(text);
+                failures.push(f);
             } else {
-                warnings.push(format!("{text} [different host: not gating]"));
+                warnings.push(f);
             }
         }
+        Some(_) if !c.machine_changed.is_empty() => warnings.push(Finding::MachineChangedState {
+            sides: c.machine_changed.clone(),
+            threshold: settings.disturbed_run_threshold,
+        }),
         Some(h) if h.outcome == Outcome::Inconclusive => {
-            warnings.push(format!("throughput inconclusive: {}", h.reason));
+            warnings.push(Finding::ThroughputInconclusive {
+                reason: h.reason.clone(),
+            });
         }
-        None => warnings.push(
-            "no throughput figures (runs without run.json, or --metrics-only): metrics only".into(),
-        ),
+        None => warnings.push(Finding::NoThroughput),
         _ => {}
     }
     let changed: Vec<&QuantityResult> =
         c.metrics.iter().filter(|m| m.outcome.is_change()).collect();
     if !changed.is_empty() {
-        let list: Vec<String> = changed
-            .iter()
-            .take(5)
-            .map(|m| format!("{} {:+.1}%", m.name, m.effect() * 100.0))
-            .collect();
-        let text = format!("{} metric(s) changed: {}", changed.len(), list.join(", "));
+        let f = Finding::MetricsChanged {
+            count: changed.len(),
+            top: changed
+                .iter()
+                .take(5)
+                .map(|m| ChangedMetric {
+                    name: m.name.clone(),
+                    effect: m.effect(),
+                })
+                .collect(),
+        };
         if settings.fail_on_metric_change && speed_gates {
-            failures.push(text);
+            failures.push(f);
         } else {
-            warnings.push(text);
+            warnings.push(f);
         }
     }
     if !c.removed.is_empty() {
-        warnings.push(format!(
-            "{} metric(s) only in A (removed in B)",
-            c.removed.len()
-        ));
+        warnings.push(Finding::OnlyInA {
+            count: c.removed.len(),
+        });
     }
     if !c.added.is_empty() {
-        warnings.push(format!("{} metric(s) only in B (added)", c.added.len()));
+        warnings.push(Finding::OnlyInB {
+            count: c.added.len(),
+        });
     }
     let pass = failures.is_empty();
     Gate {

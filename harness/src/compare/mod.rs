@@ -4,10 +4,12 @@
 
 pub mod admit;
 pub mod analysis;
+pub mod finding;
 pub mod frame;
 pub mod outcome;
 pub mod stats;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
+pub use finding::Finding;
 pub use outcome::{Gate, OneSided, Outcome, QuantityResult};

@@ -1,5 +1,6 @@
 //! What a comparison concluded, per compared quantity and for the gate as a whole.
 
+use super::finding::Finding;
 use super::frame::Describe;
 use serde::Serialize;
 
@@ -131,14 +132,16 @@ pub struct OneSided {
 }
 
 /// The gate's decision.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Gate {
     /// True when nothing fails the gate.
     pub pass: bool,
     /// Process exit code: 0 pass, 1 fail.
     pub exit_code: i32,
     /// Why it failed (empty when it passed).
-    pub failures: Vec<String>,
+    #[serde(serialize_with = "super::finding::serialize_findings")]
+    pub failures: Vec<Finding>,
     /// Things a reader should know that do not fail the gate.
-    pub warnings: Vec<String>,
+    #[serde(serialize_with = "super::finding::serialize_findings")]
+    pub warnings: Vec<Finding>,
 }

@@ -24,10 +24,10 @@ pub fn render(c: &Comparison, all: bool) -> String {
     .unwrap();
     writeln!(out, "{}\n", headline_sentence(c)).unwrap();
     for f in &c.gate.failures {
-        writeln!(out, "- **FAIL**: {}", cell(f)).unwrap();
+        writeln!(out, "- **FAIL**: {}", cell(&f.to_string())).unwrap();
     }
     for w in &c.gate.warnings {
-        writeln!(out, "- warning: {}", cell(w)).unwrap();
+        writeln!(out, "- warning: {}", cell(&w.to_string())).unwrap();
     }
     writeln!(
         out,

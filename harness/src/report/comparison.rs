@@ -64,10 +64,13 @@ pub fn comparison_report(
             escape_html(&crate::export::headline_sentence(c))
         );
         for f in &c.gate.failures {
-            intro += &format!("<p class=\"regression\">FAIL: {}</p>", escape_html(f));
+            intro += &format!(
+                "<p class=\"regression\">FAIL: {}</p>",
+                escape_html(&f.to_string())
+            );
         }
         for w in &c.gate.warnings {
-            intro += &format!("<p>warning: {}</p>", escape_html(w));
+            intro += &format!("<p>warning: {}</p>", escape_html(&w.to_string()));
         }
         let mut charts = Vec::new();
         if let Some(h) = &c.headline {

@@ -1,0 +1,317 @@
+//! What the gate found, as data: each finding carries its numbers, renders as one sentence,
+//! and serialises with a `kind` tag (and that sentence as `message`) for scripts.
+//!
+//! The analysis decides; [`crate::export`] and [`crate::report`] only render. Tests assert on
+//! these values, not on the wording.
+
+use super::admit::LeftOutRun;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A run's throughput far from its side's median run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisturbedRun {
+    /// `A` or `B`.
+    pub side: char,
+    /// The run (folder or CSV).
+    pub run: String,
+    /// Its median interval throughput (updates/s).
+    pub median: f64,
+    /// The median of its side's run medians (updates/s).
+    pub side_median: f64,
+}
+
+/// A side on which too many runs were disturbed to tell which runs are the normal ones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnstableSide {
+    /// `A` or `B`.
+    pub side: char,
+    /// Runs that would be left out.
+    pub disturbed: usize,
+    /// Runs on the side.
+    pub runs: usize,
+}
+
+/// A metric whose final total differs between runs that must give the same totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TotalDifference {
+    /// Stable index.
+    pub index: usize,
+    /// Dotted name.
+    pub name: String,
+    /// Final value in the reference run.
+    pub reference: Option<i64>,
+    /// Final value in the run that differs.
+    pub value: Option<i64>,
+}
+
+/// A metric that changed materially, for the summary finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangedMetric {
+    /// Dotted name.
+    pub name: String,
+    /// Relative change `ratio − 1`.
+    pub effect: f64,
+}
+
+/// One thing the gate found. Whether it fails the gate or only warns is decided by the gate
+/// policy and recorded by the list it is in ([`super::Gate`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Finding {
+    /// A run's counters did not match the seed's expectation.
+    LostUpdates {
+        /// `A` or `B`.
+        side: char,
+        /// The run.
+        run: String,
+        /// How many metrics differ.
+        metrics: usize,
+        /// The first few of them.
+        names: Vec<String>,
+    },
+    /// A run that did not finish (killed, or still running).
+    IncompleteRun {
+        /// `A` or `B`.
+        side: char,
+        /// The run.
+        run: String,
+    },
+    /// Same scenario, settings and operation budget, different final totals.
+    TotalsDiffer {
+        /// The run that differs.
+        run: String,
+        /// The run it was checked against.
+        reference: String,
+        /// The first few metrics that differ.
+        differences: Vec<TotalDifference>,
+    },
+    /// The sides ran on different kinds of machine.
+    HostMismatch {
+        /// Host of A.
+        a: String,
+        /// Host of B.
+        b: String,
+        /// Whether `--strict` made it a failure (and let speed gate).
+        strict: bool,
+    },
+    /// Throughput got worse, significantly and materially.
+    ThroughputRegression {
+        /// Relative change `ratio − 1`.
+        effect: f64,
+        /// Confidence interval of the ratio.
+        ci: Option<(f64, f64)>,
+        /// The verdict's explanation.
+        reason: String,
+        /// False when the hosts differ: shown, not gating.
+        gating: bool,
+    },
+    /// Throughput could not be decided.
+    ThroughputInconclusive {
+        /// Why, and what would decide it.
+        reason: String,
+    },
+    /// Too many runs of a side were disturbed: the machine changed state; no speed verdict.
+    MachineChangedState {
+        /// The sides concerned.
+        sides: Vec<UnstableSide>,
+        /// The disturbed-run threshold (fraction).
+        threshold: f64,
+    },
+    /// Neither side has throughput figures.
+    NoThroughput,
+    /// Metrics whose rate or level changed materially.
+    MetricsChanged {
+        /// How many.
+        count: usize,
+        /// The largest few.
+        top: Vec<ChangedMetric>,
+    },
+    /// A run left out of the throughput test as disturbed.
+    DisturbedRun(DisturbedRun),
+    /// A run left out of its side on request (`--drop-odd-runs`).
+    LeftOut(LeftOutRun),
+    /// Metrics only side A has.
+    OnlyInA {
+        /// How many.
+        count: usize,
+    },
+    /// Metrics only side B has.
+    OnlyInB {
+        /// How many.
+        count: usize,
+    },
+}
+
+fn pct(x: f64) -> String {
+    format!("{:+.1}%", x * 100.0)
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::LostUpdates {
+                side,
+                run,
+                metrics,
+                names,
+            } => write!(
+                f,
+                "{side}: {run} lost or wrong updates in {metrics} metric(s): {}",
+                names.join(", ")
+            ),
+            Finding::IncompleteRun { side, run } => write!(f, "{side}: {run} is an incomplete run"),
+            Finding::TotalsDiffer {
+                run,
+                reference,
+                differences,
+            } => {
+                let list: Vec<String> = differences
+                    .iter()
+                    .map(|d| format!("{} {:?}→{:?}", d.name, d.reference, d.value))
+                    .collect();
+                write!(
+                    f,
+                    "behaviour change: {run} has different final totals than {reference} for the same scenario and seed: {}",
+                    list.join(", ")
+                )
+            }
+            Finding::HostMismatch { a, b, strict } => {
+                write!(f, "different host: A ran on {a}, B on {b}")?;
+                if *strict {
+                    write!(f, " (--strict)")
+                } else {
+                    write!(
+                        f,
+                        "; speed figures are shown but do not gate (use --strict, or `statbench ab`)"
+                    )
+                }
+            }
+            Finding::ThroughputRegression {
+                effect,
+                ci,
+                reason,
+                gating,
+            } => {
+                let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.0 - 1.0, c.1 - 1.0));
+                write!(
+                    f,
+                    "throughput regression: {} (CI {} to {}), {reason}",
+                    pct(*effect),
+                    pct(lo),
+                    pct(hi)
+                )?;
+                if !gating {
+                    write!(f, " [different host: not gating]")?;
+                }
+                Ok(())
+            }
+            Finding::ThroughputInconclusive { reason } => {
+                write!(f, "throughput inconclusive: {reason}")
+            }
+            Finding::MachineChangedState { sides, threshold } => {
+                let list: Vec<String> = sides
+                    .iter()
+                    .map(|s| format!("{}: {} of {} runs", s.side, s.disturbed, s.runs))
+                    .collect();
+                write!(
+                    f,
+                    "throughput inconclusive: the machine changed state during the runs ({} more than {:.0}% from the side's median run): no speed verdict; record again",
+                    list.join(", "),
+                    threshold * 100.0
+                )
+            }
+            Finding::NoThroughput => write!(
+                f,
+                "no throughput figures (runs without run.json, or --metrics-only): metrics only"
+            ),
+            Finding::MetricsChanged { count, top } => {
+                let list: Vec<String> = top
+                    .iter()
+                    .map(|m| format!("{} {}", m.name, pct(m.effect)))
+                    .collect();
+                write!(f, "{count} metric(s) changed: {}", list.join(", "))
+            }
+            Finding::DisturbedRun(d) => write!(
+                f,
+                "{}: {} left out of the throughput test as disturbed ({:.1} M/s, {:+.0}% from the side's median run)",
+                d.side,
+                d.run,
+                d.median / 1e6,
+                (d.median / d.side_median - 1.0) * 100.0
+            ),
+            Finding::LeftOut(r) => {
+                write!(f, "{}: {} left out (--drop-odd-runs): {}", r.side, r.run, r.why)
+            }
+            Finding::OnlyInA { count } => write!(f, "{count} metric(s) only in A (removed in B)"),
+            Finding::OnlyInB { count } => write!(f, "{count} metric(s) only in B (added)"),
+        }
+    }
+}
+
+/// A finding with its sentence, as JSON shows it.
+#[derive(Serialize)]
+struct WithMessage<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    message: String,
+}
+
+/// Serialises findings as objects with `kind`, their numbers and the rendered `message`.
+pub(crate) fn serialize_findings<S: Serializer>(list: &[Finding], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(list.iter().map(|finding| WithMessage {
+        finding,
+        message: finding.to_string(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_render_one_line_and_serialise_with_kind_and_message() {
+        let f = Finding::ThroughputRegression {
+            effect: -0.1,
+            ci: Some((0.85, 0.95)),
+            reason: "worse".into(),
+            gating: false,
+        };
+        let text = f.to_string();
+        assert_eq!(
+            text,
+            "throughput regression: -10.0% (CI -15.0% to -5.0%), worse [different host: not gating]"
+        );
+        #[derive(Serialize)]
+        struct Wrap {
+            #[serde(serialize_with = "serialize_findings")]
+            list: Vec<Finding>,
+        }
+        let v = serde_json::to_value(Wrap { list: vec![f] }).unwrap();
+        assert_eq!(v["list"][0]["kind"], "throughput_regression");
+        assert_eq!(v["list"][0]["effect"], -0.1);
+        assert_eq!(v["list"][0]["message"], text);
+    }
+
+    #[test]
+    fn every_finding_is_one_line() {
+        let all = [
+            Finding::NoThroughput,
+            Finding::OnlyInA { count: 2 },
+            Finding::IncompleteRun {
+                side: 'B',
+                run: "r1".into(),
+            },
+            Finding::MetricsChanged {
+                count: 1,
+                top: vec![ChangedMetric {
+                    name: "net.bytes_recv".into(),
+                    effect: 0.2,
+                }],
+            },
+        ];
+        for f in all {
+            assert!(!f.to_string().contains('\n'), "{f}");
+        }
+    }
+}
