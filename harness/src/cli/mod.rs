@@ -2,10 +2,10 @@
 //!
 //! Nothing here computes anything; every command is a few calls into the stage modules.
 
-use crate::error::{Error, Result, EXIT_BAD_INPUT, EXIT_OK};
+use crate::error::{Result, EXIT_BAD_INPUT, EXIT_OK};
 use crate::files::create_unique_dir;
 use crate::runner::{self, default_runs_dir, RunReport, RunRequest};
-use crate::scenario::{Budget, Scenario, SinkKind};
+use crate::scenario::{bounds, Overrides, Scenario, SinkKind};
 use clap::{Args, Parser, Subcommand};
 use output::outln;
 use std::io::IsTerminal;
@@ -58,32 +58,40 @@ enum Command {
     Report(report::ReportArgs),
 }
 
-/// Options of `statbench run`; each overrides the scenario file's value.
+/// Options of `statbench run`; each overrides the scenario file's value, and the merged values
+/// are checked once, against the same bounds as the file's (`crate::scenario::bounds`).
 #[derive(Debug, Args, Clone, Default)]
 pub struct RunArgs {
-    /// Scenario name (`scenarios/<name>.toml`) or path to a .toml file.
+    /// Scenario name (`scenarios/<name>.toml`) or path to a .toml file (an argument with a `/`
+    /// or ending in `.toml` is only a path).
     #[arg(default_value = "default")]
     pub scenario: String,
     /// Worker threads.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::THREADS.parse_arg(s),
+          help = format!("Worker threads ({})", bounds::THREADS.range_text()))]
     pub threads: Option<u64>,
     /// Concurrent peers.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::PEERS.parse_arg(s),
+          help = format!("Concurrent peers ({})", bounds::PEERS.range_text()))]
     pub peers: Option<u64>,
-    /// Counter layout: contiguous, padded, sharded, or noop (no counters: times the generator).
-    #[arg(long, value_parser = parse_layout)]
+    /// Counter layout (the list comes from the parser's: `SinkKind::help`).
+    #[arg(long, value_parser = parse_layout, help = SinkKind::help())]
     pub layout: Option<SinkKind>,
     /// Seed of the peers' event streams.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::SEED.parse_arg(s))]
     pub seed: Option<u64>,
     /// Run length in milliseconds (replaces the scenario's budget).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "operations")]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::DURATION_MS.parse_arg(s),
+          conflicts_with = "operations",
+          help = format!("Run length in milliseconds, {} (replaces the scenario's budget)", bounds::DURATION_MS.range_text()))]
     pub duration_ms: Option<u64>,
     /// Run exactly this many counter updates (replaces the scenario's budget).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::OPERATIONS.parse_arg(s),
+          help = format!("Run exactly this many counter updates, {} (replaces the scenario's budget)", bounds::OPERATIONS.range_text()))]
     pub operations: Option<u64>,
     /// Sampling interval in milliseconds.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::SAMPLE_INTERVAL_MS.parse_arg(s),
+          help = format!("Sampling interval in milliseconds, {}, at most the run length", bounds::SAMPLE_INTERVAL_MS.range_text()))]
     pub interval_ms: Option<u64>,
     /// Record only the first and final snapshot (to measure the sampler's overhead).
     #[arg(long)]
@@ -99,14 +107,16 @@ pub struct RunArgs {
     pub no_diagnostics: bool,
     /// Extra cancelling update pairs (+v, -v) per 1000 updates: a known, injected slowdown
     /// that keeps totals exact (calibration).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
-    pub extra_work: Option<u32>,
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| bounds::EXTRA_WORK.parse_arg(s),
+          help = format!("Extra cancelling update pairs (+v, -v) per 1000 updates, {}: a known, injected slowdown that keeps totals exact (calibration)", bounds::EXTRA_WORK.range_text()))]
+    pub extra_work: Option<u64>,
     /// Output folder (must not exist or be empty). Default: runs/SCENARIO-YYYYmmdd-HHMMSS.
     /// `statbench ab` sets it for its commands through STATBENCH_OUT.
     #[arg(long, env = "STATBENCH_OUT")]
     pub out: Option<PathBuf>,
     /// Run the scenario K times (folders r1..rK inside the output folder).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true,
+          value_parser = |s: &str| bounds::REPEAT.parse_arg(s).and_then(|v| bounds::REPEAT.check(v.into())))]
     pub repeat: u64,
     /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
@@ -119,52 +129,27 @@ pub(crate) fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
 }
 
 impl RunArgs {
-    /// Loads the scenario and applies the command-line overrides, re-checking consistency.
+    /// Loads the scenario with the command-line overrides merged in, validated once.
     pub fn scenario(&self) -> Result<Scenario> {
         let path = Scenario::resolve(Some(&self.scenario))?;
-        let mut s = Scenario::load(&path)?;
-        if let Some(t) = self.threads {
-            s.threads = t as usize;
-        }
-        if let Some(p) = self.peers {
-            s.peers = p as usize;
-        }
-        if let Some(l) = self.layout {
-            s.layout = l;
-        }
-        if let Some(seed) = self.seed {
-            s.seed = seed;
-        }
-        if let Some(d) = self.duration_ms {
-            s.budget = Budget::DurationMs(d);
-        }
-        if let Some(o) = self.operations {
-            s.budget = Budget::Operations(o);
-        }
-        if let Some(i) = self.interval_ms {
-            s.sample_interval_ms = i;
-        }
-        if self.diagnostics {
-            s.diagnostics = true;
-        }
-        if self.no_diagnostics {
-            s.diagnostics = false;
-        }
-        if let Some(w) = self.extra_work {
-            s.extra_work = w;
-        }
-        if self.no_pin {
-            s.pin_threads = false;
-        }
-        if let Budget::DurationMs(d) = s.budget {
-            if s.sample_interval_ms > d && !self.no_sampling {
-                return Err(Error::input(format!(
-                    "{}: sampling interval {} ms is longer than the run ({d} ms); use --interval-ms or --duration-ms",
-                    s.source.path, s.sample_interval_ms
-                )));
-            }
-        }
-        Ok(s)
+        let overrides = Overrides {
+            threads: self.threads,
+            peers: self.peers,
+            layout: self.layout,
+            seed: self.seed,
+            duration_ms: self.duration_ms,
+            operations: self.operations,
+            sample_interval_ms: self.interval_ms,
+            diagnostics: match (self.diagnostics, self.no_diagnostics) {
+                (_, true) => Some(false),
+                (true, false) => Some(true),
+                (false, false) => None,
+            },
+            extra_work: self.extra_work,
+            pin_threads: self.no_pin.then_some(false),
+            no_sampling: self.no_sampling,
+        };
+        Scenario::load_with(&path, &overrides)
     }
 }
 

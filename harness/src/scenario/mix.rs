@@ -39,12 +39,9 @@ impl Default for PeerProfile {
 
 impl PeerProfile {
     pub(crate) fn validate(&self, err: &dyn Fn(&str, String) -> Error) -> Result<(), Error> {
-        if self.life_events == 0 || self.life_events > 1_000_000 {
-            return Err(err(
-                "life_events",
-                format!("must be between 1 and 1000000, got {}", self.life_events),
-            ));
-        }
+        super::bounds::LIFE_EVENTS
+            .check(i128::from(self.life_events))
+            .map_err(|problem| err("life_events", problem))?;
         let probabilities = [
             ("connect_failure", self.connect_failure),
             ("utp_fraction", self.utp_fraction),
@@ -54,7 +51,8 @@ impl PeerProfile {
             ("ip_filtered", self.ip_filtered),
         ];
         for (key, p) in probabilities {
-            if !(0.0..=1.0).contains(&p) {
+            // `contains` is false for NaN too; spelled out so no refactor can lose it.
+            if p.is_nan() || !(0.0..=1.0).contains(&p) {
                 return Err(err(
                     key,
                     format!("is a probability: must be between 0 and 1, got {p}"),
@@ -71,7 +69,8 @@ impl PeerProfile {
     }
 }
 
-/// Relative weights of what a connected peer does next (any non-negative numbers).
+/// Relative weights of what a connected peer does next: finite, non-negative numbers with a
+/// positive, finite sum (only their ratios matter).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EventMix {
@@ -148,7 +147,28 @@ impl EventMix {
                 ));
             }
         }
-        if self.weights().iter().sum::<f64>() <= 0.0 {
+        let sum: f64 = self.weights().iter().sum();
+        if !sum.is_finite() {
+            // The picker divides by the sum: an infinite one turns every event into the last.
+            // Named: the weight at which the running sum first stops being finite.
+            let mut partial = 0.0;
+            let key = EventMix::KEYS
+                .iter()
+                .zip(self.weights())
+                .find(|(_, w)| {
+                    partial += w;
+                    !partial.is_finite()
+                })
+                .map_or("download", |(key, _)| key);
+            return Err(err(
+                key,
+                format!(
+                    "makes the [mix] weights add up to {sum} (not a finite number): only their \
+                     ratios matter, use smaller numbers"
+                ),
+            ));
+        }
+        if sum <= 0.0 {
             return Err(err(
                 "download",
                 "all weights in [mix] are 0: at least one must be positive".into(),

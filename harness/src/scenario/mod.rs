@@ -1,17 +1,23 @@
 //! Scenario files: what a run does, read from `scenarios/*.toml` and validated up front.
 //!
-//! Every problem is reported as `file:line: problem` (exit 2) before any work starts, so a typo in
-//! a CI scenario can never turn into a silently different benchmark.
+//! The file's values and the command line's overrides are merged into one unvalidated draft
+//! that is checked once, against one set of [`bounds`]: every problem is reported before any
+//! work starts, as `file:line: key `x` problem` for a file's value or `--option: problem` for an
+//! override, so a typo can never turn into a silently different (or endless) benchmark.
 
+pub mod bounds;
+mod draft;
 mod mix;
 mod source;
 
+pub use draft::Overrides;
 pub use mix::{EventMix, PeerProfile};
 pub use source::{fnv1a64, ScenarioSource};
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use session_stats::LayoutKind;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Name of the scenario run when none is given (the CI gate's scenario).
@@ -30,14 +36,16 @@ pub enum SinkKind {
 }
 
 impl SinkKind {
-    /// Parses `contiguous`, `padded`, `sharded`, `noop` or `ceiling`.
+    /// Every sink, in the order help texts and messages list them.
+    pub fn all() -> Vec<SinkKind> {
+        let mut all: Vec<SinkKind> = LayoutKind::ALL.map(SinkKind::Layout).into();
+        all.extend([SinkKind::Noop, SinkKind::Ceiling]);
+        all
+    }
+
+    /// Parses any name of [`SinkKind::all`].
     pub fn from_name(name: &str) -> Option<SinkKind> {
-        match name {
-            "noop" => return Some(SinkKind::Noop),
-            "ceiling" => return Some(SinkKind::Ceiling),
-            _ => {}
-        }
-        LayoutKind::from_name(name).map(SinkKind::Layout)
+        SinkKind::all().into_iter().find(|k| k.name() == name)
     }
 
     /// The name as written in scenario files and run.json.
@@ -49,12 +57,33 @@ impl SinkKind {
         }
     }
 
+    /// What the sink is, in a few words (help texts).
+    pub fn summary(self) -> &'static str {
+        match self {
+            SinkKind::Layout(LayoutKind::Contiguous) => "the engine's reference layout",
+            SinkKind::Layout(_) => "",
+            SinkKind::Noop => "no counters: times the generator alone",
+            SinkKind::Ceiling => "plain per-thread arrays: the physical ceiling",
+        }
+    }
+
     /// Every accepted name, for error messages.
     pub fn names() -> String {
-        let mut names: Vec<&str> = LayoutKind::ALL.iter().map(|l| l.name()).collect();
-        names.push("noop");
-        names.push("ceiling");
+        let names: Vec<&str> = SinkKind::all().into_iter().map(SinkKind::name).collect();
         names.join(", ")
+    }
+
+    /// Every accepted name with its summary, for `--layout`'s help: built from the parser's
+    /// own list so the help cannot miss a layout.
+    pub fn help() -> String {
+        let names: Vec<String> = SinkKind::all()
+            .into_iter()
+            .map(|k| match k.summary() {
+                "" => k.name().to_string(),
+                what => format!("{} ({what})", k.name()),
+            })
+            .collect();
+        format!("Counter layout: {}", names.join(", "))
     }
 }
 
@@ -68,7 +97,9 @@ pub enum Budget {
     Operations(u64),
 }
 
-/// A validated scenario.
+/// A validated scenario: made only by [`Scenario::parse_with`] / [`Scenario::load_with`], which
+/// check every value once. Fields are public for reading; to change one, use [`Scenario::with`]
+/// so the bounds still hold (assigning a field skips them).
 #[derive(Debug, Clone, Serialize)]
 pub struct Scenario {
     /// Short identifier, used in run folder names.
@@ -81,7 +112,7 @@ pub struct Scenario {
     pub threads: usize,
     /// Concurrent peer connections (spread over the threads).
     pub peers: usize,
-    /// Counter layout (or `noop`).
+    /// Counter layout (or `noop`, `ceiling`).
     #[serde(serialize_with = "serialize_sink")]
     pub layout: SinkKind,
     /// Whether diagnostic metrics (≥ 70) are updated.
@@ -104,200 +135,144 @@ pub struct Scenario {
     pub mix: EventMix,
     /// Where the scenario came from, and a hash of its text.
     pub source: ScenarioSource,
+    /// The command-line overrides it was built with (so [`Scenario::with`] can add more).
+    #[serde(skip)]
+    overrides: Overrides,
 }
 
 fn serialize_sink<S: serde::Serializer>(sink: &SinkKind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(sink.name())
 }
 
-/// The file format, exactly as written; unknown keys are errors.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScenarioFile {
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default = "default_seed")]
-    seed: u64,
-    threads: i64,
-    peers: i64,
-    #[serde(default = "default_layout")]
-    layout: String,
-    #[serde(default)]
-    diagnostics: bool,
-    duration_ms: Option<i64>,
-    operations: Option<i64>,
-    sample_interval_ms: i64,
-    #[serde(default)]
-    extra_work: i64,
-    #[serde(default = "default_distinct_lives")]
-    distinct_lives: i64,
-    #[serde(default = "default_pin_threads")]
-    pin_threads: bool,
-    #[serde(default)]
-    peer: PeerProfile,
-    #[serde(default)]
-    mix: EventMix,
-}
-
-fn default_seed() -> u64 {
-    1
-}
-fn default_layout() -> String {
-    "contiguous".into()
-}
-fn default_distinct_lives() -> i64 {
-    256
-}
-fn default_pin_threads() -> bool {
-    true
-}
-
-/// Upper bounds that keep a typo (e.g. an extra zero) from freezing a machine.
-const MAX_THREADS: i64 = 4096;
-const MAX_PEERS: i64 = 1_000_000;
-const MAX_DISTINCT_LIVES: i64 = 65_536;
-
 impl Scenario {
-    /// Resolves `name_or_path`: an existing file, or `scenarios/<name>.toml` (searched from the
-    /// current directory upwards, so it works from any folder of the repository).
+    /// Resolves `name_or_path`. An argument with a `/` or ending in `.toml` is a path and
+    /// nothing else; a plain name is a file of that name here, or `scenarios/<name>.toml`
+    /// (searched from the current directory upwards, so it works from any folder of the
+    /// repository). A name that matches nothing lists the known scenarios.
     pub fn resolve(name_or_path: Option<&str>) -> Result<PathBuf> {
         let arg = name_or_path.unwrap_or(DEFAULT_SCENARIO);
         let direct = PathBuf::from(arg);
+        if arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR) || arg.ends_with(".toml") {
+            check_regular_file(&direct)?;
+            return Ok(direct);
+        }
         if direct.is_file() {
             return Ok(direct);
         }
-        if !arg.contains('/') && !arg.ends_with(".toml") {
-            let rel = Path::new("scenarios").join(format!("{arg}.toml"));
-            if let Some(found) = crate::files::find_upward(rel, Path::is_file) {
-                return Ok(found);
-            }
+        let rel = Path::new("scenarios").join(format!("{arg}.toml"));
+        if let Some(found) = crate::files::find_upward(rel, Path::is_file) {
+            return Ok(found);
         }
+        let here = if direct.exists() {
+            "not a regular file"
+        } else {
+            "no such file"
+        };
+        let known = match known_scenarios() {
+            Some(names) if !names.is_empty() => format!("known scenarios: {}", names.join(", ")),
+            Some(_) => "the scenarios/ folder holds no .toml files".to_string(),
+            None => "no scenarios/ folder here or above".to_string(),
+        };
         Err(Error::input(format!(
-            "{arg}: no such scenario file (looked for it as a path and as scenarios/{arg}.toml)"
+            "{arg:?}: no such scenario ({here}, and no scenarios/{arg}.toml; {known})"
         )))
     }
 
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file, with no overrides.
     pub fn load(path: &Path) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::input(format!("{}: cannot read scenario: {e}", path.display())))?;
-        Scenario::parse(&text, path)
+        Scenario::load_with(path, &Overrides::default())
+    }
+
+    /// Reads a scenario file, merges `overrides` into its values and validates the result once.
+    pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario> {
+        let text = read_scenario_text(path)?;
+        draft::build(ScenarioSource::new(path, &text), overrides)
     }
 
     /// Parses and validates scenario text; `path` is used in messages and recorded in run.json.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario> {
-        let source = ScenarioSource::new(path, text);
-        let file: ScenarioFile = toml::from_str(text).map_err(|e| source.toml_error(&e))?;
-        let err = |table: Option<&str>, key: &str, problem: String| {
-            source.key_error(table, key, &problem)
-        };
-
-        let positive = |table: Option<&str>, key: &str, v: i64, max: i64| -> Result<u64> {
-            if v < 1 {
-                return Err(err(table, key, format!("must be at least 1, got {v}")));
-            }
-            if v > max {
-                return Err(err(table, key, format!("must be at most {max}, got {v}")));
-            }
-            Ok(v as u64)
-        };
-        if file.name.trim().is_empty() {
-            return Err(err(None, "name", "must not be empty".into()));
-        }
-        if !file
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(err(
-                None,
-                "name",
-                format!("{:?}: use letters, digits, '-' and '_' only", file.name),
-            ));
-        }
-        let threads = positive(None, "threads", file.threads, MAX_THREADS)? as usize;
-        let peers = positive(None, "peers", file.peers, MAX_PEERS)? as usize;
-        let layout = SinkKind::from_name(&file.layout).ok_or_else(|| {
-            err(
-                None,
-                "layout",
-                format!(
-                    "unknown layout {:?} (expected one of: {})",
-                    file.layout,
-                    SinkKind::names()
-                ),
-            )
-        })?;
-        let budget = match (file.duration_ms, file.operations) {
-            (Some(d), None) => {
-                Budget::DurationMs(positive(None, "duration_ms", d, 24 * 3_600_000)?)
-            }
-            (None, Some(o)) => Budget::Operations(positive(None, "operations", o, i64::MAX)?),
-            (Some(_), Some(_)) => {
-                return Err(err(
-                    None,
-                    "operations",
-                    "set either duration_ms or operations, not both".into(),
-                ))
-            }
-            (None, None) => {
-                return Err(
-                    source.whole_file_error("missing run length: set duration_ms or operations")
-                )
-            }
-        };
-        let sample_interval_ms = positive(
-            None,
-            "sample_interval_ms",
-            file.sample_interval_ms,
-            3_600_000,
-        )?;
-        if let Budget::DurationMs(d) = budget {
-            if sample_interval_ms > d {
-                return Err(err(
-                    None,
-                    "sample_interval_ms",
-                    format!("{sample_interval_ms} ms is longer than the run (duration_ms = {d})"),
-                ));
-            }
-        }
-        if !(0..=100_000).contains(&file.extra_work) {
-            return Err(err(
-                None,
-                "extra_work",
-                format!("must be between 0 and 100000, got {}", file.extra_work),
-            ));
-        }
-        let distinct_lives = positive(
-            None,
-            "distinct_lives",
-            file.distinct_lives,
-            MAX_DISTINCT_LIVES,
-        )? as usize;
-        file.peer
-            .validate(&|key, problem| err(Some("peer"), key, problem))?;
-        file.mix
-            .validate(&|key, problem| err(Some("mix"), key, problem))?;
-
-        Ok(Scenario {
-            name: file.name,
-            description: file.description,
-            seed: file.seed,
-            threads,
-            peers,
-            layout,
-            diagnostics: file.diagnostics,
-            budget,
-            sample_interval_ms,
-            extra_work: file.extra_work as u32,
-            distinct_lives,
-            pin_threads: file.pin_threads,
-            peer: file.peer,
-            mix: file.mix,
-            source,
-        })
+        Scenario::parse_with(text, path, &Overrides::default())
     }
+
+    /// [`Scenario::parse`] with command-line overrides merged in before validation.
+    pub fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Scenario> {
+        draft::build(ScenarioSource::new(path, text), overrides)
+    }
+
+    /// The same file with `more` overrides on top of the ones it was built with (later ones
+    /// win), validated again as a whole: the way to change a setting without skipping a bound.
+    pub fn with(&self, more: &Overrides) -> Result<Scenario> {
+        draft::build(self.source.clone(), &self.overrides.then(more))
+    }
+}
+
+/// `path` exists and is a regular file (not a directory, device or pipe).
+fn check_regular_file(path: &Path) -> Result<std::fs::Metadata> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(format!("{shown}: no such file")),
+        _ => Error::input(format!("{shown}: cannot read scenario: {e}")),
+    })?;
+    if meta.is_dir() {
+        return Err(Error::input(format!(
+            "{shown}: not a regular file (a directory)"
+        )));
+    }
+    if !meta.is_file() {
+        return Err(Error::input(format!("{shown}: not a regular file")));
+    }
+    Ok(meta)
+}
+
+/// The file's text: a regular file of at most [`bounds::MAX_FILE_BYTES`], UTF-8, no NUL.
+fn read_scenario_text(path: &Path) -> Result<String> {
+    let shown = path.display();
+    let meta = check_regular_file(path)?;
+    let limit = bounds::MAX_FILE_BYTES;
+    let too_large = |len: u64| {
+        Error::input(format!(
+            "{shown}: {len} bytes is too large for a scenario file (at most {limit})"
+        ))
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::input(format!("{shown}: cannot read scenario: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let line_at = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::input(format!(
+            "{shown}:{}: not a text file (NUL byte)",
+            line_at(nul)
+        )));
+    }
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let at = e.valid_up_to();
+        return Err(Error::input(format!(
+            "{shown}:{}: not a UTF-8 text file (invalid byte at offset {at})",
+            line_at(at)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| Error::input(format!("{shown}: not UTF-8 text: {e}")))
+}
+
+/// Names of `scenarios/*.toml` (the folder found from here upwards), sorted.
+fn known_scenarios() -> Option<Vec<String>> {
+    let dir = crate::files::find_upward("scenarios", Path::is_dir)?;
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(String::from))
+        .collect();
+    names.sort();
+    Some(names)
 }
 
 #[cfg(test)]

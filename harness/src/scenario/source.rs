@@ -26,10 +26,23 @@ impl ScenarioSource {
         }
     }
 
+    /// The file's text, as read.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     /// A TOML syntax or type error, as `file:line: message`.
     pub fn toml_error(&self, e: &toml::de::Error) -> Error {
         let line = e.span().map(|s| line_of_offset(&self.text, s.start));
-        let message = e.message().trim().replace('\n', " ");
+        let mut message = e.message().trim().replace('\n', " ");
+        // toml says only "duplicate key": name it (the span is the key).
+        if message == "duplicate key" {
+            if let Some(key) = e.span().and_then(|s| self.text.get(s)) {
+                if !key.is_empty() && key.len() <= 100 && !key.contains('\n') {
+                    message = format!("duplicate key `{}`", key.trim());
+                }
+            }
+        }
         match line {
             Some(line) => Error::input(format!("{}:{line}: {message}", self.path)),
             None => Error::input(format!("{}: {message}", self.path)),
