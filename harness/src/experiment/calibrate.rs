@@ -13,7 +13,7 @@ use crate::compare::stats::{SplitMix64, Summary};
 use crate::compare::{compare, CompareSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::runner::{run, RunRequest};
-use crate::scenario::Scenario;
+use crate::scenario::{Overrides, Scenario};
 use crate::store::{Run, RunSet};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -116,8 +116,10 @@ fn median(v: &[f64]) -> f64 {
 }
 
 fn record(plan: &CalibratePlan, name: &str, extra_work: u32) -> Result<Run> {
-    let mut s = plan.scenario.clone();
-    s.extra_work = extra_work;
+    let s = plan.scenario.with(&Overrides {
+        extra_work: Some(u64::from(extra_work)),
+        ..Overrides::default()
+    })?;
     let dir = plan.out.join(name);
     if plan.reuse {
         let set = RunSet::load(name, &[dir])?;

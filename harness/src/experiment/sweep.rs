@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::report::sweep::{draw_scaling, medians, SweepPoint};
 use crate::runner::{run, RunRequest};
-use crate::scenario::{Scenario, SinkKind};
+use crate::scenario::{Overrides, Scenario, SinkKind};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -28,7 +28,13 @@ pub struct SweepPlan {
 /// Default thread counts: 1, 2, 4, 8 and twice the machine's cores.
 pub fn default_threads() -> Vec<usize> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut t = vec![1, 2, 4, 8, 2 * cores];
+    let mut t = vec![
+        1,
+        2,
+        4,
+        8,
+        (2 * cores).min(crate::scenario::bounds::THREADS.max as usize),
+    ];
     t.sort_unstable();
     t.dedup();
     t
@@ -53,10 +59,13 @@ pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
     for rep in 1..=plan.repeat {
         for &threads in &plan.threads {
             for &layout in &plan.layouts {
-                let mut s = plan.scenario.clone();
-                s.layout = layout;
-                s.threads = threads;
-                s.peers = s.peers.max(threads);
+                // Through the scenario's own bounds, like a command-line override.
+                let s = plan.scenario.with(&Overrides {
+                    layout: Some(layout),
+                    threads: Some(threads as u64),
+                    peers: Some(plan.scenario.peers.max(threads) as u64),
+                    ..Overrides::default()
+                })?;
                 let dir = plan
                     .out
                     .join("runs")
