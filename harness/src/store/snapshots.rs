@@ -169,7 +169,9 @@ impl SnapshotTable {
         let min_row = 2 * (self.indices.len() as u64 + 2);
         let row = second.map_or(min_row, |s| start(s).saturating_sub(start(first)));
         let rows = (size.saturating_sub(start(first)) / row.max(min_row)).saturating_add(1);
-        let rows = usize::try_from(rows).unwrap_or(usize::MAX).min(u32::MAX as usize);
+        let rows = usize::try_from(rows)
+            .unwrap_or(usize::MAX)
+            .min(u32::MAX as usize);
         self.samples.reserve(rows);
         self.elapsed_ns.reserve(rows);
         for c in &mut self.columns {
@@ -381,10 +383,13 @@ impl<R: Read> TextGuard<R> {
     fn inspect(&mut self, chunk: &[u8]) -> io::Result<()> {
         // The first offending byte: a NUL, or the start of invalid UTF-8 (which may lie in the
         // bytes carried over from the previous chunk: a negative position).
-        let nul = chunk
-            .iter()
-            .position(|&b| b == 0)
-            .map(|p| (p as i64, "NUL byte".to_string()));
+        let nul = if chunk.contains(&0) {
+            // `contains` is the word-at-a-time search; the position only on the error path.
+            let p = chunk.iter().position(|&b| b == 0).unwrap_or(0);
+            Some((p as i64, "NUL byte".to_string()))
+        } else {
+            None
+        };
         let utf8 = if !self.carry.is_empty() || !chunk.is_ascii() {
             self.check_utf8(chunk)
         } else {
