@@ -219,7 +219,7 @@ fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
     add(
         "counter-decreasing",
         with_row(&good, 12, |f| f[2] = "17".into()).into_bytes(),
-        ":13: counter net.bytes_sent (index 0) went down from 10000 to 17",
+        ":13: counter net.bytes_sent (index 0) fell from 10000 to 17, less than half",
     );
     add(
         "non-integer",
