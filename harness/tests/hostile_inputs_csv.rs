@@ -301,6 +301,7 @@ fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
     let (code, _, _) = statbench(&["compare", "good", "nul-flood"], &d);
     assert_eq!(code, 2);
     assert!(started.elapsed() < Duration::from_secs(5));
+    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -456,6 +457,7 @@ fn hostile_run_json_values_are_refused_naming_file_and_field() {
     for case in &cases {
         assert_refused(&d, case);
     }
+    std::fs::remove_dir_all(&d).unwrap();
 }
 
 /// A CSV with a header and no rows, or a single row, reads as an empty series (the reader's
