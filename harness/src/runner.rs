@@ -247,8 +247,11 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    // The final row is stamped now, not when the workers finished: a periodic sample may have
+    // been taken between the two, and a row's time must never go backwards.
+    let final_at = start.elapsed();
     sink.snapshot_into(&mut values);
-    sampler.record(elapsed, outcome.ops, &values)?;
+    sampler.record(final_at, outcome.ops, &values)?;
     let samples = sampler.next_sample();
     meta.intervals = sampler.finish()?;
 

@@ -2,11 +2,17 @@
 //!
 //! It is written when the run starts with `complete: false` and rewritten atomically when it
 //! ends, so a killed run is recognisable as incomplete and never passes for a finished one.
+//! Reading checks the values as well as the syntax ([`RunMeta::validate`]): a run.json that
+//! could make the gate pass on nothing (zero, negative or absurd throughput, no intervals, an
+//! unknown format) is bad input, refused with one line naming the file and the field.
 
 use super::host::Host;
 use crate::error::{Error, Result};
 use crate::files::atomic_write;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// File name of the metadata inside a run folder.
@@ -110,16 +116,553 @@ impl RunMeta {
         atomic_write(&dir.join(RUN_META_FILE), &json)
     }
 
-    /// Reads a `run.json`; errors name the file, line and problem.
+    /// Reads and checks a `run.json`; errors are one line naming the file and the field (or
+    /// line) and the problem. See [`RunMeta::validate`] for the values refused.
     pub fn read(path: &Path) -> Result<RunMeta> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::input(format!(
-                "{}:{}: invalid run.json: {e}",
-                path.display(),
-                e.line()
-            ))
-        })
+        let shown = path.display();
+        let mut input = open_text(path)?;
+        match serde_json::from_reader::<_, RunMeta>(&mut input) {
+            Ok(meta) => {
+                meta.validate(&shown.to_string())?;
+                Ok(meta)
+            }
+            // A value of the wrong type or shape: look at the document again to name the
+            // field, or the unsupported format, rather than a line and column.
+            Err(e) if e.is_data() => {
+                let value = serde_json::from_reader::<_, Value>(open_text(path)?)
+                    .map_err(|e| syntax_error(path, &e))?;
+                Err(explain_shape(&value, &shown.to_string())
+                    .unwrap_or_else(|| syntax_error(path, &e)))
+            }
+            Err(e) => Err(syntax_error(path, &e)),
+        }
+    }
+
+    /// Refuses values no real run produces: an unknown `format`; negative, zero, non-finite or
+    /// absurd (over [`MAX_OPS_PER_SEC`]) throughput; a complete run without elapsed time,
+    /// updates or intervals; an interval of zero length. An incomplete run (killed) may have
+    /// zeros and no intervals. `source` names the file in messages.
+    pub fn validate(&self, source: &str) -> Result<()> {
+        let refuse = |what: String| Err(Error::input(format!("{source}: {what}")));
+        if self.format != RUN_META_FORMAT {
+            return refuse(unsupported_format(&self.format.to_string()));
+        }
+        check_rate("ops_per_sec", self.ops_per_sec, self.complete).or_else(refuse)?;
+        if self.complete {
+            if self.elapsed_ns == 0 {
+                return refuse("elapsed_ns is 0, but the run is complete".into());
+            }
+            if self.total_ops == 0 {
+                return refuse("total_ops is 0, but the run is complete".into());
+            }
+            if self.intervals.is_empty() {
+                return refuse(
+                    "intervals is empty, but a complete run has at least one sampling interval"
+                        .into(),
+                );
+            }
+        }
+        for (i, iv) in self.intervals.iter().enumerate() {
+            if iv.duration_ns == 0 {
+                return refuse(format!("intervals[{i}].duration_ns is 0"));
+            }
+            check_rate(
+                &format!("intervals[{i}].ops_per_sec"),
+                iv.ops_per_sec,
+                false,
+            )
+            .or_else(refuse)?;
+        }
+        Ok(())
+    }
+}
+
+/// Highest believable throughput, updates/s: a thousand times what one machine reaches; any
+/// value above it is a corrupt or fabricated run.json.
+pub const MAX_OPS_PER_SEC: f64 = 1e12;
+
+/// Bytes of a run.json sniffed for binary content before parsing.
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// Opens a run.json for streaming, refusing a folder or a binary file from its first bytes
+/// (a file of NUL bytes costs one read, whatever its size).
+fn open_text(path: &Path) -> Result<BufReader<File>> {
+    let shown = path.display();
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    if file.metadata().map_err(|e| Error::io(path, e))?.is_dir() {
+        return Err(Error::input(format!(
+            "{shown}: is a folder, not a run.json"
+        )));
+    }
+    let mut input = BufReader::with_capacity(SNIFF_BYTES, file);
+    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    if let Some(at) = head.iter().position(|&b| b == 0) {
+        return Err(Error::input(format!(
+            "{shown}: not a text run.json (NUL byte at byte {at})"
+        )));
+    }
+    if let Err(e) = std::str::from_utf8(head) {
+        if e.error_len().is_some() {
+            return Err(Error::input(format!(
+                "{shown}: not a text run.json (invalid UTF-8 byte 0x{:02X} at byte {})",
+                head[e.valid_up_to()],
+                e.valid_up_to()
+            )));
+        }
+    }
+    Ok(input)
+}
+
+fn syntax_error(path: &Path, e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    let hint = if text.starts_with("number out of range") {
+        " (a number beyond the range of its field)"
+    } else if text.starts_with("expected value") {
+        " (JSON has no NaN or Infinity: a missing or non-JSON value)"
+    } else {
+        ""
+    };
+    let key = if hint.is_empty() {
+        None
+    } else {
+        key_at(path, e.line(), e.column())
+    };
+    Error::input(format!(
+        "{}:{}: invalid run.json: {}{e}{hint}",
+        path.display(),
+        e.line(),
+        key.map(|k| format!("field `{k}`: ")).unwrap_or_default()
+    ))
+}
+
+/// The JSON key written before `column` on `line` (1-based) of a file, if any: names the field
+/// of a value the parser could not read. Lines are read with a bound, never the whole file.
+fn key_at(path: &Path, line: usize, column: usize) -> Option<String> {
+    const MAX_LINE: u64 = 64 * 1024;
+    let mut reader = BufReader::new(File::open(path).ok()?);
+    let mut buf = Vec::new();
+    for _ in 0..line.max(1) {
+        buf.clear();
+        let n = (&mut reader)
+            .take(MAX_LINE)
+            .read_until(b'\n', &mut buf)
+            .ok()?;
+        if n == 0 || (n as u64 == MAX_LINE && !buf.ends_with(b"\n")) {
+            return None;
+        }
+    }
+    let before = String::from_utf8_lossy(&buf[..column.min(buf.len())]).into_owned();
+    let end = before.rfind("\":")?;
+    let start = before[..end].rfind('"')? + 1;
+    let key = &before[start..end];
+    (!key.is_empty() && key.len() <= 64).then(|| key.to_string())
+}
+
+/// A JSON value for a message: at most 40 characters.
+fn excerpt(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 40 {
+        text.chars().take(40).collect::<String>() + "…"
+    } else {
+        text
+    }
+}
+
+fn unsupported_format(found: &str) -> String {
+    format!(
+        "format {found} is not supported (this statbench reads run.json format {RUN_META_FORMAT}); \
+         read it with the statbench version that wrote it"
+    )
+}
+
+/// `Err(problem)` when a throughput is not finite, negative, absurd, or (when `positive`) 0.
+fn check_rate(field: &str, v: f64, positive: bool) -> std::result::Result<(), String> {
+    if !v.is_finite() {
+        Err(format!("{field} is {v}, not a finite number"))
+    } else if v < 0.0 {
+        Err(format!("{field} is {v}; throughput cannot be negative"))
+    } else if positive && v == 0.0 {
+        Err(format!("{field} is 0, but the run is complete"))
+    } else if v > MAX_OPS_PER_SEC {
+        Err(format!(
+            "{field} is {v:e} updates/s, above the believable maximum of {MAX_OPS_PER_SEC:e}"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Names what is wrong with a document that did not deserialise as a [`RunMeta`], when it is
+/// one of the shapes a person can fix from the message: not an object, an unknown `format`, or
+/// a number field holding `null` (how JSON writers store NaN and infinity), a negative value
+/// or no number at all. `None`: the deserialiser's own message (with its line) says it best.
+fn explain_shape(value: &Value, source: &str) -> Option<Error> {
+    let refuse = |what: String| Some(Error::input(format!("{source}: {what}")));
+    let Value::Object(map) = value else {
+        let kind = match value {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return refuse(format!(
+            "expected a JSON object describing a run, found {kind}"
+        ));
+    };
+    match map.get("format") {
+        None => return refuse("no `format` field; not a statbench run.json".into()),
+        Some(f) if f.as_u64() != Some(u64::from(RUN_META_FORMAT)) => {
+            return refuse(unsupported_format(&excerpt(f)))
+        }
+        Some(_) => {}
+    }
+    const UNSIGNED: [&str; 9] = [
+        "seed",
+        "threads",
+        "peers",
+        "sample_interval_ms",
+        "extra_work",
+        "samples",
+        "lives",
+        "total_ops",
+        "elapsed_ns",
+    ];
+    let number = |field: String, v: &Value, unsigned: bool| -> Option<String> {
+        match v {
+            Value::Null => Some(format!(
+                "{field} is null (a NaN or infinite value when it was written)"
+            )),
+            Value::Number(n) if unsigned && n.as_u64().is_none() => {
+                Some(format!("{field} is {n}; it must be a whole number ≥ 0"))
+            }
+            Value::Number(_) => None,
+            other => Some(format!("{field} is {}, not a number", excerpt(other))),
+        }
+    };
+    let fields = UNSIGNED
+        .iter()
+        .map(|&k| (k.to_string(), map.get(k), true))
+        .chain([("ops_per_sec".to_string(), map.get("ops_per_sec"), false)]);
+    for (field, v, unsigned) in fields {
+        if let Some(problem) = v.and_then(|v| number(field, v, unsigned)) {
+            return refuse(problem);
+        }
+    }
+    match map.get("intervals") {
+        Some(Value::Array(intervals)) => {
+            for (i, iv) in intervals.iter().enumerate() {
+                let Value::Object(iv) = iv else {
+                    return refuse(format!("intervals[{i}] is {}, not an object", excerpt(iv)));
+                };
+                for (k, unsigned) in [
+                    ("sample", true),
+                    ("duration_ns", true),
+                    ("ops", true),
+                    ("ops_per_sec", false),
+                ] {
+                    let field = format!("intervals[{i}].{k}");
+                    if let Some(problem) = iv.get(k).and_then(|v| number(field, v, unsigned)) {
+                        return refuse(problem);
+                    }
+                }
+            }
+        }
+        Some(other) => return refuse(format!("intervals is {}, not a list", excerpt(other))),
+        None => {}
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A complete run's run.json as a JSON value, with five intervals.
+    fn valid() -> Value {
+        let mut v: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/run.json")).unwrap();
+        v["intervals"] = (1..=5)
+            .map(|k| json!({"sample": k, "duration_ns": 100_000_000, "ops": 0, "ops_per_sec": 6e7}))
+            .collect();
+        v
+    }
+
+    /// Writes `v` pretty-printed, with the string `"@@"` replaced by `raw` (for literals that
+    /// JSON values cannot hold), and reads it back.
+    fn read(name: &str, v: &Value, raw: &str) -> Result<RunMeta> {
+        let dir = std::env::temp_dir().join(format!("statbench-meta-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(v)
+            .unwrap()
+            .replace("\"@@\"", raw);
+        std::fs::write(&path, text).unwrap();
+        let r = RunMeta::read(&path);
+        std::fs::remove_file(&path).unwrap();
+        r
+    }
+
+    fn with(field: &str, value: Value) -> Value {
+        let mut v = valid();
+        v[field] = value;
+        v
+    }
+
+    fn refused(name: &str, v: &Value, raw: &str) -> String {
+        let e = read(name, v, raw).unwrap_err();
+        let e = e.to_string();
+        assert!(!e.contains('\n'), "{e:?}");
+        assert!(e.contains(&format!("{name}.json")), "{e:?} names no file");
+        e
+    }
+
+    #[test]
+    fn a_valid_run_and_a_killed_one_are_read() {
+        let meta = read("ok", &valid(), "").unwrap();
+        assert_eq!(meta.intervals.len(), 5);
+        // Killed: incomplete, nothing measured yet.
+        let mut v = valid();
+        v["complete"] = json!(false);
+        v["intervals"] = json!([]);
+        for k in ["ops_per_sec", "elapsed_ns", "total_ops"] {
+            v[k] = json!(0);
+        }
+        assert!(!read("killed", &v, "").unwrap().complete);
+    }
+
+    #[test]
+    fn impossible_top_level_values_are_refused_by_field() {
+        let cases: Vec<(&str, Value, &str, &str)> = vec![
+            (
+                "f2",
+                with("format", json!(2)),
+                "",
+                "format 2 is not supported (this statbench reads run.json format 1)",
+            ),
+            (
+                "fs",
+                with("format", json!("1")),
+                "",
+                "format \"1\" is not supported",
+            ),
+            (
+                "nf",
+                {
+                    let mut v = valid();
+                    v.as_object_mut().unwrap().remove("format");
+                    v
+                },
+                "",
+                "no `format` field",
+            ),
+            (
+                "nan",
+                with("ops_per_sec", json!("@@")),
+                "NaN",
+                "field `ops_per_sec`: expected value",
+            ),
+            (
+                "inf",
+                with("ops_per_sec", json!("@@")),
+                "1e999",
+                "field `ops_per_sec`: number out of range",
+            ),
+            (
+                "neg",
+                with("ops_per_sec", json!(-5)),
+                "",
+                "ops_per_sec is -5; throughput cannot be negative",
+            ),
+            (
+                "zero",
+                with("ops_per_sec", json!(0)),
+                "",
+                "ops_per_sec is 0, but the run is complete",
+            ),
+            (
+                "null",
+                with("ops_per_sec", Value::Null),
+                "",
+                "ops_per_sec is null (a NaN or infinite value",
+            ),
+            (
+                "str",
+                with("ops_per_sec", json!("fast")),
+                "",
+                "ops_per_sec is \"fast\", not a number",
+            ),
+            (
+                "huge",
+                with("ops_per_sec", json!(2e12)),
+                "",
+                "ops_per_sec is 2e12 updates/s, above the believable maximum of 1e12",
+            ),
+            (
+                "eneg",
+                with("elapsed_ns", json!(-5)),
+                "",
+                "elapsed_ns is -5; it must be a whole number ≥ 0",
+            ),
+            (
+                "ezero",
+                with("elapsed_ns", json!(0)),
+                "",
+                "elapsed_ns is 0, but the run is complete",
+            ),
+            (
+                "enull",
+                with("elapsed_ns", Value::Null),
+                "",
+                "elapsed_ns is null",
+            ),
+            (
+                "efrac",
+                with("elapsed_ns", json!(1.5)),
+                "",
+                "elapsed_ns is 1.5; it must be a whole number",
+            ),
+            (
+                "tzero",
+                with("total_ops", json!(0)),
+                "",
+                "total_ops is 0, but the run is complete",
+            ),
+            (
+                "empty",
+                with("intervals", json!([])),
+                "",
+                "intervals is empty, but a complete run has at least one",
+            ),
+            (
+                "ilist",
+                with("intervals", json!({"a": 1})),
+                "",
+                "intervals is {\"a\":1}, not a list",
+            ),
+            (
+                "arr",
+                json!([1, 2]),
+                "",
+                "expected a JSON object describing a run, found an array",
+            ),
+            ("num", json!(7), "", "found a number"),
+        ];
+        for (name, v, raw, want) in cases {
+            let e = refused(name, &v, raw);
+            assert!(e.contains(want), "{name}: {e:?} lacks {want:?}");
+        }
+    }
+
+    #[test]
+    fn impossible_interval_values_are_refused_by_index() {
+        let set = |k: &str, value: Value| {
+            let mut v = valid();
+            v["intervals"][3][k] = value;
+            v
+        };
+        let cases = [
+            (
+                "d0",
+                set("duration_ns", json!(0)),
+                "",
+                "intervals[3].duration_ns is 0",
+            ),
+            (
+                "dneg",
+                set("duration_ns", json!(-1)),
+                "",
+                "intervals[3].duration_ns is -1;",
+            ),
+            (
+                "rnull",
+                set("ops_per_sec", Value::Null),
+                "",
+                "intervals[3].ops_per_sec is null",
+            ),
+            (
+                "rneg",
+                set("ops_per_sec", json!(-0.5)),
+                "",
+                "intervals[3].ops_per_sec is -0.5; throughput cannot be negative",
+            ),
+            (
+                "rhuge",
+                set("ops_per_sec", json!(1e13)),
+                "",
+                "intervals[3].ops_per_sec is 1e13 updates/s",
+            ),
+            (
+                "rnan",
+                set("ops_per_sec", json!("@@")),
+                "NaN",
+                "field `ops_per_sec`: expected value",
+            ),
+        ];
+        for (name, v, raw, want) in cases {
+            let e = refused(name, &v, raw);
+            assert!(e.contains(want), "{name}: {e:?} lacks {want:?}");
+        }
+        // An idle interval (0 updates/s) is a measurement, not an error.
+        assert!(read("idle", &set("ops_per_sec", json!(0)), "").is_ok());
+    }
+
+    #[test]
+    fn binary_and_non_json_files_are_one_line_errors() {
+        let dir = std::env::temp_dir().join(format!("statbench-metab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let nul = dir.join("nul.json");
+        let f = File::create(&nul).unwrap();
+        f.set_len(50 << 20).unwrap(); // sparse: 50 MB of NUL bytes
+        let cases: [(&Path, &str); 2] = [
+            (&nul, "nul.json: not a text run.json (NUL byte at byte 0)"),
+            (&dir, "is a folder, not a run.json"),
+        ];
+        for (path, want) in cases {
+            let e = RunMeta::read(path).unwrap_err().to_string();
+            assert!(e.contains(want), "{e:?}");
+        }
+        for (name, bytes, want) in [
+            (
+                "empty",
+                &b""[..],
+                "empty.json:1: invalid run.json: EOF while parsing",
+            ),
+            (
+                "utf",
+                &b"{\"format\": \xFF}"[..],
+                "not a text run.json (invalid UTF-8 byte 0xFF at byte 11)",
+            ),
+            (
+                "tail",
+                &b"{}\0"[..],
+                "tail.json: not a text run.json (NUL byte at byte 2)",
+            ),
+        ] {
+            let path = dir.join(format!("{name}.json"));
+            std::fs::write(&path, bytes).unwrap();
+            let e = RunMeta::read(&path).unwrap_err().to_string();
+            assert!(e.contains(want) && !e.contains('\n'), "{e:?}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn validate_catches_what_json_cannot_carry() {
+        let mut meta: RunMeta = serde_json::from_value(valid()).unwrap();
+        meta.validate("m").unwrap();
+        meta.ops_per_sec = f64::NAN;
+        assert_eq!(
+            meta.validate("m").unwrap_err().to_string(),
+            "m: ops_per_sec is NaN, not a finite number"
+        );
+        meta.ops_per_sec = 1.0;
+        meta.intervals[2].ops_per_sec = f64::INFINITY;
+        assert_eq!(
+            meta.validate("m").unwrap_err().to_string(),
+            "m: intervals[2].ops_per_sec is inf, not a finite number"
+        );
     }
 }
 
