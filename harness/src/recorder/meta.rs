@@ -374,6 +374,19 @@ fn explain_shape(value: &Value, source: &str) -> Option<Error> {
     None
 }
 
+impl RunMeta {
+    /// The settings this run is comparable by: the resolved scenario less its origin, plus
+    /// whether sampling was on (see [`super::settings::settings_identity`]).
+    pub fn settings(&self) -> serde_json::Value {
+        super::settings::settings_identity(&self.scenario_settings, self.sample_interval_ms != 0)
+    }
+
+    /// Hash of [`RunMeta::settings`]: equal hashes, comparable runs.
+    pub fn settings_key(&self) -> String {
+        super::settings::settings_hash(&self.settings())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,18 +676,5 @@ mod tests {
             meta.validate("m").unwrap_err().to_string(),
             "m: intervals[2].ops_per_sec is inf, not a finite number"
         );
-    }
-}
-
-impl RunMeta {
-    /// The settings this run is comparable by: the resolved scenario less its origin, plus
-    /// whether sampling was on (see [`super::settings::settings_identity`]).
-    pub fn settings(&self) -> serde_json::Value {
-        super::settings::settings_identity(&self.scenario_settings, self.sample_interval_ms != 0)
-    }
-
-    /// Hash of [`RunMeta::settings`]: equal hashes, comparable runs.
-    pub fn settings_key(&self) -> String {
-        super::settings::settings_hash(&self.settings())
     }
 }
