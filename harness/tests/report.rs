@@ -108,7 +108,18 @@ fn comparison_report_shows_a_known_regression_first() {
     let d = scratch("cmp");
     record(&d, "a", &[]);
     record(&d, "b", &["--extra-work", "1000"]);
-    let (code, _, err) = statbench(&["compare", "a", "b", "--report", "rep"], &d);
+    // B injects the slowdown through its settings: compared on purpose.
+    let (code, _, err) = statbench(
+        &[
+            "compare",
+            "a",
+            "b",
+            "--allow-different-settings",
+            "--report",
+            "rep",
+        ],
+        &d,
+    );
     assert_eq!(code, 1, "a doubled workload must fail the gate: {err}");
     let html = check_report(&d.join("rep"));
     assert!(html.contains("FAIL"));

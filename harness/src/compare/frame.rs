@@ -95,6 +95,11 @@ pub fn pooled_frame(
         return Err(Error::input(format!("{}: no runs", set.label)));
     }
     let lengths = frames.iter().map(DataFrame::height).collect();
+    if frames.len() == 1 {
+        // One run: nothing to stack (and no second copy of a large file's frame).
+        let df = frames.into_iter().next().expect("one frame");
+        return Ok((df, lengths));
+    }
     let df = concat(
         frames.into_iter().map(DataFrame::lazy).collect::<Vec<_>>(),
         UnionArgs::default(),
