@@ -383,7 +383,7 @@ impl Baseline {
 
     fn kept_changing(&self, name: &str) -> Error {
         Error::input(format!(
-            "{}: baseline `{name}` was replaced {READ_ATTEMPTS} times while being read; try again",
+            "{}: baseline `{name}` was being replaced by a save during all of {READ_ATTEMPTS} reads; try again",
             self.dir(name).display()
         ))
     }
