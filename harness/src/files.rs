@@ -63,13 +63,22 @@ pub fn create_fresh_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// Moves the finished folder `tmp` to `target`. With `replace`, an existing `target` is first
-/// moved aside and deleted only once the new folder is in place, so a failure never leaves
-/// neither; without, the rename fails when `target` exists and is not empty, so a folder a
-/// concurrent writer put there is never replaced.
+/// Moves the finished folder `tmp` to `target`. With `replace`, an existing `target` is swapped
+/// with `tmp` in one step where the OS can (Linux `renameat2(RENAME_EXCHANGE)`: a reader never
+/// finds `target` missing), else moved aside first; the old folder is deleted only once the new
+/// one is in place, so a failure never leaves neither. Without `replace`, the rename fails when
+/// `target` exists and is not empty, so a folder a concurrent writer put there is never replaced.
 pub fn install_dir(tmp: &Path, target: &Path, replace: bool) -> std::io::Result<()> {
+    if !replace {
+        return std::fs::rename(tmp, target);
+    }
+    if target.exists() && exchange(tmp, target).is_ok() {
+        // `tmp` now holds the old folder.
+        let _ = std::fs::remove_dir_all(tmp);
+        return Ok(());
+    }
     let mut old = None;
-    if replace && target.exists() {
+    if target.exists() {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -91,6 +100,57 @@ pub fn install_dir(tmp: &Path, target: &Path, replace: bool) -> std::io::Result<
         let _ = std::fs::remove_dir_all(old);
     }
     Ok(())
+}
+
+/// Swaps two existing paths atomically (Linux); an error (old kernel, a file system without
+/// support, a path gone) makes the caller fall back to two renames.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (ca, cb) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere there is no atomic swap: [`install_dir`] moves the old folder aside first.
+#[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether a temporary folder that process `pid` left (`.NAME.tmp-PID-…`) may be removed: that
+/// process has ended (Linux: no `/proc/PID`), or, where that cannot be told, the folder has not
+/// changed for an hour. A live writer's folder, this process's included, is never stale.
+pub fn leftover_is_stale(pid: u32, path: &Path) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if Path::new("/proc/self").is_dir() {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    path.symlink_metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > std::time::Duration::from_secs(3600))
 }
 
 /// Creates a new folder `<parent>/<stem>-<UTC timestamp>` (with `-2`, `-3`, ... if taken);

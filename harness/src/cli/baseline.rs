@@ -3,6 +3,7 @@
 use super::compare::latest_run;
 use super::output::outln;
 use crate::error::Result;
+use crate::store::baseline::SaveOptions;
 use crate::store::{Baseline, RunSet};
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -19,6 +20,10 @@ pub enum BaselineCommand {
         /// Replace an existing baseline of that name.
         #[arg(long)]
         force: bool,
+        /// Accept runs without run.json (an engine's CSVs): behaviour is kept, but such a
+        /// baseline has no throughput, host or settings to judge speed or settings by.
+        #[arg(long)]
+        allow_bare_csv: bool,
     },
     /// List stored baselines.
     List,
@@ -33,14 +38,26 @@ pub enum BaselineCommand {
 pub fn baseline_command(cmd: &BaselineCommand) -> Result<i32> {
     let store = Baseline::discover();
     match cmd {
-        BaselineCommand::Save { name, runs, force } => {
+        BaselineCommand::Save {
+            name,
+            runs,
+            force,
+            allow_bare_csv,
+        } => {
             let paths = if runs.is_empty() {
                 vec![latest_run()?]
             } else {
                 runs.clone()
             };
             let set = RunSet::load("runs", &paths)?;
-            let info = store.save(name, &set, *force)?;
+            let info = store.save_with(
+                name,
+                &set,
+                SaveOptions {
+                    force: *force,
+                    allow_bare_csv: *allow_bare_csv,
+                },
+            )?;
             outln!(
                 "saved baseline `{}`: {} run(s), {} snapshot rows, median {} updates/s, in {}",
                 info.name,

@@ -1,17 +1,29 @@
-//! Baselines: `baselines/<name>/` holds copies of the runs (raw snapshots and run.json) plus
-//! `baseline.json`. A save builds the folder under a temporary name and renames it into place,
-//! so readers and concurrent savers see a whole baseline or none.
+//! Baselines: `baselines/<name>/` holds copies of the runs (`r1` ... `rN`, each its raw
+//! snapshots and run.json) plus `baseline.json`. A save builds the folder under a temporary name
+//! and swaps it into place, so concurrent savers see a whole baseline or none; every save has a
+//! unique id in baseline.json, so a reader that finds it changed while it read the runs (a save
+//! replaced the folder under it) reads again instead of mixing two baselines.
 
-use super::run_set::RunSet;
+use super::run_set::{Run, RunSet};
 use crate::error::{Error, Result};
-use crate::files::{atomic_write, install_dir, unique_suffix};
+use crate::files::{atomic_write, install_dir, leftover_is_stale, unique_suffix};
 use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
 use crate::recorder::Host;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// File describing a baseline.
 pub const BASELINE_FILE: &str = "baseline.json";
+
+/// The `format` this statbench writes and reads.
+const FORMAT: u32 = 1;
+
+/// A baseline.json larger than this is not one (a few KB per hundred runs).
+const MAX_INFO_BYTES: u64 = 16 << 20;
+
+/// Reads of a baseline that a concurrent save keeps replacing, before giving up.
+const READ_ATTEMPTS: u32 = 60;
 
 /// `baseline.json`: what a later comparison needs to know about the stored runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,7 +40,10 @@ pub struct BaselineInfo {
     pub scenario: Option<String>,
     /// Scenario hash of the runs.
     pub scenario_hash: Option<String>,
-    /// Host the runs were recorded on.
+    /// Hash of the runs' resolved settings (`RunMeta::settings_key`; every run has the same).
+    #[serde(default)]
+    pub settings_hash: Option<String>,
+    /// Host the runs were recorded on (every run was recorded on the same).
     pub host: Option<Host>,
     /// Number of runs stored (`r1` ... `rN`).
     pub runs: usize,
@@ -36,8 +51,31 @@ pub struct BaselineInfo {
     pub samples: usize,
     /// Median of the runs' ops/s, for `baseline list`.
     pub median_ops_per_sec: Option<f64>,
-    /// Where the runs came from.
+    /// The stored runs' snapshot files, relative to the baseline folder (`r1/snapshots.csv`).
     pub sources: Vec<String>,
+    /// Where each run was copied from: the run folder's name (with its `--repeat` folder's),
+    /// never the recording machine's absolute path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
+    /// Unique per save: a reader that sees it change while reading knows a save replaced the
+    /// baseline under it.
+    #[serde(default)]
+    pub save_id: Option<String>,
+}
+
+/// What [`Baseline::save_with`] accepts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SaveOptions {
+    /// Replace an existing baseline of that name.
+    pub force: bool,
+    /// Accept runs without run.json (an engine's CSVs): no throughput, host or settings kept.
+    pub allow_bare_csv: bool,
+}
+
+/// Why baseline.json could not be read: missing (maybe only for the instant of a replace), or bad.
+enum InfoError {
+    Missing,
+    Bad(Error),
 }
 
 /// Access to the baselines folder.
@@ -71,50 +109,38 @@ impl Baseline {
         self.dir(name).join(BASELINE_FILE).is_file()
     }
 
-    /// Saves `runs` as baseline `name`; refuses to replace an existing one unless `force`.
+    /// Saves `runs` as baseline `name`; refuses to replace an existing one unless `force`, and
+    /// refuses runs without run.json.
     pub fn save(&self, name: &str, runs: &RunSet, force: bool) -> Result<BaselineInfo> {
+        self.save_with(
+            name,
+            runs,
+            SaveOptions {
+                force,
+                ..SaveOptions::default()
+            },
+        )
+    }
+
+    /// Saves `runs` as baseline `name` after checking they can judge later runs: complete, no
+    /// lost updates, at least one interval, all with run.json (or, with `allow_bare_csv`, all
+    /// without), one host, one set of settings.
+    pub fn save_with(&self, name: &str, runs: &RunSet, opts: SaveOptions) -> Result<BaselineInfo> {
         check_name(name)?;
-        if runs.runs.is_empty() {
-            return Err(Error::input("baseline save: no runs given"));
-        }
-        for run in &runs.runs {
-            if run.table.rows() < 2 {
-                return Err(Error::input(format!(
-                    "{}: {} snapshot row(s); a baseline needs at least 2 (one interval)",
-                    run.table.path.display(),
-                    run.table.rows()
-                )));
-            }
-            if let Some(meta) = &run.meta {
-                if !meta.complete {
-                    return Err(Error::input(format!(
-                        "{}: run is incomplete (killed or still running); not saved as a baseline",
-                        run.table.path.display()
-                    )));
-                }
-                if meta.totals_verified == Some(false) {
-                    return Err(Error::input(format!(
-                        "{}: run lost updates (totals did not match); not saved as a baseline",
-                        run.table.path.display()
-                    )));
-                }
-            }
-        }
-        let target = self.dir(name);
-        if target.exists() && !force {
-            return Err(Error::input(format!(
-                "baseline `{name}` already exists at {}; use --force to replace it",
-                target.display()
-            )));
-        }
+        check_runs(runs, opts.allow_bare_csv)?;
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        self.clean_leftovers();
+        let target = self.dir(name);
+        if target.exists() && !opts.force {
+            return Err(exists_error(name, &target));
+        }
         let tmp = self.root.join(format!(
             ".{name}.tmp-{}-{}",
             std::process::id(),
             unique_suffix()
         ));
         let result = self.build(&tmp, name, runs).and_then(|info| {
-            self.swap_in(&tmp, &target, name, force)?;
+            self.swap_in(&tmp, &target, name, opts.force)?;
             Ok(info)
         });
         if result.is_err() {
@@ -123,10 +149,36 @@ impl Baseline {
         result
     }
 
+    /// Removes what killed saves left in the baselines folder: `.NAME.tmp-PID-*` (a build, or
+    /// the old folder after a swap) and `.NAME.old-PID-*` (an old folder moved aside) whose
+    /// process has ended. An old folder whose baseline is missing (the save died between its
+    /// two renames) is the last whole copy: it is put back, not deleted.
+    fn clean_leftovers(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return;
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let Some(left) = Leftover::parse(&file_name) else {
+                continue;
+            };
+            let path = entry.path();
+            if !leftover_is_stale(left.pid, &path) {
+                continue;
+            }
+            let target = self.dir(&left.name);
+            if left.moved_aside && !target.exists() && std::fs::rename(&path, &target).is_ok() {
+                continue;
+            }
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+
     fn build(&self, tmp: &Path, name: &str, runs: &RunSet) -> Result<BaselineInfo> {
         std::fs::create_dir(tmp).map_err(|e| Error::io(tmp, e))?;
         let mut samples = 0;
         let mut sources = Vec::new();
+        let mut origins = Vec::new();
         for (k, run) in runs.runs.iter().enumerate() {
             let dir = tmp.join(format!("r{}", k + 1));
             std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -137,7 +189,8 @@ impl Baseline {
                 meta.write(&dir)?;
             }
             samples += run.table.rows();
-            sources.push(src.display().to_string());
+            sources.push(format!("r{}/{SNAPSHOTS_FILE}", k + 1));
+            origins.push(origin(src));
         }
         let metas: Vec<_> = runs.metas().collect();
         let mut rates: Vec<f64> = metas.iter().map(|m| m.ops_per_sec).collect();
@@ -149,11 +202,19 @@ impl Baseline {
             statbench_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: metas.first().map(|m| m.scenario.clone()),
             scenario_hash: metas.first().map(|m| m.scenario_hash.clone()),
+            settings_hash: metas.first().map(|m| m.settings_key()),
             host: metas.first().map(|m| m.host.clone()),
             runs: runs.runs.len(),
             samples,
             median_ops_per_sec: (!rates.is_empty()).then(|| rates[rates.len() / 2]),
             sources,
+            origins,
+            save_id: Some(format!(
+                "{}-{}-{}",
+                crate::files::timestamp_for_names(std::time::SystemTime::now()),
+                std::process::id(),
+                unique_suffix()
+            )),
         };
         let mut json = serde_json::to_vec_pretty(&info).expect("serialises");
         json.push(b'\n');
@@ -176,14 +237,59 @@ impl Baseline {
 
     /// Loads baseline `name` as a run set.
     pub fn load(&self, name: &str) -> Result<RunSet> {
-        let info = self.info(name)?;
-        let set = RunSet::load(format!("baseline {name}"), &[self.dir(name)])?;
+        self.load_with_info(name).map(|(_, set)| set)
+    }
+
+    /// Loads baseline `name` and its baseline.json as one consistent pair: when a concurrent
+    /// save replaced the baseline while its runs were read (baseline.json's save id changed, a
+    /// file vanished, the folder was missing for the instant of a swap), it reads again, a
+    /// bounded number of times.
+    pub fn load_with_info(&self, name: &str) -> Result<(BaselineInfo, RunSet)> {
+        check_name(name)?;
+        for attempt in 0..READ_ATTEMPTS {
+            pause(attempt);
+            let before = match self.read_info(name) {
+                Ok(info) => info,
+                Err(InfoError::Missing) if self.replacing(name) => continue,
+                Err(InfoError::Missing) => return Err(self.not_found(name)),
+                Err(InfoError::Bad(e)) => return Err(e),
+            };
+            let result = self.load_runs(name, &before);
+            match self.read_info(name) {
+                Ok(after) if after == before => return result.map(|set| (before, set)),
+                _ => continue, // replaced while read: whatever was read may mix two saves
+            }
+        }
+        Err(self.kept_changing(name))
+    }
+
+    /// The runs baseline.json `info` describes: `r1` ... `rN`, each present, no more.
+    fn load_runs(&self, name: &str, info: &BaselineInfo) -> Result<RunSet> {
+        let dir = self.dir(name);
+        let listed = || {
+            format!(
+                "{} lists {} run(s)",
+                dir.join(BASELINE_FILE).display(),
+                info.runs
+            )
+        };
+        for k in 1..=info.runs {
+            let csv = dir.join(format!("r{k}")).join(SNAPSHOTS_FILE);
+            if !csv.is_file() {
+                return Err(Error::input(format!(
+                    "{}: missing, but {}; the baseline is damaged: save it again",
+                    csv.display(),
+                    listed()
+                )));
+            }
+        }
+        let set = RunSet::load(format!("baseline {name}"), std::slice::from_ref(&dir))?;
         if set.runs.len() != info.runs {
             return Err(Error::input(format!(
-                "{}: baseline.json lists {} runs but {} were found",
-                self.dir(name).join(BASELINE_FILE).display(),
-                info.runs,
-                set.runs.len()
+                "{} but {} were found in {}; the baseline is damaged: save it again",
+                listed(),
+                set.runs.len(),
+                dir.display()
             )));
         }
         Ok(set)
@@ -192,28 +298,94 @@ impl Baseline {
     /// Reads `baseline.json` of `name`.
     pub fn info(&self, name: &str) -> Result<BaselineInfo> {
         check_name(name)?;
+        for attempt in 0..READ_ATTEMPTS {
+            pause(attempt);
+            match self.read_info(name) {
+                Ok(info) => return Ok(info),
+                Err(InfoError::Missing) if self.replacing(name) => continue,
+                Err(InfoError::Missing) => return Err(self.not_found(name)),
+                Err(InfoError::Bad(e)) => return Err(e),
+            }
+        }
+        Err(self.kept_changing(name))
+    }
+
+    /// One read of baseline.json, checked: valid JSON of this layout, a known format, runs.
+    fn read_info(&self, name: &str) -> Result<BaselineInfo, InfoError> {
         let path = self.dir(name).join(BASELINE_FILE);
-        if !path.is_file() {
-            let known = self.names();
-            return Err(Error::input(format!(
-                "baseline `{name}` not found in {} (known: {})",
-                self.root.display(),
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
+        let bad = |msg: String| InfoError::Bad(Error::input(format!("{}: {msg}", path.display())));
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => m,
+            Ok(_) => return Err(bad("not a file".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(InfoError::Missing),
+            Err(e) => return Err(InfoError::Bad(Error::io(&path, e))),
+        };
+        if meta.len() > MAX_INFO_BYTES {
+            return Err(bad(format!(
+                "{} bytes; too large to be a baseline.json (at most {MAX_INFO_BYTES})",
+                meta.len()
             )));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::input(format!(
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(InfoError::Missing),
+            Err(e) => return Err(InfoError::Bad(Error::io(&path, e))),
+        };
+        let info: BaselineInfo = serde_json::from_slice(&bytes).map_err(|e| {
+            InfoError::Bad(Error::input(format!(
                 "{}:{}: invalid baseline.json: {}",
                 path.display(),
                 e.line(),
                 strip_position(&e)
-            ))
-        })
+            )))
+        })?;
+        if info.format != FORMAT {
+            return Err(bad(format!(
+                "key `format`: {} is not a layout this statbench reads ({FORMAT})",
+                info.format
+            )));
+        }
+        if info.runs == 0 {
+            return Err(bad(
+                "key `runs`: 0; a baseline holds at least one run".into()
+            ));
+        }
+        Ok(info)
+    }
+
+    /// Whether baseline `name` may be in the middle of a replace: its baseline.json is there
+    /// again, or a live save has moved the old folder aside (a dead one's is no replace).
+    fn replacing(&self, name: &str) -> bool {
+        let aside = || {
+            std::fs::read_dir(&self.root).is_ok_and(|entries| {
+                entries.filter_map(|e| e.ok()).any(|e| {
+                    Leftover::parse(&e.file_name().to_string_lossy()).is_some_and(|l| {
+                        l.moved_aside && l.name == name && !leftover_is_stale(l.pid, &e.path())
+                    })
+                })
+            })
+        };
+        aside() || self.exists(name) || aside()
+    }
+
+    fn not_found(&self, name: &str) -> Error {
+        let known = self.names();
+        Error::input(format!(
+            "baseline `{name}` not found in {} (known: {})",
+            self.root.display(),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
+    }
+
+    fn kept_changing(&self, name: &str) -> Error {
+        Error::input(format!(
+            "{}: baseline `{name}` was being replaced by a save during all of {READ_ATTEMPTS} reads; try again",
+            self.dir(name).display()
+        ))
     }
 
     /// Names of the stored baselines, sorted.
@@ -252,7 +424,18 @@ pub(crate) fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// Longest baseline name: with the temporary folder's prefix and suffix it stays well within
+/// the 255 bytes a file name may have.
+const MAX_NAME: usize = 100;
+
 fn check_name(name: &str) -> Result<()> {
+    if name.len() > MAX_NAME {
+        return Err(Error::input(format!(
+            "baseline name {:?}...: {} bytes long; at most {MAX_NAME}",
+            name.chars().take(20).collect::<String>(),
+            name.len()
+        )));
+    }
     let ok = !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -264,5 +447,239 @@ fn check_name(name: &str) -> Result<()> {
         Err(Error::input(format!(
             "baseline name {name:?}: use letters, digits, '-', '_' and '.' (not leading)"
         )))
+    }
+}
+
+/// Sleeps before read attempt `attempt` (none before the first): 1 ms more each time, at most
+/// 20 ms, so a reader gives up after about a second of constant replacing.
+fn pause(attempt: u32) {
+    if attempt > 0 {
+        std::thread::sleep(Duration::from_millis(u64::from(attempt.min(20))));
+    }
+}
+
+/// A hidden folder a save leaves in the baselines folder while it works.
+#[derive(Debug, PartialEq)]
+struct Leftover {
+    /// The baseline it belongs to.
+    name: String,
+    /// `.NAME.old-*` (an old baseline moved aside), not `.NAME.tmp-*`.
+    moved_aside: bool,
+    /// The process that made it.
+    pid: u32,
+}
+
+impl Leftover {
+    /// Parses `.NAME.tmp-PID-SUFFIX` or `.NAME.old-PID-SUFFIX`; anything else is not ours.
+    fn parse(file_name: &str) -> Option<Leftover> {
+        let rest = file_name.strip_prefix('.')?;
+        let (at, moved_aside) = [(rest.rfind(".tmp-"), false), (rest.rfind(".old-"), true)]
+            .into_iter()
+            .filter_map(|(at, old)| at.map(|at| (at, old)))
+            .max_by_key(|&(at, _)| at)?;
+        let name = &rest[..at];
+        let (pid, suffix) = rest[at + 5..].split_once('-')?;
+        let ok = check_name(name).is_ok()
+            && !suffix.is_empty()
+            && suffix.chars().all(|c| c.is_ascii_alphanumeric());
+        Some(Leftover {
+            name: name.to_string(),
+            moved_aside,
+            pid: pid.parse().ok().filter(|_| ok)?,
+        })
+    }
+}
+
+/// The run a path stands for in messages: its run folder, or the CSV given by itself.
+fn run_label(run: &Run) -> String {
+    let p = &run.table.path;
+    match p.parent() {
+        Some(dir) if p.file_name().is_some_and(|n| n == SNAPSHOTS_FILE) => {
+            if dir.as_os_str().is_empty() {
+                ".".into()
+            } else {
+                dir.display().to_string()
+            }
+        }
+        _ => p.display().to_string(),
+    }
+}
+
+/// Up to five labels, then a count of the rest.
+fn name_runs(runs: &[&Run]) -> String {
+    let mut shown: Vec<String> = runs.iter().take(5).map(|r| run_label(r)).collect();
+    if runs.len() > 5 {
+        shown.push(format!("and {} more", runs.len() - 5));
+    }
+    shown.join(", ")
+}
+
+/// Groups runs by `key`, largest group first (ties: the one seen first).
+fn groups<'a>(runs: &[&'a Run], key: impl Fn(&Run) -> String) -> Vec<(String, Vec<&'a Run>)> {
+    let mut groups: Vec<(String, Vec<&Run>)> = Vec::new();
+    for &run in runs {
+        let k = key(run);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, members)) => members.push(run),
+            None => groups.push((k, vec![run])),
+        }
+    }
+    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+    groups
+}
+
+/// Refuses runs that cannot judge later runs, with one line naming the odd ones.
+fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
+    if runs.runs.is_empty() {
+        return Err(Error::input("baseline save: no runs given"));
+    }
+    for run in &runs.runs {
+        if run.table.rows() < 2 {
+            return Err(Error::input(format!(
+                "{}: {} snapshot row(s); a baseline needs at least 2 (one interval)",
+                run.table.path.display(),
+                run.table.rows()
+            )));
+        }
+        if let Some(meta) = &run.meta {
+            if !meta.complete {
+                return Err(Error::input(format!(
+                    "{}: run is incomplete (killed or still running); not saved as a baseline",
+                    run.table.path.display()
+                )));
+            }
+            if meta.totals_verified == Some(false) {
+                return Err(Error::input(format!(
+                    "{}: run lost updates (totals did not match); not saved as a baseline",
+                    run.table.path.display()
+                )));
+            }
+        }
+    }
+    let all: Vec<&Run> = runs.runs.iter().collect();
+    let (with, bare): (Vec<&Run>, Vec<&Run>) = all.iter().partition(|r| r.meta.is_some());
+    if !bare.is_empty() && !with.is_empty() {
+        return Err(Error::input(format!(
+            "baseline save: {} of {} runs have no run.json beside their CSV ({}); a baseline's runs \
+             all come from statbench (throughput, host, settings) or none do",
+            bare.len(),
+            all.len(),
+            name_runs(&bare)
+        )));
+    }
+    if with.is_empty() {
+        if allow_bare_csv {
+            return Ok(());
+        }
+        return Err(Error::input(format!(
+            "baseline save: {}: no run.json beside the CSV (not recorded by statbench: no \
+             throughput, host or settings to keep); pass --allow-bare-csv to store CSV-only runs",
+            name_runs(&bare)
+        )));
+    }
+    let meta = |r: &Run| r.meta.clone().expect("runs with run.json");
+    let hosts = groups(&with, |r| meta(r).host.speed_fingerprint());
+    if hosts.len() > 1 {
+        let odd: Vec<String> = hosts[1..]
+            .iter()
+            .map(|(host, members)| format!("{} on `{host}`", name_runs(members)))
+            .collect();
+        return Err(Error::input(format!(
+            "baseline save: runs from {} hosts: {} vs {} run(s) on `{}`; a baseline holds runs \
+             of one machine",
+            hosts.len(),
+            odd.join("; "),
+            hosts[0].1.len(),
+            hosts[0].0
+        )));
+    }
+    let settings = groups(&with, |r| meta(r).settings_key());
+    if settings.len() > 1 {
+        let reference = meta(settings[0].1[0]).settings();
+        let odd: Vec<String> = settings[1..]
+            .iter()
+            .map(|(_, members)| {
+                let diffs = crate::recorder::settings::differences(
+                    &reference,
+                    &meta(members[0]).settings(),
+                );
+                format!(
+                    "{} ({})",
+                    name_runs(members),
+                    crate::recorder::settings::describe_differences(&diffs, 4)
+                )
+            })
+            .collect();
+        return Err(Error::input(format!(
+            "baseline save: runs of {} different settings: {} vs {} run(s) like {}; a baseline \
+             holds runs of one scenario and settings",
+            settings.len(),
+            odd.join("; "),
+            settings[0].1.len(),
+            run_label(settings[0].1[0])
+        )));
+    }
+    Ok(())
+}
+
+/// Where a run came from, without the machine's absolute path: the run folder's name, with its
+/// parent's when it is a `--repeat` repetition (`rN`); a CSV given by itself, its file name.
+fn origin(src: &Path) -> String {
+    let abs = src.canonicalize().unwrap_or_else(|_| src.to_path_buf());
+    let run = if abs.file_name().is_some_and(|n| n == SNAPSHOTS_FILE) {
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        abs
+    };
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let own = name(&run).unwrap_or_default();
+    let repetition =
+        own.len() > 1 && own.starts_with('r') && own[1..].chars().all(|c| c.is_ascii_digit());
+    match run.parent().and_then(name) {
+        Some(parent) if repetition => format!("{parent}/{own}"),
+        _ => own,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_are_recognised_by_name_only_when_a_save_made_them() {
+        let l = Leftover::parse(".main.tmp-123-1a2b0").unwrap();
+        assert_eq!(
+            (l.name.as_str(), l.moved_aside, l.pid),
+            ("main", false, 123)
+        );
+        let l = Leftover::parse(".x.tmp-1.old-77-ff3").unwrap();
+        assert_eq!(
+            (l.name.as_str(), l.moved_aside, l.pid),
+            ("x.tmp-1", true, 77)
+        );
+        for other in [
+            "main",
+            ".main",
+            ".main.tmp-",
+            ".main.tmp-12",
+            ".main.tmp-x-1",
+            ".main.tmp-12-",
+            ".main.tmp-12-a.b",
+            "..tmp-1-2",
+            ".a/b.tmp-1-2",
+        ] {
+            assert_eq!(Leftover::parse(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn origins_keep_names_not_absolute_paths() {
+        let d = std::env::temp_dir().join(format!("statbench-origin-{}", std::process::id()));
+        std::fs::create_dir_all(d.join("newbase/r3")).unwrap();
+        std::fs::create_dir_all(d.join("run-1")).unwrap();
+        assert_eq!(origin(&d.join("newbase/r3/snapshots.csv")), "newbase/r3");
+        assert_eq!(origin(&d.join("run-1/snapshots.csv")), "run-1");
+        assert_eq!(origin(&d.join("run-1/engine.csv")), "engine.csv");
+        let _ = std::fs::remove_dir_all(&d);
     }
 }
