@@ -59,7 +59,11 @@ pub fn comparison_report(
     );
     write_report(dir, force, &title, &subtitle, |out| {
         let mut sections = Vec::new();
-        let mut intro = format!(
+        let mut intro = String::new();
+        if let Some(note) = crate::export::settings_note(c) {
+            intro += &format!("<p><em>{}</em></p>", escape_html(&note));
+        }
+        intro += &format!(
             "<p><strong>{}</strong></p>",
             escape_html(&crate::export::headline_sentence(c))
         );
