@@ -183,8 +183,12 @@ impl Baseline {
             let dir = tmp.join(format!("r{}", k + 1));
             std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
             let src = &run.table.path;
-            let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
-            atomic_write(&dir.join(SNAPSHOTS_FILE), &bytes)?;
+            // Streamed, not read whole: the folder as a whole is renamed into place.
+            let dst = dir.join(SNAPSHOTS_FILE);
+            std::fs::copy(src, &dst).map_err(|e| Error::io(src, e))?;
+            std::fs::File::open(&dst)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io(&dst, e))?;
             if let Some(meta) = &run.meta {
                 meta.write(&dir)?;
             }
