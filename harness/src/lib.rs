@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 pub mod recorder;
 pub mod report;
+mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod store;

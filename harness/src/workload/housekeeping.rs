@@ -2,8 +2,8 @@
 //! size and per-transport rates. Ticks run in order on one thread at a time, so the final
 //! value of each `set` gauge is that of the last tick — computable from the tick count.
 
-use super::rng::mix;
 use super::tape::{OpCode, Update};
+use crate::rng::mix;
 use session_stats::*;
 
 /// One housekeeping tick is due per this many completed peer lives.

@@ -8,7 +8,6 @@
 pub mod housekeeping;
 pub mod peer;
 pub mod plan;
-pub mod rng;
 pub mod sink;
 pub mod swarm;
 pub mod tape;

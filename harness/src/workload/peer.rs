@@ -2,8 +2,8 @@
 //! block transfers with disk I/O and hashing, DHT/tracker/PEX traffic, disconnect. Each event
 //! records the counter updates an engine would make.
 
-use super::rng::SplitMix64;
 use super::tape::{OpCode, Update};
+use crate::rng::SplitMix64;
 use crate::scenario::{EventMix, PeerProfile};
 use session_stats::*;
 
@@ -77,7 +77,7 @@ impl EventPicker {
     }
 
     fn pick(&self, rng: &mut SplitMix64) -> Event {
-        let u = rng.unit();
+        let u = rng.next_f64();
         let i = self.cumulative.iter().position(|&c| u < c).unwrap_or(8);
         Event::ALL[i]
     }
@@ -188,7 +188,7 @@ pub fn generate_life(
 
     let mut c = Connection::default();
     let mean = f64::from(profile.life_events);
-    let events = (mean * (0.5 + rng.unit())).round().max(1.0) as u32;
+    let events = (mean * (0.5 + rng.next_f64())).round().max(1.0) as u32;
     for _ in 0..events {
         match picker.pick(rng) {
             Event::Download => download(&mut r, &mut c, rng, profile),
@@ -392,7 +392,7 @@ fn disconnect(r: &mut Recorder, c: &Connection, rng: &mut SplitMix64, population
     r.diag(DISPATCH_PEER_DISCONNECT_TOTAL, 1);
     r.diag(PEER_LIFETIME_SUM_MS, rng.range(1_000, 600_000));
     r.diag(PEER_LIFETIME_COUNT, 1);
-    let reason = rng.unit();
+    let reason = rng.next_f64();
     if reason < 0.05 {
         r.diag(DATA_TIMEOUT_EVICTIONS_TOTAL, 1);
     } else if reason < 0.10 {

@@ -3,8 +3,8 @@
 
 use super::housekeeping::{tick_updates, LIVES_PER_TICK};
 use super::peer::{generate_life, EventPicker};
-use super::rng::{mix, SplitMix64};
 use super::tape::{Effect, OpCode, Update};
+use crate::rng::{mix, SplitMix64};
 use crate::scenario::{Budget, Scenario};
 use session_stats::{DERIVED_SLOTS, NUM_METRICS};
 
