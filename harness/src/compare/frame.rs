@@ -1,9 +1,8 @@
 //! The data work of a comparison, in polars: per-interval rates and levels for every metric,
 //! pooled over a side's runs, and their descriptive statistics.
 //!
-//! A counter becomes a rate per second (`Δvalue / Δt`), a gauge stays a level. The first
-//! interval of each run (warm-up) and the last (the swarm winding down after its deadline) are
-//! left out when a run has more than three intervals.
+//! A counter becomes a rate per second (`Δvalue / Δt`), a gauge stays a level. Only a run's
+//! steady intervals compare ([`crate::store::run_set::steady_intervals`]).
 
 use crate::error::{Error, Result};
 use crate::store::{Run, RunSet};
@@ -66,13 +65,9 @@ pub fn run_frame(run: &Run, metrics: &[(usize, Quantity)]) -> Result<DataFrame> 
                 .alias(name.as_str()),
         });
     }
-    // Row k holds interval k (rows 1..n-1); keep 2..n-2 when there are more than three.
-    let intervals = rows.saturating_sub(1);
-    let (offset, len) = if intervals > 3 {
-        (2, intervals - 2)
-    } else {
-        (1, intervals)
-    };
+    // Row k holds interval k − 1 (row 0 has no interval), so interval i is row i + 1.
+    let kept = crate::store::run_set::steady_intervals(rows.saturating_sub(1));
+    let (offset, len) = (kept.start + 1, kept.len());
     df.lazy()
         .select(exprs)
         .slice(offset as i64, len as IdxSize)

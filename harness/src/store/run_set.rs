@@ -8,6 +8,17 @@ use crate::recorder::RunMeta;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// The intervals of a run that compare: the first (warm-up) and the last (the swarm winding
+/// down after its deadline) are left out when there are more than three. The one home of that
+/// rule, for throughput and for every metric.
+pub fn steady_intervals(intervals: usize) -> std::ops::Range<usize> {
+    if intervals > 3 {
+        1..intervals - 1
+    } else {
+        0..intervals
+    }
+}
+
 /// One run: its snapshots and, when it was recorded by statbench, its metadata.
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -23,11 +34,7 @@ impl Run {
     /// than three.
     pub fn interval_throughput(&self) -> Option<Vec<f64>> {
         let iv = &self.meta.as_ref()?.intervals;
-        let kept = if iv.len() > 3 {
-            &iv[1..iv.len() - 1]
-        } else {
-            &iv[..]
-        };
+        let kept = &iv[steady_intervals(iv.len())];
         Some(
             kept.iter()
                 .filter(|i| i.duration_ns > 0)
@@ -133,4 +140,17 @@ fn is_hidden(p: &Path) -> bool {
 fn natural_key(p: &Path) -> (usize, String) {
     let s = p.display().to_string();
     (s.len(), s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::steady_intervals;
+
+    #[test]
+    fn warm_up_and_wind_down_are_left_out_only_when_something_remains() {
+        assert_eq!(steady_intervals(0), 0..0);
+        assert_eq!(steady_intervals(3), 0..3);
+        assert_eq!(steady_intervals(4), 1..3);
+        assert_eq!(steady_intervals(20), 1..19);
+    }
 }
