@@ -4,7 +4,7 @@
 
 use super::verdict::{OutputArgs, VerdictArgs};
 use super::{run_repeated, RunArgs};
-use crate::compare::compare;
+use crate::compare::{compare, confirm};
 use crate::error::{Error, Result};
 use crate::store::{Baseline, RunSet};
 use clap::Args;
@@ -92,8 +92,8 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         None => "this run".into(),
     };
     let settings = args.verdict.settings();
-    let mut c = compare(&baseline, &RunSet::load(label.clone(), &dirs)?, &settings)?;
-    if c.throughput_regressed() && args.confirm_runs > 0 {
+    let first = compare(&baseline, &RunSet::load(label.clone(), &dirs)?, &settings)?;
+    let outcome = confirm(first, args.confirm_runs > 0, || {
         eprintln!(
             "gate: suspected regression; confirming with {} more run(s)",
             args.confirm_runs
@@ -102,13 +102,16 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
             repeat: args.confirm_runs,
             ..run_args.clone()
         })?;
-        let mut all = dirs;
+        let mut all = dirs.clone();
         all.extend(more.iter().map(|r| r.dir.clone()));
-        c = compare(
+        compare(
             &baseline,
             &RunSet::load(format!("{label} + confirmation"), &all)?,
             &settings,
-        )?;
+        )
+    })?;
+    let c = outcome.comparison;
+    if outcome.first_verdict.is_some() {
         eprintln!(
             "gate: after confirmation: {}",
             c.headline.as_ref().map_or("n/a", |h| h.outcome.label())

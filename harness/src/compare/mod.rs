@@ -4,6 +4,7 @@
 
 pub mod admit;
 pub mod analysis;
+pub mod confirm;
 pub mod finding;
 pub mod frame;
 pub mod outcome;
@@ -11,5 +12,6 @@ pub mod stats;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
+pub use confirm::{confirm, Confirmed};
 pub use finding::Finding;
 pub use outcome::{Gate, OneSided, Outcome, QuantityResult};

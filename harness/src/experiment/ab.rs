@@ -3,7 +3,7 @@
 //! them with the gate's statistics. A suspected regression is confirmed by a second batch of
 //! rounds before it fails.
 
-use crate::compare::{compare, CompareSettings, Comparison, Outcome};
+use crate::compare::{compare, confirm, CompareSettings, Confirmed};
 use crate::error::{Error, Result};
 use crate::store::RunSet;
 use std::os::fd::AsFd;
@@ -24,17 +24,6 @@ pub struct AbPlan {
     pub confirm_rounds: usize,
     /// Folder for every run (`a01`, `b01`, ...).
     pub out: PathBuf,
-}
-
-/// Result of an A/B experiment.
-#[derive(Debug, Clone)]
-pub struct AbOutcome {
-    /// The final comparison (after confirmation if there was one).
-    pub comparison: Comparison,
-    /// Whether a confirmation batch ran.
-    pub confirmed: bool,
-    /// Verdict of the first batch, when a confirmation followed.
-    pub first_verdict: Option<Outcome>,
 }
 
 /// Side letter of run `k` (0-based) in ABBA order: A B B A A B B A ...
@@ -126,32 +115,22 @@ fn sides(plan: &AbPlan) -> Result<(RunSet, RunSet)> {
     ))
 }
 
-/// Runs the experiment.
-pub fn run_ab(plan: &AbPlan, settings: &CompareSettings, quiet: bool) -> Result<AbOutcome> {
+/// Runs the experiment: `rounds` per side in ABBA order, then, on a suspected regression,
+/// `confirm_rounds` more per side, all compared again.
+pub fn run_ab(plan: &AbPlan, settings: &CompareSettings, quiet: bool) -> Result<Confirmed> {
     crate::files::create_fresh_dir(&plan.out)?;
     batch(plan, 0, plan.rounds, quiet)?;
     let (a, b) = sides(plan)?;
-    let first = compare(&a, &b, settings)?;
-    if !first.throughput_regressed() || plan.confirm_rounds == 0 {
-        return Ok(AbOutcome {
-            comparison: first,
-            confirmed: false,
-            first_verdict: None,
-        });
-    }
-    if !quiet {
-        eprintln!(
-            "ab: suspected regression; confirming with {} more round(s) per side",
-            plan.confirm_rounds
-        );
-    }
-    batch(plan, 2 * plan.rounds, plan.confirm_rounds, quiet)?;
-    let (a, b) = sides(plan)?;
-    let comparison = compare(&a, &b, settings)?;
-    Ok(AbOutcome {
-        comparison,
-        confirmed: true,
-        first_verdict: first.headline.map(|h| h.outcome),
+    confirm(compare(&a, &b, settings)?, plan.confirm_rounds > 0, || {
+        if !quiet {
+            eprintln!(
+                "ab: suspected regression; confirming with {} more round(s) per side",
+                plan.confirm_rounds
+            );
+        }
+        batch(plan, 2 * plan.rounds, plan.confirm_rounds, quiet)?;
+        let (a, b) = sides(plan)?;
+        compare(&a, &b, settings)
     })
 }
 

@@ -10,7 +10,7 @@
 //!   the second (a baseline is older than the run it judges), `group` runs a side.
 
 use crate::compare::stats::{SplitMix64, Summary};
-use crate::compare::{compare, CompareSettings, Outcome};
+use crate::compare::{compare, confirm, CompareSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::runner::{run, RunRequest};
 use crate::scenario::{Overrides, Scenario};
@@ -240,14 +240,16 @@ fn replay(
         if ga.len() < g || gb.len() < g {
             break;
         }
-        let mut c = compare(
+        let c = compare(
             &set("A", a_pool, &ga[..first]),
             &set("B", b_pool, &gb[..first]),
             settings,
         )?;
-        if procedure == Procedure::Ab && plan.confirm > 0 && c.throughput_regressed() {
-            c = compare(&set("A", a_pool, &ga), &set("B", b_pool, &gb), settings)?;
-        }
+        let confirms = procedure == Procedure::Ab && plan.confirm > 0;
+        let c = confirm(c, confirms, || {
+            compare(&set("A", a_pool, &ga), &set("B", b_pool, &gb), settings)
+        })?
+        .comparison;
         let Some(h) = c.headline else { continue };
         rates.comparisons += 1;
         match h.outcome {
