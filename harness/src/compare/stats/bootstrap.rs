@@ -312,11 +312,15 @@ pub fn cluster_ratio_of_medians_ci(
     ))
 }
 
-/// One side's runs, each sorted, and all its values sorted: the pooled median of any multiset
-/// of its runs (run `r` counted `w[r]` times) by binary search, in O(log n · runs · log run).
+/// One side's runs, each sorted, and all its values sorted with the run each came from: the
+/// pooled median of any multiset of its runs (run `r` counted `w[r]` times), by a walk over
+/// the sorted values (O(n), for small sides) or a binary search over them (O(log n · runs ·
+/// log run), for long runs), whichever is cheaper.
 struct SortedRuns {
     runs: Vec<Vec<f64>>,
     all: Vec<f64>,
+    owner: Vec<u32>,
+    walk: bool,
 }
 
 impl SortedRuns {
@@ -329,12 +333,25 @@ impl SortedRuns {
         for r in &mut runs {
             r.sort_unstable_by(f64::total_cmp);
         }
-        let mut all: Vec<f64> = runs.iter().flatten().copied().collect();
-        all.sort_unstable_by(f64::total_cmp);
-        SortedRuns { runs, all }
+        let mut tagged: Vec<(f64, u32)> = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.iter().map(move |&x| (x, i as u32)))
+            .collect();
+        tagged.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+        let (all, owner): (Vec<f64>, Vec<u32>) = tagged.into_iter().unzip();
+        let n = all.len().max(2) as f64;
+        let search_cost =
+            2.0 * n.log2() * runs.len() as f64 * (n / runs.len().max(1) as f64).log2().max(1.0);
+        SortedRuns {
+            walk: n <= 4.0 * search_cost,
+            runs,
+            all,
+            owner,
+        }
     }
 
-    /// The `k`-th smallest (1-based) value of the weighted multiset.
+    /// The `k`-th smallest (1-based) value of the weighted multiset, by binary search.
     fn kth(&self, w: &[u32], k: u64) -> f64 {
         let count = |v: f64| -> u64 {
             self.runs
@@ -356,6 +373,23 @@ impl SortedRuns {
         self.all[lo]
     }
 
+    /// The `k`-th and `k + 1`-th smallest (1-based) values by one walk over the sorted values.
+    fn kth_pair_by_walk(&self, w: &[u32], k: u64) -> (f64, f64) {
+        let mut seen = 0u64;
+        let mut first = None;
+        for (&x, &r) in self.all.iter().zip(&self.owner) {
+            seen += u64::from(w[r as usize]);
+            if first.is_none() && seen >= k {
+                first = Some(x);
+            }
+            if seen > k {
+                return (first.unwrap_or(x), x);
+            }
+        }
+        let last = self.all[self.all.len() - 1];
+        (first.unwrap_or(last), last)
+    }
+
     /// Median of the weighted multiset (mean of the two middle values for an even count, as
     /// [`super::summary::median`]); `w` must not be all zero.
     fn median(&self, w: &[u32]) -> f64 {
@@ -365,11 +399,18 @@ impl SortedRuns {
             .zip(w)
             .map(|(r, &w)| u64::from(w) * r.len() as u64)
             .sum();
-        let upper = self.kth(w, total / 2 + 1);
-        if total % 2 == 1 {
-            upper
+        // The lower middle value (the median itself for an odd count) and the one after it.
+        let k = total.div_ceil(2);
+        let odd = total % 2 == 1;
+        let (lower, upper) = if self.walk {
+            self.kth_pair_by_walk(w, k)
         } else {
-            let lower = self.kth(w, total / 2);
+            let lower = self.kth(w, k);
+            (lower, if odd { lower } else { self.kth(w, k + 1) })
+        };
+        if odd {
+            lower
+        } else {
             lower + 0.5 * (upper - lower)
         }
     }
@@ -433,6 +474,11 @@ mod cluster_tests {
             .collect();
         let groups: Vec<&[f64]> = runs.iter().map(Vec::as_slice).collect();
         let sorted = SortedRuns::new(&groups);
+        assert!(sorted.walk);
+        let searched = SortedRuns {
+            walk: false,
+            ..SortedRuns::new(&groups)
+        };
         let mut rng = SplitMix64::new(9);
         for _ in 0..200 {
             let mut w = vec![0u32; runs.len()];
@@ -444,10 +490,9 @@ mod cluster_tests {
                 .zip(&w)
                 .flat_map(|(r, &k)| (0..k).flat_map(move |_| r.iter().copied()))
                 .collect();
-            assert_eq!(
-                sorted.median(&w),
-                crate::compare::stats::median(&flat).unwrap()
-            );
+            let want = crate::compare::stats::median(&flat).unwrap();
+            assert_eq!(sorted.median(&w), want, "{w:?}");
+            assert_eq!(searched.median(&w), want, "{w:?}");
         }
     }
 
