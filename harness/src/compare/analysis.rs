@@ -5,8 +5,8 @@ use super::finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, Unst
 use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
-    analyze, benjamini_hochberg, classify, cluster_ratio_of_medians_ci, mann_whitney_u, pooled_cv,
-    required_samples, Direction, Settings, Summary, Verdict,
+    analyze_runs, analyze_series, benjamini_hochberg, classify, Direction, Settings, Summary,
+    Verdict,
 };
 use crate::error::{Error, Result};
 use crate::recorder::settings::SettingDifference;
@@ -18,11 +18,9 @@ use session_stats::{metric, MetricKind, DERIVED_SLOTS, NUM_METRICS};
 /// Everything that tunes a comparison.
 #[derive(Debug, Clone)]
 pub struct CompareSettings {
-    /// Statistical settings (alpha, minimum effect, confidence, resamples...).
+    /// Statistical settings (alpha, minimum effect, confidence, resamples...). Every interval
+    /// is tested (no thinning): long runs take an O(n) path, see [`analyze_series`].
     pub stats: Settings,
-    /// Largest sample per side fed to the tests; longer series are thinned evenly (neighbouring
-    /// intervals are strongly correlated and add little information, but cost time).
-    pub max_test_samples: usize,
     /// Fail the gate when any metric's rate or level changes materially.
     pub fail_on_metric_change: bool,
     /// Let speed verdicts gate even when the hosts differ, and fail on a host mismatch.
@@ -50,7 +48,6 @@ impl Default for CompareSettings {
                 min_effect: 0.03,
                 ..Settings::default()
             },
-            max_test_samples: 400,
             fail_on_metric_change: false,
             strict: false,
             headline_only: false,
@@ -137,14 +134,6 @@ fn quantity_of(index: usize, a: &RunSet, b: &RunSet) -> Quantity {
     }
 }
 
-/// Keeps at most `max` evenly spaced samples.
-pub fn thin(v: &[f64], max: usize) -> Vec<f64> {
-    if v.len() <= max || max == 0 {
-        return v.to_vec();
-    }
-    (0..max).map(|k| v[k * v.len() / max]).collect()
-}
-
 /// Throughput samples of one side, grouped by run.
 struct Throughput {
     values: Vec<f64>,
@@ -205,26 +194,18 @@ fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Throughput> {
     (!out.values.is_empty()).then_some(out)
 }
 
-/// Splits pooled samples back into runs, thinning every run by the same factor so the total
-/// stays near `max`.
-fn groups<'s>(
-    v: &[f64],
-    lengths: &[usize],
-    max: usize,
-    store: &'s mut Vec<Vec<f64>>,
-) -> Vec<&'s [f64]> {
-    let step = v.len().div_ceil(max.max(1)).max(1);
+/// Splits pooled samples back into their runs (every interval kept; empty runs dropped).
+fn groups<'s>(v: &'s [f64], lengths: &[usize]) -> Vec<&'s [f64]> {
     let mut start = 0;
+    let mut out = Vec::with_capacity(lengths.len());
     for &len in lengths {
         let end = (start + len).min(v.len());
-        store.push(v[start..end].iter().step_by(step).copied().collect());
+        if end > start {
+            out.push(&v[start..end]);
+        }
         start = end;
     }
-    store
-        .iter()
-        .filter(|g| !g.is_empty())
-        .map(Vec::as_slice)
-        .collect()
+    out
 }
 
 fn describe_slice(v: &[f64]) -> Describe {
@@ -252,11 +233,13 @@ struct SideSamples {
     run_lengths: Vec<usize>,
 }
 
-/// Tests one quantity; returns the result with `outcome` provisional until FDR adjustment.
+/// Tests one quantity on every interval; returns the result with `outcome` provisional until
+/// FDR adjustment.
 ///
-/// When both sides hold at least two runs, the confidence interval and p-value come from a
-/// two-stage bootstrap over runs and intervals, so run-to-run noise (the usual cause of flaky
-/// gates) widens the interval instead of passing for a change.
+/// One run a side: [`analyze_series`] (serial dependence of the intervals estimated and
+/// accounted for). Several runs on a side: [`analyze_runs`], where the run is the independent
+/// unit (p-value from the run medians' U test, interval from resampling runs), so run-to-run
+/// noise (the usual cause of flaky gates) widens the interval instead of passing for a change.
 fn test_quantity(
     name: String,
     index: Option<usize>,
@@ -302,44 +285,22 @@ fn test_quantity(
         .into();
         return r;
     }
-    let max = settings.max_test_samples;
-    let (ta, tb) = (thin(&a.values, max), thin(&b.values, max));
-    match analyze(&ta, &tb, &settings.stats) {
-        Some(mut an) => {
-            if a.run_lengths.len() >= 2 || b.run_lengths.len() >= 2 {
-                let (mut sa, mut sb) = (Vec::new(), Vec::new());
-                let ga = groups(&a.values, &a.run_lengths, max, &mut sa);
-                let gb = groups(&b.values, &b.run_lengths, max, &mut sb);
-                let s = &settings.stats;
-                if let Some((ci, p)) =
-                    cluster_ratio_of_medians_ci(&ga, &gb, s.resamples, s.confidence, s.seed)
-                {
-                    an.ci = ci;
-                    an.test.p_two_sided = an.test.p_two_sided.max(p);
-                }
-                // The run is the independent unit: intervals of one run share its conditions.
-                // The U test on run medians (exact for few runs) keeps the p-value honest; with
-                // fewer than 5 runs a side it can never reach alpha 0.01, by design.
-                let medians = |g: &[&[f64]]| -> Vec<f64> {
-                    g.iter()
-                        .filter_map(|run| super::stats::median(run))
-                        .collect()
-                };
-                let (ma, mb) = (medians(&ga), medians(&gb));
-                if let Some(mw) = mann_whitney_u(&ma, &mb) {
-                    an.test.p_two_sided = an.test.p_two_sided.max(mw.p_two_sided);
-                }
-                // Interval counts say nothing about what would decide it; run counts do.
-                an.needed_samples = None;
-                if let (Some(sa), Some(sb)) = (Summary::of(&ma), Summary::of(&mb)) {
-                    r.needed_runs = required_samples(pooled_cv(&sa, &sb), &settings.stats)
-                        .filter(|&n| n > ga.len().min(gb.len()));
-                }
-            }
+    let (ga, gb) = (
+        groups(&a.values, &a.run_lengths),
+        groups(&b.values, &b.run_lengths),
+    );
+    let analysis = if ga.len() >= 2 || gb.len() >= 2 {
+        analyze_runs(&ga, &gb, &settings.stats)
+    } else {
+        analyze_series(&a.values, &b.values, &settings.stats)
+    };
+    match analysis {
+        Some(an) => {
             r.ratio = Some(an.ci.ratio);
             r.ci = Some((an.ci.lo, an.ci.hi));
-            r.p_value = Some(an.test.p_two_sided);
+            r.p_value = Some(an.p_two_sided);
             r.needed_samples = an.needed_samples;
+            r.needed_runs = an.needed_runs;
             r.analysis = Some(an);
         }
         None => {

@@ -34,6 +34,23 @@ pub struct MannWhitney {
 /// Two-sided Mann–Whitney U test of `a` against `b`; `None` if either is empty.
 /// Callers must filter NaN first (NaN never ties and ranks arbitrarily at the top).
 pub fn mann_whitney_u(a: &[f64], b: &[f64]) -> Option<MannWhitney> {
+    mann_whitney_u_dependent(a, b, 1.0, 1.0)
+}
+
+/// The U test for serially dependent samples (each side one run's intervals in time order):
+/// `tau_a`, `tau_b` are the sides' rank variance factors ([`super::dependence::Dependence`]).
+///
+/// By Hoeffding's projection `U − mn/2 ≈ n·Σ_i (F(a_i) − ½) − m·Σ_j (F(b_j) − ½)`, so the null
+/// variance becomes `mn/12·(n·τ_a + m·τ_b)`: the independent (tie-corrected) variance times
+/// `(n·τ_a + m·τ_b)/(m + n)`. With both factors 1 this is [`mann_whitney_u`] exactly (and exact
+/// for small tie-free samples); otherwise always the normal approximation. Factors below 1
+/// count as 1.
+pub fn mann_whitney_u_dependent(
+    a: &[f64],
+    b: &[f64],
+    tau_a: f64,
+    tau_b: f64,
+) -> Option<MannWhitney> {
     let (m, n) = (a.len(), b.len());
     if m == 0 || n == 0 {
         return None;
@@ -45,14 +62,17 @@ pub fn mann_whitney_u(a: &[f64], b: &[f64]) -> Option<MannWhitney> {
     let u = rank_sum_a - mf * (mf + 1.0) / 2.0;
     let mu = mn / 2.0;
     let total = mf + nf;
-    let var = mn / 12.0 * ((total + 1.0) - tie_term / (total * (total - 1.0)));
+    let (tau_a, tau_b) = (tau_a.max(1.0), tau_b.max(1.0));
+    let independent = tau_a == 1.0 && tau_b == 1.0;
+    let inflation = (nf * tau_a + mf * tau_b) / total;
+    let var = mn / 12.0 * ((total + 1.0) - tie_term / (total * (total - 1.0))) * inflation;
     let d = mu - u; // > 0 when b tends to be larger
     let z = if var > 0.0 {
         d.signum() * (d.abs() - 0.5).max(0.0) / var.sqrt()
     } else {
         0.0
     };
-    let exact = m <= EXACT_MAX_N && n <= EXACT_MAX_N && tie_term == 0.0;
+    let exact = independent && m <= EXACT_MAX_N && n <= EXACT_MAX_N && tie_term == 0.0;
     let p_two_sided = if var <= 0.0 {
         1.0
     } else if exact {
@@ -283,5 +303,26 @@ mod tests {
         assert_eq!(r.effect_r, -1.0);
         assert!(r.z < -5.0);
         assert_eq!(r.u, 400.0);
+    }
+
+    #[test]
+    fn dependent_variant_scales_the_variance() {
+        let a: Vec<f64> = (0..15).map(|i| f64::from(i) * 1.1).collect();
+        let b: Vec<f64> = (0..14).map(|i| f64::from(i) * 1.05 + 3.3).collect();
+        let plain = mann_whitney_u(&a, &b).unwrap();
+        assert_eq!(mann_whitney_u_dependent(&a, &b, 1.0, 1.0), Some(plain));
+        assert_eq!(mann_whitney_u_dependent(&a, &b, 0.5, 0.2), Some(plain));
+        // τ = 3 on both sides: variance ×3, so |z| / √3.
+        let d = mann_whitney_u_dependent(&a, &b, 3.0, 3.0).unwrap();
+        assert_eq!((d.u, d.exact), (plain.u, false));
+        assert!((d.z - plain.z / 3f64.sqrt()).abs() < 1e-12);
+        assert!(d.p_two_sided > plain.p_two_sided);
+        // Side a's factor is weighted by b's size: (n·τ_a + m·τ_b)/(m + n) with m = 15, n = 14.
+        let d = mann_whitney_u_dependent(&a, &b, 2.0, 1.0).unwrap();
+        let f = (14.0 * 2.0 + 15.0) / 29.0;
+        assert!((d.z - plain.z / f64::sqrt(f)).abs() < 1e-12);
+        // Small tie-free samples lose the exact test once a factor exceeds 1.
+        let d = mann_whitney_u_dependent(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0], 1.5, 1.0).unwrap();
+        assert!(!d.exact);
     }
 }

@@ -3,12 +3,17 @@
 //! Pure functions on `&[f64]` samples (baseline `a`, candidate `b`): descriptive summaries,
 //! the Mann–Whitney U test, a bootstrap CI of the ratio of medians, multiple-comparison
 //! adjustment, and the verdict rule that combines them (see [`verdict`]'s module doc).
-//! Samples must be NaN-free; callers filter them.
+//! Three entry points by what the samples are: [`analyze`] (independent samples),
+//! [`analyze_series`] (one run a side, intervals in time order, possibly autocorrelated: see
+//! [`dependence`], and [`medians`] for long runs) and [`analyze_runs`] (several runs a side;
+//! the run is the unit). Samples must be NaN-free; callers filter them.
 
 pub mod bootstrap;
+pub mod dependence;
 pub mod distribution;
 pub mod fdr;
 pub mod mann_whitney;
+pub mod medians;
 pub mod rng;
 pub mod summary;
 pub mod verdict;
@@ -16,12 +21,20 @@ pub mod verdict;
 #[cfg(test)]
 mod tests;
 
-pub use bootstrap::{cluster_ratio_of_medians_ci, ratio_of_medians_ci, RatioCi};
-pub use distribution::{erf, erfc, normal_cdf, normal_quantile, two_sided_p};
+pub use bootstrap::{
+    cluster_ratio_of_medians_ci, ratio_of_medians_ci, ratio_of_medians_ci_dependent, RatioCi,
+};
+pub use dependence::{lag1_autocorrelation, Dependence};
+pub use distribution::{
+    erf, erfc, incomplete_beta, ln_gamma, normal_cdf, normal_quantile, student_t_cdf,
+    student_t_quantile, student_t_two_sided_p, two_sided_p,
+};
 pub use fdr::{benjamini_hochberg, holm};
-pub use mann_whitney::{mann_whitney_u, MannWhitney, EXACT_MAX_N};
+pub use mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney, EXACT_MAX_N};
+pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, MedianEstimate};
 pub use rng::SplitMix64;
-pub use summary::{median, quantile_sorted, Summary};
+pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Summary};
 pub use verdict::{
-    analyze, classify, pooled_cv, required_samples, Analysis, Direction, Settings, Verdict,
+    analyze, analyze_runs, analyze_series, classify, pooled_cv, required_samples, Analysis,
+    Direction, Method, PValues, Settings, Verdict, BOOTSTRAP_MAX_N,
 };

@@ -37,13 +37,15 @@ pub struct Summary {
 
 impl Summary {
     /// Summarises `xs` (any order); `None` if empty. NaN is not filtered (see module doc).
+    ///
+    /// Quantiles come from selection (expected O(n)) rather than a full sort, so a 100k-interval
+    /// side costs a few passes; the values are the same order statistics a sort would give.
     pub fn of(xs: &[f64]) -> Option<Summary> {
         if xs.is_empty() {
             return None;
         }
         let n = xs.len();
-        let mut sorted = xs.to_vec();
-        sorted.sort_unstable_by(f64::total_cmp);
+        let mut buf = xs.to_vec();
         let mean = xs.iter().sum::<f64>() / n as f64;
         let std_dev = if n > 1 {
             let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
@@ -51,10 +53,21 @@ impl Summary {
         } else {
             0.0
         };
-        let median = quantile_sorted(&sorted, 0.5);
-        let mut dev: Vec<f64> = sorted.iter().map(|x| (x - median).abs()).collect();
-        dev.sort_unstable_by(f64::total_cmp);
-        let mad = MAD_TO_SIGMA * quantile_sorted(&dev, 0.5);
+        let qs = [0.05, 0.25, 0.5, 0.75, 0.95];
+        let q = quantiles_in_place(&mut buf, &qs);
+        let (min, max) = buf
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (
+                    if x.total_cmp(&lo).is_lt() { x } else { lo },
+                    if x.total_cmp(&hi).is_gt() { x } else { hi },
+                )
+            });
+        let median = q[2];
+        for x in buf.iter_mut() {
+            *x = (*x - median).abs();
+        }
+        let mad = MAD_TO_SIGMA * quantiles_in_place(&mut buf, &[0.5])[0];
         let cv = if std_dev == 0.0 {
             0.0
         } else if mean == 0.0 {
@@ -66,16 +79,72 @@ impl Summary {
             n,
             mean,
             median,
-            p05: quantile_sorted(&sorted, 0.05),
-            p95: quantile_sorted(&sorted, 0.95),
-            min: sorted[0],
-            max: sorted[n - 1],
+            p05: q[0],
+            p95: q[4],
+            min,
+            max,
             std_dev,
             mad,
-            iqr: quantile_sorted(&sorted, 0.75) - quantile_sorted(&sorted, 0.25),
+            iqr: q[3] - q[1],
             cv,
         })
     }
+}
+
+/// Type-7 quantiles (as [`quantile_sorted`] on sorted data) of unsorted `buf` by selection,
+/// reordering `buf`; expected O(n·log k) for k quantiles. Empty input gives NaN.
+pub fn quantiles_in_place(buf: &mut [f64], qs: &[f64]) -> Vec<f64> {
+    let n = buf.len();
+    if n == 0 {
+        return vec![f64::NAN; qs.len()];
+    }
+    let positions: Vec<(usize, f64)> = qs
+        .iter()
+        .map(|&q| {
+            let h = (n - 1) as f64 * if q.is_nan() { 0.0 } else { q.clamp(0.0, 1.0) };
+            let lo = h.floor() as usize;
+            (lo.min(n - 1), h - lo as f64)
+        })
+        .collect();
+    let mut ranks: Vec<usize> = positions
+        .iter()
+        .flat_map(|&(lo, _)| [lo, (lo + 1).min(n - 1)])
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    select_ranks(buf, &ranks);
+    qs.iter()
+        .zip(&positions)
+        .map(|(&q, &(lo, frac))| {
+            if q.is_nan() {
+                f64::NAN
+            } else if lo + 1 >= n || frac == 0.0 {
+                buf[lo]
+            } else {
+                buf[lo] + frac * (buf[lo + 1] - buf[lo])
+            }
+        })
+        .collect()
+}
+
+/// Reorders `buf` so that every position in `ranks` (ascending, 0-based, in range) holds the
+/// value a full sort would put there (recursive multi-select).
+pub fn select_ranks(buf: &mut [f64], ranks: &[usize]) {
+    if ranks.is_empty() || buf.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid];
+    let (left, _, right) = buf.select_nth_unstable_by(r, f64::total_cmp);
+    let below = ranks[..mid].partition_point(|&k| k < r);
+    select_ranks(left, &ranks[..below]);
+    let offset = r + 1;
+    let upper: Vec<usize> = ranks[mid + 1..]
+        .iter()
+        .filter(|&&k| k > r)
+        .map(|&k| k - offset)
+        .collect();
+    select_ranks(right, &upper);
 }
 
 /// Quantile of ascending-sorted data by linear interpolation (Hyndman–Fan type 7, numpy's
@@ -196,5 +265,31 @@ mod tests {
         assert_eq!(median(&v), Some(50.0));
         let w: Vec<f64> = (0..100).map(|i| f64::from((i * 37) % 100)).collect();
         assert_eq!(median(&w), Some(49.5));
+    }
+
+    #[test]
+    fn selection_matches_sorting() {
+        // Ties, negatives and -0.0: every quantile equals the sort-based one.
+        let mut v: Vec<f64> = (0..1001)
+            .map(|i| f64::from((i * 7919) % 113) - 40.0)
+            .collect();
+        v[5] = -0.0;
+        let mut sorted = v.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let qs = [0.0, 0.01, 0.05, 0.25, 0.333, 0.5, 0.75, 0.95, 0.999, 1.0];
+        let mut buf = v.clone();
+        let got = quantiles_in_place(&mut buf, &qs);
+        for (q, g) in qs.iter().zip(&got) {
+            assert_eq!(*g, quantile_sorted(&sorted, *q), "q = {q}");
+        }
+        let mut buf = v.clone();
+        select_ranks(&mut buf, &[0, 3, 3, 500, 999, 1000]);
+        for k in [0, 3, 500, 999, 1000] {
+            assert_eq!(buf[k], sorted[k]);
+        }
+        let s = Summary::of(&v).unwrap();
+        assert_eq!((s.min, s.max), (sorted[0], sorted[1000]));
+        assert_eq!(s.median, quantile_sorted(&sorted, 0.5));
+        assert!(quantiles_in_place(&mut [], &[0.5])[0].is_nan());
     }
 }

@@ -102,7 +102,7 @@ fn twenty_percent_shift_is_flagged_in_both_directions() {
             (&faster, HigherIsBetter, Regression),
         ] {
             let an = analyze(&a, b, &s).unwrap();
-            let (v, reason) = classify(&an, an.test.p_two_sided, dir, &s);
+            let (v, reason) = classify(&an, an.p_two_sided, dir, &s);
             assert_eq!(v, want, "trial {trial} {dir:?}: {reason}");
         }
     }
@@ -116,7 +116,7 @@ fn twenty_percent_shift_is_flagged_in_both_directions() {
         "{:?}",
         an.ci
     );
-    let (v, reason) = classify(&an, an.test.p_two_sided, LowerIsBetter, &s);
+    let (v, reason) = classify(&an, an.p_two_sided, LowerIsBetter, &s);
     assert_eq!(v, Regression, "{reason}");
     assert!(reason.starts_with("regression"), "{reason}");
 }
@@ -145,7 +145,7 @@ fn equal_distributions_rarely_alarm() {
         } else {
             Direction::HigherIsBetter
         };
-        match classify(&an, an.test.p_two_sided, dir, &s).0 {
+        match classify(&an, an.p_two_sided, dir, &s).0 {
             Verdict::Regression | Verdict::Improvement => alarms += 1,
             Verdict::NoChange => no_change += 1,
             Verdict::Inconclusive => {}
@@ -165,7 +165,7 @@ fn tiny_samples_are_inconclusive_with_needed_samples() {
     let an = analyze(&[10.0, 10.5, 9.8], &[12.0, 12.3, 12.1], &s).unwrap();
     let needed = an.needed_samples.expect("needed_samples reported");
     assert!(needed >= s.min_samples);
-    let (v, reason) = classify(&an, an.test.p_two_sided, Direction::LowerIsBetter, &s);
+    let (v, reason) = classify(&an, an.p_two_sided, Direction::LowerIsBetter, &s);
     assert_eq!(v, Verdict::Inconclusive);
     assert!(reason.contains(&format!("need ~{needed}")), "{reason}");
 }
@@ -177,7 +177,7 @@ fn wide_ci_is_inconclusive_and_asks_for_more_samples() {
     let a = lognormals(&mut rng, 10, 100.0, 0.3);
     let b = lognormals(&mut rng, 10, 100.0, 0.3);
     let an = analyze(&a, &b, &s).unwrap();
-    let (v, reason) = classify(&an, an.test.p_two_sided, Direction::LowerIsBetter, &s);
+    let (v, reason) = classify(&an, an.p_two_sided, Direction::LowerIsBetter, &s);
     assert_eq!(v, Verdict::Inconclusive, "{reason}");
     let needed = an.needed_samples.unwrap();
     assert!(
@@ -207,8 +207,8 @@ fn small_significant_change_is_no_change() {
     let a = normals(&mut rng, 100, 100.0, 0.5);
     let b = normals(&mut rng, 100, 101.0, 0.5);
     let an = analyze(&a, &b, &s).unwrap();
-    assert!(an.test.p_two_sided < 1e-6);
-    let (v, reason) = classify(&an, an.test.p_two_sided, Direction::LowerIsBetter, &s);
+    assert!(an.p_two_sided < 1e-6);
+    let (v, reason) = classify(&an, an.p_two_sided, Direction::LowerIsBetter, &s);
     assert_eq!(v, Verdict::NoChange, "{reason}");
 }
 
@@ -310,4 +310,141 @@ fn bootstrap_ci_width_matches_asymptotic_theory() {
     }
     let rel = width / theory;
     assert!((0.88..=1.12).contains(&rel), "mean width / theory = {rel}");
+}
+
+fn ar1(rng: &mut SplitMix64, n: usize, phi: f64, level: f64, cv: f64) -> Vec<f64> {
+    let mut z = std_normal(rng);
+    let s = (1.0 - phi * phi).sqrt();
+    (0..n)
+        .map(|_| {
+            z = phi * z + s * std_normal(rng);
+            level * (1.0 + cv * z)
+        })
+        .collect()
+}
+
+#[test]
+fn series_analysis_picks_its_path_and_reports_the_full_data_ratio() {
+    let s = fast_settings(300);
+    let mut rng = SplitMix64::new(61);
+    // Alternating data has negative lag-1 correlation: no widening, exactly `analyze`.
+    let a: Vec<f64> = (0..100)
+        .map(|i| 100.0 + if i % 2 == 0 { 3.0 } else { -3.0 } + std_normal(&mut rng))
+        .collect();
+    let b: Vec<f64> = a.iter().map(|x| x * 1.02).collect();
+    let series = analyze_series(&a, &b, &s).unwrap();
+    let plain = analyze(&a, &b, &s).unwrap();
+    assert_eq!(series.method, Method::SeriesBootstrap);
+    assert_eq!(series.dependence.0, Dependence::NONE);
+    assert_eq!(
+        (series.ci, series.p_two_sided),
+        (plain.ci, plain.p_two_sided)
+    );
+    assert_eq!(series.p_values.interval_u, Some(series.p_two_sided));
+    // Past BOOTSTRAP_MAX_N on a side: the O(n) path, its ratio the full-data medians'.
+    let a = ar1(&mut rng, 5000, 0.5, 100.0, 0.05);
+    let b = ar1(&mut rng, 300, 0.5, 95.0, 0.05);
+    let an = analyze_series(&a, &b, &s).unwrap();
+    assert_eq!(an.method, Method::SeriesAsymptotic);
+    assert!(an.test.is_none() && an.p_values.median_z == Some(an.p_two_sided));
+    assert_eq!(an.ci.ratio, median(&b).unwrap() / median(&a).unwrap());
+    assert!(
+        (an.dependence.0.phi - 0.5).abs() < 0.1,
+        "{:?}",
+        an.dependence
+    );
+    assert!(
+        an.ci.lo < 0.95 && an.ci.hi > 0.95 && an.ci.hi < 1.0,
+        "{:?}",
+        an.ci
+    );
+    // The needed samples account for the dependence.
+    let iid = required_samples(pooled_cv(&an.summary_a, &an.summary_b), &s).unwrap();
+    assert!(an.needed_samples.unwrap() as f64 > 2.0 * iid as f64);
+    assert!(analyze_series(&[], &b, &s).is_none());
+    assert!(analyze_series(&[0.0; 9], &b, &s).is_none());
+}
+
+#[test]
+fn strongly_autocorrelated_short_runs_have_too_few_independent_samples() {
+    let s = fast_settings(200);
+    let mut rng = SplitMix64::new(8);
+    let a = ar1(&mut rng, 40, 0.95, 100.0, 0.05);
+    let b = ar1(&mut rng, 40, 0.95, 80.0, 0.05);
+    let an = analyze_series(&a, &b, &s).unwrap();
+    let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
+    assert_eq!(v, Verdict::Inconclusive, "{reason}");
+    assert!(
+        reason.starts_with("too few independent samples"),
+        "{reason}"
+    );
+    assert!(reason.contains("autocorrelated intervals"), "{reason}");
+}
+
+#[test]
+fn runs_analysis_takes_its_p_value_from_the_run_medians() {
+    let s = fast_settings(500);
+    let mut rng = SplitMix64::new(12);
+    let side = |rng: &mut SplitMix64, level: f64| -> Vec<Vec<f64>> {
+        (0..20)
+            .map(|_| {
+                let run = level * (1.0 + 0.02 * std_normal(rng));
+                normals(rng, 8, run, run * 0.03)
+            })
+            .collect()
+    };
+    let (a, b) = (side(&mut rng, 100.0), side(&mut rng, 80.0));
+    let ga: Vec<&[f64]> = a.iter().map(Vec::as_slice).collect();
+    let gb: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
+    let an = analyze_runs(&ga, &gb, &s).unwrap();
+    assert_eq!(an.method, Method::Runs);
+    // All 20 B runs below all 20 A runs: z = 199.5/√(400·41/12), p ≈ 6.8e-8 — far below the
+    // 1/resamples floor a bootstrap p-value has.
+    assert!(an.p_two_sided < 1e-7, "{}", an.p_two_sided);
+    assert_eq!(an.p_values.run_median_u, Some(an.p_two_sided));
+    assert!(an.p_values.bootstrap.is_some() && an.test.is_none());
+    let flat = |g: &[Vec<f64>]| -> Vec<f64> { g.concat() };
+    assert_eq!(
+        an.ci.ratio,
+        median(&flat(&b)).unwrap() / median(&flat(&a)).unwrap()
+    );
+    assert!(an.ci.lo > 0.75 && an.ci.hi < 0.85, "{:?}", an.ci);
+    assert_eq!(
+        classify(&an, an.p_two_sided * 66.0, Direction::HigherIsBetter, &s).0,
+        Verdict::Regression
+    );
+    // One run on both sides: nothing to resample.
+    assert!(analyze_runs(&ga[..1], &gb[..1], &s).is_none());
+}
+
+#[test]
+fn lattice_medians_do_not_jump_into_a_verdict() {
+    // A gauge near 30 ± 8 in whole units, 2,000 intervals a side: the median sits on a value
+    // holding ~5% of the data and jumps one step (3.3%) now and then. Without the grouping
+    // correction 6.1% of these A/A comparisons were a "change".
+    let s = Settings {
+        min_effect: 0.03,
+        ..Settings::default()
+    };
+    let mut rng = SplitMix64::new(77);
+    let trials = 300;
+    let mut false_verdicts = 0;
+    for _ in 0..trials {
+        let mut gauge = || -> Vec<f64> {
+            (0..2000)
+                .map(|_| (30.0 + 8.0 * std_normal(&mut rng)).round())
+                .collect()
+        };
+        let (a, b) = (gauge(), gauge());
+        let an = analyze_series(&a, &b, &s).unwrap();
+        let v = classify(&an, an.p_two_sided, Direction::HigherIsBetter, &s).0;
+        false_verdicts += usize::from(matches!(v, Verdict::Regression | Verdict::Improvement));
+    }
+    assert!(false_verdicts <= 3, "{false_verdicts}/{trials}");
+    // A whole distribution one step up, each value a third of the data: flagged.
+    let a: Vec<f64> = (0..5000).map(|i| f64::from(i % 3) + 10.0).collect();
+    let b: Vec<f64> = a.iter().map(|x| x + 1.0).collect();
+    let an = analyze_series(&a, &b, &s).unwrap();
+    let (v, reason) = classify(&an, an.p_two_sided, Direction::HigherIsBetter, &s);
+    assert_eq!(v, Verdict::Improvement, "{reason}");
 }

@@ -4,7 +4,9 @@
 //! `ratio = median(b)/median(a)` and a sample-size estimate. [`classify`] then applies, in
 //! order (δ = `min_effect`, α = `alpha`, `p` = the caller's multiplicity-adjusted p-value):
 //!
-//! 1. **Inconclusive** if `n_a` or `n_b` < `min_samples` (reason says how many are needed).
+//! 1. **Inconclusive** if `n_a` or `n_b` < `min_samples` (reason says how many are needed), or
+//!    if a single run's autocorrelated intervals amount to fewer than `min_samples` effective
+//!    ones (`n/τ`, see [`super::dependence`]).
 //! 2. **Inconclusive** if either side's `cv` > `max_noise_cv` (too noisy to judge).
 //! 3. **Regression** if `p < α`, the CI lies entirely on the worse side of 1 (it only has to
 //!    exclude 1.0), and the point ratio is worse than `1 ∓ δ`. "Worse" is `ratio < 1 − δ` /
@@ -23,10 +25,14 @@
 
 use std::f64::consts::PI;
 
-use super::bootstrap::{ratio_of_medians_ci, RatioCi};
+use super::bootstrap::{
+    cluster_ratio_of_medians_ci, ratio_of_medians_ci, ratio_of_medians_ci_dependent, RatioCi,
+};
+use super::dependence::Dependence;
 use super::distribution::normal_quantile;
-use super::mann_whitney::{mann_whitney_u, MannWhitney};
-use super::summary::Summary;
+use super::mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney};
+use super::medians::{median_estimate, ratio_of_medians_asymptotic};
+use super::summary::{median, Summary};
 
 /// Which way a metric should move; decides whether a ratio above 1 is good or bad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,6 +89,38 @@ impl Default for Settings {
     }
 }
 
+/// How an [`Analysis`] was obtained: which sample is the unit, and which test and interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Independent samples ([`analyze`]): U test, percentile bootstrap.
+    Independent,
+    /// One run a side, at most [`BOOTSTRAP_MAX_N`] intervals each ([`analyze_series`]): U test
+    /// and percentile bootstrap, both widened by the estimated serial dependence.
+    SeriesBootstrap,
+    /// One run a side, more than [`BOOTSTRAP_MAX_N`] intervals on a side ([`analyze_series`]):
+    /// z test of the medians and Fieller interval from order-statistic standard errors,
+    /// widened by the serial dependence; O(n), no resampling.
+    SeriesAsymptotic,
+    /// Several runs on a side ([`analyze_runs`]): the run is the unit; U test on run medians,
+    /// runs-resampling t interval of the pooled medians.
+    Runs,
+}
+
+/// Every two-sided p-value computed for a quantity, by name (`None`: not computed); the one the
+/// verdict uses is [`Analysis::p_two_sided`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PValues {
+    /// Mann–Whitney U on the intervals (variance widened for serial dependence in a run).
+    pub interval_u: Option<f64>,
+    /// z test of the difference of the medians (long single runs).
+    pub median_z: Option<f64>,
+    /// Mann–Whitney U on the run medians (exact up to 12 runs a side without ties).
+    pub run_median_u: Option<f64>,
+    /// Welch t test of the pooled medians with runs-resampling variances (informative: with
+    /// few runs its normal-theory df are rough; the run-median U test decides).
+    pub bootstrap: Option<f64>,
+}
+
 /// Everything computed for one benchmark; kept so reports can show the evidence behind a
 /// verdict and so p-values can be adjusted across benchmarks before [`classify`].
 #[derive(Debug, Clone, PartialEq)]
@@ -95,17 +133,35 @@ pub struct Analysis {
     pub summary_a: Summary,
     /// Candidate summary.
     pub summary_b: Summary,
-    /// Mann–Whitney U test of `a` vs `b` (unadjusted p-value).
-    pub test: MannWhitney,
-    /// `median(b)/median(a)` with its bootstrap CI.
+    /// The unadjusted two-sided p-value the verdict uses (see [`Analysis::method`]).
+    pub p_two_sided: f64,
+    /// Every p-value computed, by name.
+    pub p_values: PValues,
+    /// Mann–Whitney U test of `a` vs `b` on the samples, where one was run.
+    pub test: Option<MannWhitney>,
+    /// `median(b)/median(a)` with its confidence interval.
     pub ci: RatioCi,
-    /// Estimated per-side samples to detect a `min_effect` shift (see module doc); `None`
-    /// when the spread is not finite (e.g. a mean of 0) or `min_effect`/`alpha` is invalid.
+    /// Estimated per-side samples to detect a `min_effect` shift (see module doc; times the
+    /// median's variance factor for dependent intervals); `None` when the spread is not
+    /// finite, `min_effect`/`alpha` is invalid, or the run is the unit.
     pub needed_samples: Option<usize>,
+    /// Runs per side that would detect a `min_effect` shift from the spread of the run
+    /// medians, when the run is the unit and more are needed than the smaller side has.
+    pub needed_runs: Option<usize>,
+    /// Which test and interval produced the figures.
+    pub method: Method,
+    /// Serial dependence of A's and B's intervals (single-run analyses; none otherwise).
+    pub dependence: (Dependence, Dependence),
 }
 
-/// Runs all statistics for baseline `a` and candidate `b` (NaN must be filtered first).
-/// `None` if either side is empty, `median(a) == 0`, or the bootstrap settings are invalid.
+/// At most this many intervals on both sides of a single-run comparison: U test and bootstrap
+/// (2000 resamples cost 2000·(n_a + n_b) draws). Beyond it the O(n) asymptotic path, whose
+/// intervals cover as well from a few hundred values on.
+pub const BOOTSTRAP_MAX_N: usize = 400;
+
+/// Runs all statistics for independent samples `a` (baseline) and `b` (candidate); NaN must
+/// be filtered first. `None` if either side is empty, `median(a) == 0`, or the bootstrap
+/// settings are invalid.
 pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
     let summary_a = Summary::of(a)?;
     let summary_b = Summary::of(b)?;
@@ -117,9 +173,132 @@ pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
         n_b: b.len(),
         summary_a,
         summary_b,
-        test,
+        p_two_sided: test.p_two_sided,
+        p_values: PValues {
+            interval_u: Some(test.p_two_sided),
+            ..PValues::default()
+        },
+        test: Some(test),
         ci,
         needed_samples: required_samples(sigma_rel, s),
+        needed_runs: None,
+        method: Method::Independent,
+        dependence: (Dependence::NONE, Dependence::NONE),
+    })
+}
+
+/// Statistics for one run a side, `a` and `b` each in time order: neighbouring intervals may
+/// share their conditions, so each side's serial dependence is estimated
+/// ([`Dependence::estimate`]) and widens the test's variance and the interval. Up to
+/// [`BOOTSTRAP_MAX_N`] intervals a side: the U test and the percentile bootstrap
+/// (independent data give exactly [`analyze`]'s figures); beyond: the z test of the medians and
+/// Fieller's interval from order-statistic standard errors ([`super::medians`]), O(n), so every
+/// interval of a 100k-row run is used. `None` as for [`analyze`].
+pub fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+    let summary_a = Summary::of(a)?;
+    let summary_b = Summary::of(b)?;
+    if summary_a.median == 0.0 || s.resamples == 0 || !(s.confidence > 0.0 && s.confidence < 1.0) {
+        return None;
+    }
+    let dep = |x: &[f64], sm: &Summary| Dependence::estimate(x, sm.median, sm.mad);
+    let (dep_a, dep_b) = (dep(a, &summary_a), dep(b, &summary_b));
+    let small = a.len() <= BOOTSTRAP_MAX_N && b.len() <= BOOTSTRAP_MAX_N;
+    let (test, ci, p_values, p, method) = if small {
+        let test = mann_whitney_u_dependent(a, b, dep_a.tau_rank, dep_b.tau_rank)?;
+        let ci = ratio_of_medians_ci_dependent(
+            a,
+            b,
+            dep_a.tau_median,
+            dep_b.tau_median,
+            s.resamples,
+            s.confidence,
+            s.seed,
+        )?;
+        let p_values = PValues {
+            interval_u: Some(test.p_two_sided),
+            ..PValues::default()
+        };
+        (
+            Some(test),
+            ci,
+            p_values,
+            test.p_two_sided,
+            Method::SeriesBootstrap,
+        )
+    } else {
+        let ea = median_estimate(&mut a.to_vec(), dep_a.tau_median)?;
+        let eb = median_estimate(&mut b.to_vec(), dep_b.tau_median)?;
+        let (ratio, (lo, hi), p) = ratio_of_medians_asymptotic(&ea, &eb, s.confidence)?;
+        let p_values = PValues {
+            median_z: Some(p),
+            ..PValues::default()
+        };
+        (
+            None,
+            RatioCi { ratio, lo, hi },
+            p_values,
+            p,
+            Method::SeriesAsymptotic,
+        )
+    };
+    let tau = dep_a.tau_median.max(dep_b.tau_median);
+    let needed_samples = required_samples(pooled_cv(&summary_a, &summary_b), s)
+        .map(|n| (n as f64 * tau).ceil() as usize);
+    Some(Analysis {
+        n_a: a.len(),
+        n_b: b.len(),
+        summary_a,
+        summary_b,
+        p_two_sided: p,
+        p_values,
+        test,
+        ci,
+        needed_samples,
+        needed_runs: None,
+        method,
+        dependence: (dep_a, dep_b),
+    })
+}
+
+/// Statistics for sides that come in runs (`a[r]`: run r's intervals), where the run is the
+/// independent unit. The p-value is the Mann–Whitney U test on the run medians (exact up to 12
+/// runs a side without ties): it needs no resampling, so it can reach any level (20 against 20
+/// runs, all of B below all of A: p = 7·10⁻⁸), and with fewer than 5 runs a side it cannot
+/// reach 0.01, by design. The interval is [`cluster_ratio_of_medians_ci`]'s (pooled medians,
+/// every interval, t quantile). `None` if a side has no values, both sides have one run,
+/// `median(a) == 0`, or the settings are invalid.
+pub fn analyze_runs(a: &[&[f64]], b: &[&[f64]], s: &Settings) -> Option<Analysis> {
+    let flat = |g: &[&[f64]]| -> Vec<f64> { g.iter().flat_map(|r| r.iter().copied()).collect() };
+    let (fa, fb) = (flat(a), flat(b));
+    let summary_a = Summary::of(&fa)?;
+    let summary_b = Summary::of(&fb)?;
+    let (ci, p_boot) = cluster_ratio_of_medians_ci(a, b, s.resamples, s.confidence, s.seed)?;
+    let medians = |g: &[&[f64]]| -> Vec<f64> { g.iter().filter_map(|r| median(r)).collect() };
+    let (ma, mb) = (medians(a), medians(b));
+    let runs_test = mann_whitney_u(&ma, &mb)?;
+    let needed_runs = match (Summary::of(&ma), Summary::of(&mb)) {
+        (Some(sa), Some(sb)) => {
+            required_samples(pooled_cv(&sa, &sb), s).filter(|&n| n > ma.len().min(mb.len()))
+        }
+        _ => None,
+    };
+    Some(Analysis {
+        n_a: fa.len(),
+        n_b: fb.len(),
+        summary_a,
+        summary_b,
+        p_two_sided: runs_test.p_two_sided,
+        p_values: PValues {
+            run_median_u: Some(runs_test.p_two_sided),
+            bootstrap: Some(p_boot),
+            ..PValues::default()
+        },
+        test: None,
+        ci,
+        needed_samples: None,
+        needed_runs,
+        method: Method::Runs,
+        dependence: (Dependence::NONE, Dependence::NONE),
     })
 }
 
@@ -147,7 +326,7 @@ pub fn required_samples(sigma_rel: f64, s: &Settings) -> Option<usize> {
 }
 
 /// Applies the decision rule (module doc) to an analysis, given the p-value after any
-/// multiple-comparison adjustment (pass `an.test.p_two_sided` for a single benchmark).
+/// multiple-comparison adjustment (pass `an.p_two_sided` for a single benchmark).
 /// Returns the verdict and a one-line human-readable reason.
 pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) -> (Verdict, String) {
     let ci = &an.ci;
@@ -157,8 +336,19 @@ pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) ->
         Some(n) if n > have => format!("; need ~{n} samples per side"),
         _ => String::new(),
     };
+    let (dep_a, dep_b) = an.dependence;
+    let (eff_a, eff_b) = (dep_a.effective_n(an.n_a), dep_b.effective_n(an.n_b));
+    let dependent = dep_a.phi > 0.0 || dep_b.phi > 0.0;
+    let dep_txt = if dependent {
+        format!(
+            "; autocorrelated intervals (φ {:.2}/{:.2}): ~{:.0}/~{:.0} effective",
+            dep_a.phi, dep_b.phi, eff_a, eff_b
+        )
+    } else {
+        String::new()
+    };
     let evidence = format!(
-        "ratio {:.3} ({:.0}% CI {:.3}..{:.3}), p_adj {:.2e}",
+        "ratio {:.3} ({:.0}% CI {:.3}..{:.3}), p_adj {:.2e}{dep_txt}",
         ci.ratio,
         s.confidence * 100.0,
         ci.lo,
@@ -166,6 +356,16 @@ pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) ->
         p_adjusted
     );
 
+    let min = s.min_samples as f64;
+    if dependent && an.n_a >= s.min_samples && an.n_b >= s.min_samples && eff_a.min(eff_b) < min {
+        return (
+            Verdict::Inconclusive,
+            format!(
+                "too few independent samples: {evidence}; minimum {}{need_txt}",
+                s.min_samples
+            ),
+        );
+    }
     if an.n_a < s.min_samples || an.n_b < s.min_samples {
         let need = an
             .needed_samples
@@ -253,15 +453,20 @@ mod tests {
             n_b: n,
             summary_a: summary,
             summary_b: summary,
-            test: MannWhitney {
+            p_two_sided: 0.5,
+            p_values: PValues::default(),
+            test: Some(MannWhitney {
                 u: 0.0,
                 z: 0.0,
                 p_two_sided: 0.5,
                 effect_r: 0.0,
                 exact: false,
-            },
+            }),
             ci: RatioCi { ratio, lo, hi },
             needed_samples: required_samples(cv, &Settings::default()),
+            needed_runs: None,
+            method: Method::Independent,
+            dependence: (Dependence::NONE, Dependence::NONE),
         }
     }
 
