@@ -243,7 +243,7 @@ struct SideSamples {
 fn test_quantity(
     name: String,
     index: Option<usize>,
-    quantity: &'static str,
+    quantity: Quantity,
     a: SideSamples,
     b: SideSamples,
     desc: (Describe, Describe),
@@ -260,6 +260,8 @@ fn test_quantity(
         ratio: None,
         ci: None,
         p_value: None,
+        p_values: None,
+        method: None,
         p_adjusted: None,
         outcome: Outcome::Inconclusive,
         reason: String::new(),
@@ -299,6 +301,8 @@ fn test_quantity(
             r.ratio = Some(an.ci.ratio);
             r.ci = Some((an.ci.lo, an.ci.hi));
             r.p_value = Some(an.p_two_sided);
+            r.p_values = Some(an.p_values);
+            r.method = Some(an.method);
             r.needed_samples = an.needed_samples;
             r.needed_runs = an.needed_runs;
             r.analysis = Some(an);
@@ -379,11 +383,10 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         .par_iter()
         .zip(da.par_iter().zip(db.par_iter()))
         .map(|(&(index, q), (&d_a, &d_b))| {
-            let quantity = if q == Quantity::Rate { "rate" } else { "level" };
             test_quantity(
                 name_of(index),
                 Some(index),
-                quantity,
+                q,
                 SideSamples {
                     values: samples(&fa, index),
                     run_lengths: la.clone(),
@@ -471,7 +474,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
             let mut r = test_quantity(
                 "throughput".into(),
                 None,
-                "throughput",
+                Quantity::Throughput,
                 sa,
                 sb,
                 desc,

@@ -8,13 +8,26 @@ use crate::error::{Error, Result};
 use crate::store::{Run, RunSet};
 use polars::prelude::*;
 
-/// How a metric's samples are formed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a compared quantity is, and so how its samples are formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Quantity {
+    /// The headline: counter updates per second per interval, from run.json.
+    Throughput,
     /// Counter: rate per second per interval.
     Rate,
     /// Gauge: level at the end of each interval.
     Level,
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Quantity::Throughput => "throughput",
+            Quantity::Rate => "rate",
+            Quantity::Level => "level",
+        })
+    }
 }
 
 /// Column name of metric `index` in the frames.
@@ -60,7 +73,8 @@ pub fn run_frame(run: &Run, metrics: &[(usize, Quantity)]) -> Result<DataFrame> 
                 .cast(DataType::Float64)
                 / dt.clone())
             .alias(name.as_str()),
-            Quantity::Level => col(name.as_str())
+            // Throughput is never a metric column; a level if it ever were.
+            Quantity::Level | Quantity::Throughput => col(name.as_str())
                 .cast(DataType::Float64)
                 .alias(name.as_str()),
         });

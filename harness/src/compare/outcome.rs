@@ -80,7 +80,7 @@ pub struct QuantityResult {
     /// Stable metric index (`None` for throughput).
     pub index: Option<usize>,
     /// `throughput` (updates/s), `rate` (per second) or `level` (gauge).
-    pub quantity: &'static str,
+    pub quantity: super::frame::Quantity,
     /// Deprecated slot (kept for comparability, never updated).
     pub deprecated: bool,
     /// Statistics of side A (baseline).
@@ -89,10 +89,17 @@ pub struct QuantityResult {
     pub b: Describe,
     /// median(B) / median(A).
     pub ratio: Option<f64>,
-    /// Bootstrap confidence interval of the ratio.
+    /// Confidence interval of the ratio (bootstrap, runs-resampling or Fieller's: see
+    /// `method`).
     pub ci: Option<(f64, f64)>,
-    /// Mann–Whitney U two-sided p-value.
+    /// The unadjusted two-sided p-value the verdict used (which one: `method`; all of them:
+    /// `p_values`).
     pub p_value: Option<f64>,
+    /// Every p-value computed, by name: `interval_u`, `median_z`, `run_median_u`, `bootstrap`.
+    pub p_values: Option<super::stats::PValues>,
+    /// Which test and interval produced the figures (`independent`, `series_bootstrap`,
+    /// `series_asymptotic`, `runs`).
+    pub method: Option<super::stats::Method>,
     /// p-value after false-discovery control across metrics (equal to `p_value` for throughput).
     pub p_adjusted: Option<f64>,
     /// The verdict.

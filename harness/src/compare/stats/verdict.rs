@@ -90,7 +90,8 @@ impl Default for Settings {
 }
 
 /// How an [`Analysis`] was obtained: which sample is the unit, and which test and interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Independent samples ([`analyze`]): U test, percentile bootstrap.
     Independent,
@@ -108,7 +109,7 @@ pub enum Method {
 
 /// Every two-sided p-value computed for a quantity, by name (`None`: not computed); the one the
 /// verdict uses is [`Analysis::p_two_sided`].
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct PValues {
     /// Mann–Whitney U on the intervals (variance widened for serial dependence in a run).
     pub interval_u: Option<f64>,
@@ -152,6 +153,10 @@ pub struct Analysis {
     pub method: Method,
     /// Serial dependence of A's and B's intervals (single-run analyses; none otherwise).
     pub dependence: (Dependence, Dependence),
+    /// Relative spread (CV) of A and B that the "too noisy" rule judges: of the samples for a
+    /// single run a side, of the run medians when the run is the unit (a run's intervals may
+    /// scatter widely while the runs agree).
+    pub noise_cv: (f64, f64),
 }
 
 /// At most this many intervals on both sides of a single-run comparison: U test and bootstrap
@@ -182,6 +187,7 @@ pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
         ci,
         needed_samples: required_samples(sigma_rel, s),
         needed_runs: None,
+        noise_cv: (summary_a.cv, summary_b.cv),
         method: Method::Independent,
         dependence: (Dependence::NONE, Dependence::NONE),
     })
@@ -255,6 +261,7 @@ pub fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
         ci,
         needed_samples,
         needed_runs: None,
+        noise_cv: (summary_a.cv, summary_b.cv),
         method,
         dependence: (dep_a, dep_b),
     })
@@ -276,12 +283,22 @@ pub fn analyze_runs(a: &[&[f64]], b: &[&[f64]], s: &Settings) -> Option<Analysis
     let medians = |g: &[&[f64]]| -> Vec<f64> { g.iter().filter_map(|r| median(r)).collect() };
     let (ma, mb) = (medians(a), medians(b));
     let runs_test = mann_whitney_u(&ma, &mb)?;
-    let needed_runs = match (Summary::of(&ma), Summary::of(&mb)) {
+    let (run_a, run_b) = (Summary::of(&ma), Summary::of(&mb));
+    let needed_runs = match (&run_a, &run_b) {
         (Some(sa), Some(sb)) => {
-            required_samples(pooled_cv(&sa, &sb), s).filter(|&n| n > ma.len().min(mb.len()))
+            required_samples(pooled_cv(sa, sb), s).filter(|&n| n > ma.len().min(mb.len()))
         }
         _ => None,
     };
+    // One run has no spread of run medians: judge its intervals instead.
+    let unit_cv = |runs: &Option<Summary>, n: usize, all: &Summary| match runs {
+        Some(r) if n >= 2 => r.cv,
+        _ => all.cv,
+    };
+    let noise_cv = (
+        unit_cv(&run_a, ma.len(), &summary_a),
+        unit_cv(&run_b, mb.len(), &summary_b),
+    );
     Some(Analysis {
         n_a: fa.len(),
         n_b: fb.len(),
@@ -297,6 +314,7 @@ pub fn analyze_runs(a: &[&[f64]], b: &[&[f64]], s: &Settings) -> Option<Analysis
         ci,
         needed_samples: None,
         needed_runs,
+        noise_cv,
         method: Method::Runs,
         dependence: (Dependence::NONE, Dependence::NONE),
     })
@@ -379,7 +397,7 @@ pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) ->
             ),
         );
     }
-    let (cv_a, cv_b) = (an.summary_a.cv, an.summary_b.cv);
+    let (cv_a, cv_b) = an.noise_cv;
     let too_noisy = |cv: f64| cv.is_nan() || cv > s.max_noise_cv;
     if too_noisy(cv_a) || too_noisy(cv_b) {
         return (
@@ -465,6 +483,7 @@ mod tests {
             ci: RatioCi { ratio, lo, hi },
             needed_samples: required_samples(cv, &Settings::default()),
             needed_runs: None,
+            noise_cv: (cv, cv),
             method: Method::Independent,
             dependence: (Dependence::NONE, Dependence::NONE),
         }
@@ -547,5 +566,35 @@ mod tests {
         // Quadratic in σ/δ.
         let n1 = required_samples(0.2, &s).unwrap() as f64;
         assert!((n1 / 97.85 - 4.0).abs() < 0.02);
+    }
+
+    #[test]
+    fn runs_that_agree_are_not_too_noisy_however_their_intervals_scatter() {
+        // Each run's intervals swing ±80% (1 thread, 10-ms intervals), the run medians agree
+        // within 1%; B is 80% slower. The run is the unit, so its spread decides.
+        let run = |level: f64, k: usize| -> Vec<f64> {
+            (0..30)
+                .map(|i| {
+                    let swing = if i % 2 == 0 { 0.2 } else { 1.8 };
+                    level * swing * (1.0 + 0.01 * ((k * 7 + i) % 5) as f64 / 5.0)
+                })
+                .collect()
+        };
+        let a: Vec<Vec<f64>> = (0..8).map(|k| run(100.0, k)).collect();
+        let b: Vec<Vec<f64>> = (0..8).map(|k| run(20.0, k)).collect();
+        let (ra, rb): (Vec<&[f64]>, Vec<&[f64]>) = (
+            a.iter().map(Vec::as_slice).collect(),
+            b.iter().map(Vec::as_slice).collect(),
+        );
+        let s = Settings::default();
+        let an = analyze_runs(&ra, &rb, &s).unwrap();
+        assert!(an.summary_a.cv > s.max_noise_cv, "intervals scatter");
+        assert!(
+            an.noise_cv.0 < 0.05 && an.noise_cv.1 < 0.05,
+            "{:?}",
+            an.noise_cv
+        );
+        let (verdict, reason) = classify(&an, an.p_two_sided, Direction::HigherIsBetter, &s);
+        assert_eq!(verdict, Verdict::Regression, "{reason}");
     }
 }
