@@ -2,6 +2,7 @@
 //! `calibrate`) and how a comparison is shown: one home, so the commands import from here and
 //! not from each other.
 
+use crate::compare::stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
 use crate::error::{Error, Result};
 use crate::export::{render, Format};
@@ -13,17 +14,17 @@ use std::path::PathBuf;
 #[derive(Debug, Args, Clone)]
 pub struct VerdictArgs {
     /// Significance level of the tests (after Benjamini-Hochberg adjustment across metrics).
-    #[arg(long, default_value_t = 0.01, value_parser = parse_probability, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = Settings::default().alpha, value_parser = parse_probability, allow_negative_numbers = true)]
     pub alpha: f64,
     /// Smallest relative change that counts, e.g. 0.03 for 3%.
-    #[arg(long, default_value_t = 0.03, value_parser = parse_probability, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = Settings::default().min_effect, value_parser = parse_probability, allow_negative_numbers = true)]
     pub min_effect: f64,
     /// Let speed verdicts gate even across different hosts, and fail on a host mismatch.
     #[arg(long)]
     pub strict: bool,
     /// Leave out of the throughput test the runs more than this fraction away (either way) from
     /// their side's median run, when most runs agree; 0 keeps every run.
-    #[arg(long, default_value_t = 0.10, value_parser = parse_fraction, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = CompareSettings::default().disturbed_run_threshold, value_parser = parse_fraction, allow_negative_numbers = true)]
     pub disturbed_run_threshold: f64,
     /// Also fail when any metric's rate or level changes materially.
     #[arg(long)]
@@ -44,15 +45,16 @@ pub struct VerdictArgs {
 
 impl Default for VerdictArgs {
     fn default() -> Self {
+        let s = CompareSettings::default();
         VerdictArgs {
-            alpha: 0.01,
-            min_effect: 0.03,
-            strict: false,
-            disturbed_run_threshold: 0.10,
-            fail_on_metric_change: false,
-            allow_different_settings: false,
-            drop_odd_runs: false,
-            metrics_only: false,
+            alpha: s.stats.alpha,
+            min_effect: s.stats.min_effect,
+            strict: s.strict,
+            disturbed_run_threshold: s.disturbed_run_threshold,
+            fail_on_metric_change: s.fail_on_metric_change,
+            allow_different_settings: s.allow_different_settings,
+            drop_odd_runs: s.drop_odd_runs,
+            metrics_only: s.metrics_only,
         }
     }
 }

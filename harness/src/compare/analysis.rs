@@ -43,11 +43,8 @@ pub struct CompareSettings {
 impl Default for CompareSettings {
     fn default() -> Self {
         CompareSettings {
-            stats: Settings {
-                alpha: 0.01,
-                min_effect: 0.03,
-                ..Settings::default()
-            },
+            // The statistics' defaults are the gate's: one home for alpha and min_effect.
+            stats: Settings::default(),
             fail_on_metric_change: false,
             strict: false,
             headline_only: false,

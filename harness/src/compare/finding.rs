@@ -143,9 +143,7 @@ pub enum Finding {
     },
 }
 
-fn pct(x: f64) -> String {
-    format!("{:+.1}%", x * 100.0)
-}
+use super::outcome::percent as pct;
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

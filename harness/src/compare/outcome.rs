@@ -72,6 +72,16 @@ impl Outcome {
     }
 }
 
+/// A relative change as people read it, `+3.2%` (`—` when not finite): the one format every
+/// table, finding and report uses.
+pub fn percent(effect: f64) -> String {
+    if effect.is_finite() {
+        format!("{:+.1}%", effect * 100.0)
+    } else {
+        "—".into()
+    }
+}
+
 /// One compared quantity: the headline throughput or one metric.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuantityResult {

@@ -40,12 +40,9 @@ pub(crate) fn shown(c: &Comparison, all: bool) -> Vec<&QuantityResult> {
         .collect()
 }
 
-/// `+3.2%`-style relative change.
+/// `+3.2%`-style relative change of a ratio.
 pub(crate) fn pct(ratio: Option<f64>) -> String {
-    match ratio {
-        Some(r) if r.is_finite() => format!("{:+.1}%", (r - 1.0) * 100.0),
-        _ => "—".into(),
-    }
+    ratio.map_or_else(|| "—".into(), |r| crate::compare::outcome::percent(r - 1.0))
 }
 
 /// CI of the ratio as relative changes.

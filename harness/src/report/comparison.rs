@@ -9,6 +9,7 @@ use super::chart::{
 use super::{pct, throughput_series, write_report};
 use crate::compare::{Comparison, Outcome, QuantityResult};
 use crate::error::Result;
+use crate::export::label;
 use crate::store::RunSet;
 use std::path::Path;
 
@@ -21,13 +22,6 @@ fn colour(o: Outcome) -> VerdictColor {
         Outcome::Improvement | Outcome::Increase => VerdictColor::Improvement,
         Outcome::Inconclusive => VerdictColor::Inconclusive,
         Outcome::NoChange | Outcome::Unused => VerdictColor::NoChange,
-    }
-}
-
-fn label(r: &QuantityResult) -> String {
-    match r.index {
-        Some(i) => format!("{} [{i}]", r.name),
-        None => "throughput".into(),
     }
 }
 

@@ -111,11 +111,4 @@ pub(crate) fn throughput_series(
         .collect()
 }
 
-/// Relative change as `+3.2%`.
-pub(crate) fn pct(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:+.1}%", x * 100.0)
-    } else {
-        "—".into()
-    }
-}
+pub(crate) use crate::compare::outcome::percent as pct;

@@ -26,9 +26,11 @@ fn lognormals(rng: &mut SplitMix64, n: usize, median: f64, sigma: f64) -> Vec<f6
         .collect()
 }
 
+/// Fewer resamples, and the 5% minimum effect these checks were designed with.
 fn fast_settings(resamples: usize) -> Settings {
     Settings {
         resamples,
+        min_effect: 0.05,
         ..Settings::default()
     }
 }

@@ -61,7 +61,7 @@ pub enum Verdict {
 pub struct Settings {
     /// Significance level for the (adjusted) p-value; default 0.01.
     pub alpha: f64,
-    /// Smallest relative change that matters, as a fraction; default 0.05 (5%).
+    /// Smallest relative change that matters, as a fraction; default 0.03 (3%, the gate's).
     pub min_effect: f64,
     /// Confidence level of the bootstrap CI of the ratio; default 0.99.
     pub confidence: f64,
@@ -79,7 +79,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             alpha: 0.01,
-            min_effect: 0.05,
+            min_effect: 0.03,
             confidence: 0.99,
             resamples: 2000,
             min_samples: 5,
@@ -493,7 +493,10 @@ mod tests {
     fn rule_table() {
         use Direction::*;
         use Verdict::*;
-        let s = Settings::default();
+        let s = Settings {
+            min_effect: 0.05, // the rule table is written for a 5% minimum effect
+            ..Settings::default()
+        };
         let sig = 0.001;
         let ns = 0.5;
         let cases = [
@@ -552,7 +555,10 @@ mod tests {
 
     #[test]
     fn required_samples_formula() {
-        let s = Settings::default();
+        let s = Settings {
+            min_effect: 0.05,
+            ..Settings::default()
+        };
         // z_{0.995} + z_{0.8} = 2.5758293 + 0.8416212 = 3.4174505;
         // 2·(3.4174505·0.1/0.05)²·π/3 = 97.85 → 98.
         assert_eq!(required_samples(0.1, &s), Some(98));
