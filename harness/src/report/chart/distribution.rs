@@ -1,5 +1,7 @@
 //! Side-by-side box plots with jittered samples for two sample sets (A vs B).
 
+// Type-7 quantiles from the statistics module: a box plot's median is the table's median.
+use crate::compare::stats::quantile_sorted as quantile;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -80,17 +82,6 @@ impl<'a> Group<'a> {
     }
 }
 
-/// Linear-interpolated quantile (R type 7) of sorted, non-empty data.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let i = pos.floor() as usize;
-    let frac = pos - i as f64;
-    match sorted.get(i + 1) {
-        Some(next) => sorted[i] + (next - sorted[i]) * frac,
-        None => sorted[i],
-    }
-}
-
 fn summarize(sorted: &[f64]) -> Option<Summary> {
     if sorted.is_empty() {
         return None;
@@ -118,14 +109,14 @@ fn summarize(sorted: &[f64]) -> Option<Summary> {
     })
 }
 
-/// Deterministic pseudo-random offset in [-0.5, 0.5) so output is reproducible.
+/// Deterministic pseudo-random offset in [-0.5, 0.5) so output is reproducible (the harness's
+/// one SplitMix64 finaliser).
 fn jitter(i: usize) -> f64 {
-    let mut x = (i as u64)
-        .wrapping_add(1)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^= x >> 29;
-    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x ^= x >> 32;
+    let x = crate::rng::mix(
+        (i as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
     (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5
 }
 
