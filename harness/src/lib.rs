@@ -2,16 +2,19 @@
 //!
 //! The stages follow the data: [`scenario`] → [`workload`] → [`recorder`] (wired by
 //! [`runner`]); [`cli`] only parses arguments and calls them.
+//! Those modules, with [`store`], [`compare`] (and its [`compare::stats`] library), [`export`]
+//! and [`error`], are the library surface; [`cli`] offers only [`cli::main`], and the experiment
+//! loops, report pages and file helpers stay private to the binary.
 #![warn(missing_docs)]
 
 pub mod cli;
 pub mod compare;
 pub mod error;
-pub mod experiment;
+pub(crate) mod experiment;
 pub mod export;
-pub mod files;
+pub(crate) mod files;
 pub mod recorder;
-pub mod report;
+pub(crate) mod report;
 mod rng;
 pub mod runner;
 pub mod scenario;

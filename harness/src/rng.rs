@@ -5,7 +5,7 @@
 //! expected totals are computed from it.
 
 /// The generator: a Weyl-sequence counter advanced by the golden-ratio increment, finalised
-/// with [`mix`].
+/// with `mix`.
 #[derive(Debug, Clone)]
 pub struct SplitMix64 {
     state: u64,

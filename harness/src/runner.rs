@@ -284,7 +284,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
 }
 
 /// Default parent folder of run folders.
-pub fn default_runs_dir() -> &'static Path {
+pub(crate) fn default_runs_dir() -> &'static Path {
     Path::new("runs")
 }
 

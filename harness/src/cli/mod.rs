@@ -25,7 +25,7 @@ match), 2 bad input or usage.";
 /// Benchmark and regression harness for session-stats counter layouts.
 #[derive(Debug, Parser)]
 #[command(name = "statbench", version, about, after_help = EXIT_CODES_HELP)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -61,7 +61,7 @@ enum Command {
 /// Options of `statbench run`; each overrides the scenario file's value, and the merged values
 /// are checked once, against the same bounds as the file's (`crate::scenario::bounds`).
 #[derive(Debug, Args, Clone, Default)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario name (`scenarios/<name>.toml`) or path to a .toml file (an argument with a `/`
     /// or ending in `.toml` is only a path).
     #[arg(default_value = "default")]

@@ -347,7 +347,7 @@ fn decide(
 
 /// Compares A (baseline) with B (candidate).
 ///
-/// Refuses (bad input, exit 2) what cannot carry a verdict: see [`super::admit`]; and a
+/// Refuses (bad input, exit 2) what cannot carry a verdict: see the admission rules (`compare/admit.rs`); and a
 /// comparison in which no quantity could be tested at all.
 pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Comparison> {
     let admission = admit(a, b, settings)?;

@@ -1,17 +1,18 @@
 //! Comparing two sides (baseline vs candidate, A vs B): alignment by stable metric index,
-//! per-interval statistics in polars ([`frame`]), verdicts from [`stats`], the gate
-//! ([`analysis`]).
+//! per-interval statistics in polars ([`Describe`]), verdicts from [`stats`], the gate
+//! ([`Gate`], decided by [`compare()`]).
 
-pub mod admit;
-pub mod analysis;
-pub mod confirm;
-pub mod finding;
-pub mod frame;
-pub mod outcome;
+pub(crate) mod admit;
+pub(crate) mod analysis;
+pub(crate) mod confirm;
+pub(crate) mod finding;
+pub(crate) mod frame;
+pub(crate) mod outcome;
 pub mod stats;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
-pub use confirm::{confirm, Confirmed};
-pub use finding::Finding;
+pub(crate) use confirm::{confirm, Confirmed};
+pub use finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, UnstableSide};
+pub use frame::{Describe, Quantity};
 pub use outcome::{Gate, OneSided, Outcome, QuantityResult};

@@ -1,10 +1,10 @@
 //! Renderings of a [`Comparison`]: terminal table, markdown (for
 //! `$GITHUB_STEP_SUMMARY`), JSON and CSV. Each is a pure function to a `String`.
 
-pub mod csv;
+pub(crate) mod csv;
 pub mod json;
-pub mod markdown;
-pub mod table;
+pub(crate) mod markdown;
+pub(crate) mod table;
 
 use crate::compare::{Comparison, QuantityResult};
 
@@ -87,7 +87,7 @@ pub(crate) fn label(r: &QuantityResult) -> String {
 
 /// The line every human-readable rendering starts with when the sides' settings differ on
 /// purpose (`--allow-different-settings`).
-pub fn settings_note(c: &Comparison) -> Option<String> {
+pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
     (!c.settings_differences.is_empty()).then(|| {
         format!(
             "NOTE: A and B ran different settings, compared on purpose (--allow-different-settings): {}",
@@ -97,7 +97,7 @@ pub fn settings_note(c: &Comparison) -> Option<String> {
 }
 
 /// One-paragraph verdict line shared by table, markdown and reports.
-pub fn headline_sentence(c: &Comparison) -> String {
+pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let speed = match &c.headline {
         Some(h) => format!(

@@ -1,13 +1,15 @@
 //! Recording a run: the sampler takes snapshots at fixed deadlines and streams them to
 //! `snapshots.csv`; `run.json` describes the run and is rewritten atomically when it ends.
 
-pub mod host;
-pub mod meta;
-pub mod sampler;
+pub(crate) mod host;
+pub(crate) mod meta;
+pub(crate) mod sampler;
 pub mod settings;
-pub mod snapshot_csv;
+pub(crate) mod snapshot_csv;
 
 pub use host::Host;
-pub use meta::{IntervalThroughput, Mismatch, RunMeta};
-pub use sampler::{Sampler, SamplerConfig};
-pub use snapshot_csv::SnapshotWriter;
+pub use meta::{
+    IntervalThroughput, Mismatch, RunMeta, MAX_OPS_PER_SEC, RUN_META_FILE, RUN_META_FORMAT,
+};
+pub(crate) use sampler::{Sampler, SamplerConfig};
+pub(crate) use snapshot_csv::SnapshotWriter;

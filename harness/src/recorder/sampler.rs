@@ -65,11 +65,6 @@ impl Sampler {
         self.next_sample
     }
 
-    /// Per-interval throughput so far.
-    pub fn intervals(&self) -> &[IntervalThroughput] {
-        &self.intervals
-    }
-
     /// Syncs the file and hands back the intervals.
     pub fn finish(self) -> Result<Vec<IntervalThroughput>> {
         self.writer.sync()?;

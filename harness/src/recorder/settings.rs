@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 /// Keys of `scenario_settings` that describe where a scenario came from, not what it runs.
 const NOT_SETTINGS: [&str; 2] = ["description", "source"];
 
-/// The comparable settings of a run: `scenario_settings` less [`NOT_SETTINGS`], plus `sampling`.
+/// The comparable settings of a run: `scenario_settings` less its `description` and `source`
+/// keys (where the scenario came from, not what it runs), plus `sampling`.
 pub fn settings_identity(scenario_settings: &Value, sampling: bool) -> Value {
     let mut map = match scenario_settings {
         Value::Object(m) => m.clone(),

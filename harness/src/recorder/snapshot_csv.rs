@@ -16,7 +16,6 @@ pub struct SnapshotWriter {
     file: File,
     line: Vec<u8>,
     width: usize,
-    rows: u64,
 }
 
 impl SnapshotWriter {
@@ -32,7 +31,6 @@ impl SnapshotWriter {
             file,
             line: Vec::with_capacity(16 * (width + 2)),
             width,
-            rows: 0,
         };
         w.line.extend_from_slice(b"sample,elapsed_ns");
         for i in 0..width {
@@ -52,19 +50,7 @@ impl SnapshotWriter {
             write!(self.line, ",{v}").expect("write to Vec");
         }
         self.line.push(b'\n');
-        self.flush_line()?;
-        self.rows += 1;
-        Ok(())
-    }
-
-    /// Rows written so far (header excluded).
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-
-    /// Where the rows go.
-    pub fn path(&self) -> &Path {
-        &self.path
+        self.flush_line()
     }
 
     fn flush_line(&mut self) -> Result<()> {

@@ -111,7 +111,7 @@ impl Default for EventMix {
 }
 
 impl EventMix {
-    /// The weights in a fixed order (the order of [`crate::workload::peer::Event`]'s connected events).
+    /// The weights in a fixed order (the order of the peer model's connected events, `workload/peer.rs`).
     pub fn weights(&self) -> [f64; 9] {
         [
             self.download,

@@ -12,7 +12,8 @@ mod source;
 
 pub use draft::Overrides;
 pub use mix::{EventMix, PeerProfile};
-pub use source::{fnv1a64, ScenarioSource};
+pub(crate) use source::fnv1a64;
+pub use source::ScenarioSource;
 
 use crate::error::{Error, Result};
 use serde::Serialize;

@@ -1,18 +1,17 @@
 //! The synthetic swarm: peer lives that update the counters as a real engine would.
 //!
 //! Lives are generated once, before the clock starts, as compact *tapes* of counter updates
-//! ([`tape`]); the hot loop only replays them ([`swarm`]). Because every life derives from the
-//! seed, the final value of every counter is known in advance ([`plan`]), and a run can prove
+//! (`tape`); the hot loop only replays them (`swarm`). Because every life derives from the
+//! seed, the final value of every counter is known in advance ([`Plan`]), and a run can prove
 //! that no update was lost.
 
-pub mod housekeeping;
-pub mod peer;
-pub mod plan;
-pub mod sink;
-pub mod swarm;
-pub mod tape;
+pub(crate) mod housekeeping;
+pub(crate) mod peer;
+pub(crate) mod plan;
+pub(crate) mod sink;
+pub(crate) mod swarm;
+pub(crate) mod tape;
 
 pub use plan::Plan;
-pub use sink::{CeilingSink, NoopSink, PerWorker, Shared, Sink, Updater};
-pub use swarm::{Swarm, SwarmOutcome};
-pub use tape::{OpCode, Update};
+pub use sink::{CeilingSink, LocalWriter, NoopSink, PerWorker, Shared, Sink, Updater};
+pub(crate) use swarm::Swarm;

@@ -45,24 +45,14 @@ impl Plan {
 
     /// Which tape life `life` replays: a hash of (seed, life), so the sequence is fixed.
     #[inline]
-    pub fn tape_index(&self, life: u64) -> usize {
+    pub(crate) fn tape_index(&self, life: u64) -> usize {
         (mix(self.seed ^ mix(life)) % self.tapes.len() as u64) as usize
     }
 
     /// The updates of life `life`.
     #[inline]
-    pub fn tape(&self, life: u64) -> &[Update] {
+    pub(crate) fn tape(&self, life: u64) -> &[Update] {
         &self.tapes[self.tape_index(life)]
-    }
-
-    /// Number of distinct tapes and their total size in updates.
-    pub fn pool_size(&self) -> (usize, usize) {
-        (self.tapes.len(), self.tapes.iter().map(|t| t.len()).sum())
-    }
-
-    /// Seed of the run (feeds housekeeping ticks).
-    pub fn seed(&self) -> u64 {
-        self.seed
     }
 
     /// Smallest number of lives whose updates reach `ops` (at least one life).
@@ -78,12 +68,12 @@ impl Plan {
     }
 
     /// Housekeeping ticks that follow from `lives` completed lives.
-    pub fn ticks_for(&self, lives: u64) -> u64 {
+    pub(crate) fn ticks_for(&self, lives: u64) -> u64 {
         ticks_due(lives)
     }
 
     /// Appends the updates of tick `k`.
-    pub fn tick(&self, k: u64, out: &mut Vec<Update>) {
+    pub(crate) fn tick(&self, k: u64, out: &mut Vec<Update>) {
         tick_updates(self.seed, k, out);
     }
 
@@ -141,7 +131,7 @@ fn ticks_due(lives: u64) -> u64 {
 }
 
 /// Metrics whose final value differs from the expectation: `(index, expected, actual)`.
-pub fn mismatches(expected: &[i64], actual: &[i64]) -> Vec<(usize, i64, i64)> {
+pub(crate) fn mismatches(expected: &[i64], actual: &[i64]) -> Vec<(usize, i64, i64)> {
     expected
         .iter()
         .zip(actual)

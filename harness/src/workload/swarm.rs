@@ -33,8 +33,6 @@ pub struct Swarm<'p> {
 pub struct SwarmOutcome {
     /// Lives replayed completely (lives `0..lives`).
     pub lives: u64,
-    /// Housekeeping ticks applied.
-    pub ticks: u64,
     /// Counter updates applied.
     pub ops: u64,
 }
@@ -91,7 +89,6 @@ impl<'p> Swarm<'p> {
         self.progress[0].fetch_add(extra_ops, Relaxed);
         SwarmOutcome {
             lives,
-            ticks: self.plan.ticks_for(lives),
             ops: self.ops_so_far(),
         }
     }

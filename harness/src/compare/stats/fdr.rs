@@ -1,10 +1,10 @@
 //! Multiple-comparison adjustment: a gate checks many benchmarks at once, so raw p-values
 //! would flag some unchanged benchmark by chance on nearly every run.
 //!
-//! Both functions return adjusted p-values in the input order, capped at 1; compare them with
-//! the same `alpha` as a single test. NaN p-values are treated as 1 (never significant).
+//! [`benjamini_hochberg`] returns adjusted p-values in the input order, capped at 1; compare them
+//! with the same `alpha` as a single test. NaN p-values are treated as 1 (never significant).
 
-/// Orders indices by p-value (NaN counted as 1) so both procedures share one sort.
+/// Orders indices by p-value (NaN counted as 1), clamped to [0, 1].
 fn ascending_order(p: &[f64]) -> (Vec<usize>, Vec<f64>) {
     let clean: Vec<f64> = p
         .iter()
@@ -31,21 +31,6 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Holm step-down adjusted p-values: controls the family-wise error rate (chance of any false
-/// alarm); uniformly more powerful than Bonferroni, more conservative than BH.
-pub fn holm(p: &[f64]) -> Vec<f64> {
-    let m = p.len();
-    let (order, clean) = ascending_order(p);
-    let mut out = vec![0.0; m];
-    let mut running_max = 0.0f64;
-    for (rank0, &idx) in order.iter().enumerate() {
-        let adj = (clean[idx] * (m - rank0) as f64).min(1.0);
-        running_max = running_max.max(adj);
-        out[idx] = running_max;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,35 +44,30 @@ mod tests {
 
     #[test]
     fn matches_r_p_adjust() {
-        // BH matches scipy 1.17 stats.false_discovery_control(p); both derived by hand below
-        // (same definitions as R p.adjust "BH" / "holm").
+        // BH matches scipy 1.17 stats.false_discovery_control(p); derived by hand below
+        // (same definition as R p.adjust "BH").
         let p = [0.01, 0.04, 0.03, 0.005, 0.5];
         // sorted: 0.005(3) 0.01(0) 0.03(2) 0.04(1) 0.5(4); m = 5
         // BH raw: .025 .025 .05 .05 .5 → cummin from the top: same.
         assert_all_close(&benjamini_hochberg(&p), &[0.025, 0.05, 0.05, 0.025, 0.5]);
-        // Holm raw: .025 .04 .09 .08 .5 → cummax: .025 .04 .09 .09 .5
-        assert_all_close(&holm(&p), &[0.04, 0.09, 0.09, 0.025, 0.5]);
     }
 
     #[test]
     fn monotone_capped_and_nan_safe() {
         let p = [0.9, 0.8, f64::NAN, 0.2, 0.95];
         let bh = benjamini_hochberg(&p);
-        let ho = holm(&p);
-        assert!(bh.iter().chain(&ho).all(|&q| (0.0..=1.0).contains(&q)));
+        assert!(bh.iter().all(|&q| (0.0..=1.0).contains(&q)));
         assert_eq!(bh[2], 1.0);
-        assert_eq!(ho[0], 1.0);
         // Order preserved: smaller p never gets a larger q.
         for i in 0..p.len() {
             for j in 0..p.len() {
                 let (pi, pj) = (p[i].min(1.0), p[j].min(1.0));
                 if pi < pj {
-                    assert!(bh[i] <= bh[j] && ho[i] <= ho[j]);
+                    assert!(bh[i] <= bh[j]);
                 }
             }
         }
-        assert!(benjamini_hochberg(&[]).is_empty() && holm(&[]).is_empty());
+        assert!(benjamini_hochberg(&[]).is_empty());
         assert_eq!(benjamini_hochberg(&[0.03]), vec![0.03]);
-        assert_eq!(holm(&[0.03]), vec![0.03]);
     }
 }

@@ -14,7 +14,7 @@ pub mod distribution;
 pub mod fdr;
 pub mod mann_whitney;
 pub mod medians;
-pub mod rng;
+pub(crate) mod rng;
 pub mod summary;
 pub mod verdict;
 
@@ -29,7 +29,7 @@ pub use distribution::{
     erf, erfc, incomplete_beta, ln_gamma, normal_cdf, normal_quantile, student_t_cdf,
     student_t_quantile, student_t_two_sided_p, two_sided_p,
 };
-pub use fdr::{benjamini_hochberg, holm};
+pub use fdr::benjamini_hochberg;
 pub use mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney, EXACT_MAX_N};
 pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, MedianEstimate};
 pub use rng::SplitMix64;

@@ -255,7 +255,7 @@ fn benjamini_hochberg_finds_strong_signals_and_keeps_fdp_low() {
 }
 
 #[test]
-fn holm_is_at_least_as_conservative_as_bh() {
+fn bh_q_values_lie_between_p_and_one() {
     let mut rng = SplitMix64::new(55);
     for trial in 0..50 {
         let m = 1 + trial * 7;
@@ -270,10 +270,13 @@ fn holm_is_at_least_as_conservative_as_bh() {
             })
             .collect();
         let bh = benjamini_hochberg(&p);
-        let ho = holm(&p);
         for i in 0..m {
-            assert!(ho[i] >= bh[i], "m={m} i={i}: holm {} < bh {}", ho[i], bh[i]);
-            assert!(bh[i] >= p[i] && ho[i] <= 1.0);
+            assert!(
+                bh[i] >= p[i] && bh[i] <= 1.0,
+                "m={m} i={i}: q {} for p {}",
+                bh[i],
+                p[i]
+            );
         }
     }
 }

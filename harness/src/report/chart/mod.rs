@@ -20,10 +20,9 @@ mod stroke;
 
 pub use distribution::draw_distributions;
 pub use error::ChartError;
-pub use font::ensure_font;
 pub use html::{escape_html, render_html};
 pub use line::{draw_line_chart, LineChart, Series};
 pub use markdown::render_markdown;
-pub use output::{ChartFiles, DEFAULT_SIZE};
+pub use output::ChartFiles;
 pub use page::{Section, Table};
-pub use ratio::{draw_ratio_chart, RatioRow, VerdictColor, MAX_RATIO_ROWS};
+pub use ratio::{draw_ratio_chart, RatioRow, VerdictColor};
