@@ -40,10 +40,12 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
         &run_cmd("--extra-work 2000"),
         // B injects a slowdown: its settings differ from A's on purpose.
         "--allow-different-settings",
+        // Eight runs a side: with five, one disturbed run (kept below) widens the t-based
+        // interval of the run medians past "no change" on a loaded machine.
         "--rounds",
-        "5",
+        "8",
         "--confirm-rounds",
-        "1",
+        "2",
         // Heavy extra work on a debug build spreads B's runs by ±20%; this test is about the
         // ABBA order and the confirmation, so keep every run.
         "--disturbed-run-threshold",
@@ -56,7 +58,7 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
     assert_eq!(code, 1, "{stderr}\n{stdout}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["headline"]["outcome"], "regression");
-    // ABBA order (a01 b01 b02 a02 a03 b03 ...), then one confirmation round per side.
+    // ABBA order (a01 b01 b02 a02 a03 b03 ...), then two confirmation rounds per side.
     let order: Vec<&str> = stderr.lines().filter(|l| l.starts_with("ab: ")).collect();
     assert!(stderr.contains("confirming"), "{stderr}");
     assert!(
