@@ -9,7 +9,12 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The timed experiments of this file measure speed on a 2-core machine: run them one at a
+/// time, or each one's runs disturb the other's (the test harness runs tests in parallel).
+static MACHINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn statbench(args: &[&str]) -> (i32, String, String) {
+    let _alone = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
     let out = Command::new(env!("CARGO_BIN_EXE_statbench"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -321,7 +321,9 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
                 .round()
                 .max(1.0) as u32
         };
-        let knobs = (rescale(w5, &p5, 0.05), rescale(w10, &p10, 0.10));
+        let k5 = rescale(w5, &p5, 0.05);
+        // More work never runs faster: noisy probes must not order the knobs the other way.
+        let knobs = (k5, rescale(w10, &p10, 0.10).max(k5 + 1));
         say(format!(
             "probe: knob {w5} → {:+.1}%, {w10} → {:+.1}%; knobs now {} (≈5%) and {} (≈10%)",
             (median_ops(&p5) / m0 - 1.0) * 100.0,

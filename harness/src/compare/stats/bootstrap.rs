@@ -5,7 +5,7 @@
 //! runs), takes both medians by quickselect into reused buffers, and records the ratio.
 //! Deterministic for a given seed. Metrics are expected to be positive (times, throughputs).
 
-use super::distribution::{student_t_quantile, student_t_two_sided_p};
+use super::distribution::{difference_p, student_t_quantile};
 use super::medians::fieller_ratio;
 use super::rng::SplitMix64;
 use super::summary::{median_in_place, quantile_sorted};
@@ -295,13 +295,7 @@ pub fn cluster_ratio_of_medians_ci(
     let (lo, hi) = fieller_ratio(med_a, v_a, med_b, v_b, crit);
     let diff = med_b - med_a;
     let var = v_a + v_b;
-    let p = if var > 0.0 {
-        student_t_two_sided_p(diff / var.sqrt(), df)
-    } else if diff == 0.0 {
-        1.0
-    } else {
-        0.0
-    };
+    let p = difference_p(diff, var, df);
     Some((
         RatioCi {
             ratio: med_b / med_a,

@@ -256,6 +256,19 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     h
 }
 
+/// Two-sided p-value that two estimates differ by `diff` given the variance `var` of the
+/// difference, on `df` degrees of freedom; 1 or 0 when the variance is 0 (no spread: equal or
+/// certainly different).
+pub fn difference_p(diff: f64, var: f64, df: f64) -> f64 {
+    if var > 0.0 {
+        student_t_two_sided_p(diff / var.sqrt(), df)
+    } else if diff == 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// Two-sided p-value `P(|T| ≥ |t|)` of a Student t statistic with `df > 0` degrees of freedom
 /// (non-integer allowed, as Welch's df are), without cancellation; `df = ∞` is the normal.
 pub fn student_t_two_sided_p(t: f64, df: f64) -> f64 {

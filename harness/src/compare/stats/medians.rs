@@ -24,7 +24,7 @@
 //!   t test (Welch–Satterthwaite df), so the interval excludes 1 exactly when the test rejects
 //!   at `1 − confidence`.
 
-use super::distribution::{student_t_quantile, student_t_two_sided_p};
+use super::distribution::{difference_p, student_t_quantile};
 use super::summary::quantiles_in_place;
 
 /// `z_{0.975}`: McKean–Schrader's window, the narrowest one used.
@@ -125,13 +125,7 @@ pub fn ratio_of_medians_asymptotic(
     let crit = student_t_quantile((1.0 + confidence) / 2.0, df);
     let ci = fieller_ratio(a.median, v_a, b.median, v_b, crit);
     let diff = b.median - a.median;
-    let p = if var > 0.0 {
-        student_t_two_sided_p(diff / var.sqrt(), df)
-    } else if diff == 0.0 {
-        1.0
-    } else {
-        0.0
-    };
+    let p = difference_p(diff, var, df);
     Some((b.median / a.median, ci, p))
 }
 
