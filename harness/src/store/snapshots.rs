@@ -615,11 +615,13 @@ mod fast {
 
         /// Appends the rows of `lines` (whole lines); false at the first one it cannot vouch for.
         fn rows(&mut self, lines: &[u8], size: u64) -> bool {
-            for line in lines.split_inclusive(|&b| b == b'\n') {
-                let line = strip_cr(&line[..line.len() - 1]);
-                if !parse_row(line, &mut self.row) {
+            let mut rest = lines;
+            while !rest.is_empty() {
+                let Some(taken) = parse_row(rest, &mut self.row) else {
                     return false;
-                }
+                };
+                let line = &rest[..taken];
+                rest = &rest[taken..];
                 let (sample, elapsed) = (self.row[0] as u64, self.row[1] as u64);
                 let t = &mut self.table;
                 if t.samples.last().is_some_and(|&prev| sample <= prev)
@@ -632,7 +634,7 @@ mod fast {
                     // Sized from the first row (later rows are longer as counters grow, so
                     // this errs on the side of too much: address space, given back at the end).
                     let min_row = 2 * (t.indices.len() as u64 + 2);
-                    let rows = (size / (line.len() as u64 + 1).max(min_row)).saturating_add(1);
+                    let rows = (size / (line.len() as u64).max(min_row)).saturating_add(1);
                     let rows = usize::try_from(rows)
                         .unwrap_or(usize::MAX)
                         .min(u32::MAX as usize);
@@ -658,44 +660,48 @@ mod fast {
         }
     }
 
-    /// Parses one line into `out` (exactly `out.len()` fields, the first two not negative);
-    /// false on anything else.
-    fn parse_row(line: &[u8], out: &mut [i64]) -> bool {
-        let (n, mut i) = (line.len(), 0);
-        for (k, slot) in out.iter_mut().enumerate() {
-            let negative = i < n && line[i] == b'-';
-            if negative {
-                if k < 2 {
-                    return false;
-                }
-                i += 1;
+    /// Parses the line at the start of `bytes` into `out` (exactly `out.len()` fields, the
+    /// first two not negative, ended by `\n` or `\r\n`); the bytes it took, or `None` on
+    /// anything else. One pass: the line end is found by the same loop that reads the digits.
+    fn parse_row(bytes: &[u8], out: &mut [i64]) -> Option<usize> {
+        let (mut k, mut v, mut digits, mut negative) = (0usize, 0u64, 0usize, false);
+        let mut finish = |k: usize, v: u64, digits: usize, negative: bool| -> bool {
+            if digits == 0 || v > i64::MAX as u64 || (negative && k < 2) {
+                return false;
             }
-            let start = i;
-            let mut v: u64 = 0;
-            while i < n {
-                let d = line[i].wrapping_sub(b'0');
-                if d > 9 {
-                    break;
+            match out.get_mut(k) {
+                Some(slot) => {
+                    *slot = if negative { -(v as i64) } else { v as i64 };
+                    true
                 }
-                if i - start == MAX_DIGITS {
-                    return false;
+                None => false,
+            }
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            let d = b.wrapping_sub(b'0');
+            if d <= 9 {
+                if digits == MAX_DIGITS {
+                    return None;
                 }
                 v = v * 10 + u64::from(d);
-                i += 1;
+                digits += 1;
+            } else if b == b',' {
+                if !finish(k, v, digits, negative) {
+                    return None;
+                }
+                (k, v, digits, negative) = (k + 1, 0, 0, false);
+            } else if b == b'-' && digits == 0 && !negative {
+                negative = true;
+            } else {
+                let end = match (b, bytes.get(i + 1)) {
+                    (b'\n', _) => i + 1,
+                    (b'\r', Some(b'\n')) => i + 2,
+                    _ => return None,
+                };
+                return (finish(k, v, digits, negative) && k + 1 == out.len()).then_some(end);
             }
-            if i == start || v > i64::MAX as u64 {
-                return false;
-            }
-            *slot = if negative { -(v as i64) } else { v as i64 };
-            if i == n {
-                return k + 1 == out.len();
-            }
-            if line[i] != b',' {
-                return false;
-            }
-            i += 1;
         }
-        false
+        None
     }
 }
 
