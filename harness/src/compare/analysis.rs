@@ -2,7 +2,7 @@
 
 use super::admit::{admit, run_name, LeftOutRun};
 use super::finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, UnstableSide};
-use super::frame::{describe, pooled_frame, samples, Describe, Quantity};
+use super::frame::{describe, pooled_frame, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::stats::{
     analyze_runs, analyze_series, benjamini_hochberg, classify, Direction, Settings, Summary,
@@ -373,23 +373,27 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         .map(|&i| (i, quantity_of(i, a, b)))
         .collect();
     let (fa, fb) = rayon::join(|| pooled_frame(a, &metrics), || pooled_frame(b, &metrics));
-    let ((fa, la), (fb, lb)) = (fa?, fb?);
-    let (da, db) = (describe(&fa, compared)?, describe(&fb, compared)?);
+    let (fa, fb) = (fa?, fb?);
+    let (da, db) = rayon::join(|| describe(&fa), || describe(&fb));
+    let (da, db) = (da?, db?);
+    let (la, lb) = (fa.run_lengths.clone(), fb.run_lengths.clone());
+    let (sa, sb) = (fa.into_samples(), fb.into_samples());
 
     let mut results: Vec<QuantityResult> = metrics
         .par_iter()
         .zip(da.par_iter().zip(db.par_iter()))
-        .map(|(&(index, q), (&d_a, &d_b))| {
+        .zip(sa.into_par_iter().zip(sb.into_par_iter()))
+        .map(|((&(index, q), (&d_a, &d_b)), (va, vb))| {
             test_quantity(
                 name_of(index),
                 Some(index),
                 q,
                 SideSamples {
-                    values: samples(&fa, index),
+                    values: va,
                     run_lengths: la.clone(),
                 },
                 SideSamples {
-                    values: samples(&fb, index),
+                    values: vb,
                     run_lengths: lb.clone(),
                 },
                 (d_a, d_b),

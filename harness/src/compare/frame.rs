@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::store::{Run, RunSet};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 /// What a compared quantity is, and so how its samples are formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -30,92 +31,101 @@ impl std::fmt::Display for Quantity {
     }
 }
 
-/// Column name of metric `index` in the frames.
-pub fn metric_column(index: usize) -> String {
-    format!("m{index}")
-}
-
-/// Column with each interval's length in seconds.
-pub const INTERVAL_COLUMN: &str = "interval_s";
-
 fn polars_error(what: &str, e: PolarsError) -> Error {
     Error::input(format!("{what}: {e}"))
 }
 
-/// Per-interval samples of `metrics` for one run (one row per kept interval).
-pub fn run_frame(run: &Run, metrics: &[(usize, Quantity)]) -> Result<DataFrame> {
-    let t = &run.table;
-    let rows = t.rows();
-    let mut columns: Vec<Column> = Vec::with_capacity(metrics.len() + 1);
-    columns.push(Column::new(
-        "elapsed_ns".into(),
-        t.elapsed_ns.iter().map(|&v| v as i64).collect::<Vec<i64>>(),
-    ));
-    for &(index, _) in metrics {
-        let col = t.column(index).ok_or_else(|| {
-            Error::input(format!(
-                "{}: metric column {index} missing",
-                t.path.display()
-            ))
-        })?;
-        columns.push(Column::new(metric_column(index).into(), col));
-    }
-    let what = t.path.display().to_string();
-    let df = DataFrame::new(rows, columns).map_err(|e| polars_error(&what, e))?;
-
-    let dt =
-        (col("elapsed_ns") - col("elapsed_ns").shift(lit(1))).cast(DataType::Float64) / lit(1e9);
-    let mut exprs = vec![dt.clone().alias(INTERVAL_COLUMN)];
-    for &(index, quantity) in metrics {
-        let name = metric_column(index);
-        exprs.push(match quantity {
-            Quantity::Rate => ((col(name.as_str()) - col(name.as_str()).shift(lit(1)))
-                .cast(DataType::Float64)
-                / dt.clone())
-            .alias(name.as_str()),
-            // Throughput is never a metric column; a level if it ever were.
-            Quantity::Level | Quantity::Throughput => col(name.as_str())
-                .cast(DataType::Float64)
-                .alias(name.as_str()),
-        });
-    }
-    // Row k holds interval k − 1 (row 0 has no interval), so interval i is row i + 1.
-    let kept = crate::store::run_set::steady_intervals(rows.saturating_sub(1));
-    let (offset, len) = (kept.start + 1, kept.len());
-    df.lazy()
-        .select(exprs)
-        .slice(offset as i64, len as IdxSize)
-        .filter(col(INTERVAL_COLUMN).gt(lit(0.0)))
-        .collect()
-        .map_err(|e| polars_error(&what, e))
+/// One side's per-interval samples: for each compared metric, the values of every run's kept
+/// intervals, run by run. Built straight from the snapshot columns (no intermediate frame), so
+/// a 100k-row file costs one `f64` per value and metric, once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideFrame {
+    /// Per metric (in the order asked for), per run: the kept intervals' values.
+    columns: Vec<Vec<Vec<f64>>>,
+    /// How many intervals each run gave (the same for every metric).
+    pub run_lengths: Vec<usize>,
 }
 
-/// The kept intervals of every run of `set`, stacked, and how many rows each run gave.
-pub fn pooled_frame(
-    set: &RunSet,
-    metrics: &[(usize, Quantity)],
-) -> Result<(DataFrame, Vec<usize>)> {
-    let frames = set
-        .runs
-        .iter()
-        .map(|r| run_frame(r, metrics))
-        .collect::<Result<Vec<_>>>()?;
-    if frames.is_empty() {
+impl SideFrame {
+    /// The pooled samples of every metric, in the order asked for: the runs stacked, values
+    /// that are not finite left out. A single run's values are moved, not copied.
+    pub fn into_samples(self) -> Vec<Vec<f64>> {
+        self.columns
+            .into_iter()
+            .map(|runs| {
+                let mut pooled = if runs.len() == 1 {
+                    runs.into_iter().next().expect("one run")
+                } else {
+                    runs.concat()
+                };
+                pooled.retain(|v| v.is_finite());
+                pooled
+            })
+            .collect()
+    }
+}
+
+/// Row numbers of `elapsed_ns` whose interval (from the row before) is kept: a steady interval
+/// ([`crate::store::run_set::steady_intervals`]) of positive length; and each one's length in
+/// seconds.
+fn kept_rows(elapsed_ns: &[u64]) -> Vec<(usize, f64)> {
+    // Row k holds interval k − 1 (row 0 has no interval), so interval i is row i + 1.
+    let kept = crate::store::run_set::steady_intervals(elapsed_ns.len().saturating_sub(1));
+    (kept.start + 1..kept.end + 1)
+        .filter_map(|k| {
+            // Times 1/1e9, as polars divides by a constant: the same bits as before.
+            let dt =
+                (elapsed_ns[k] as i64).wrapping_sub(elapsed_ns[k - 1] as i64) as f64 * (1.0 / 1e9);
+            (dt > 0.0).then_some((k, dt))
+        })
+        .collect()
+}
+
+/// Per-interval samples of `metrics` for one run: one column per metric, one value per kept
+/// interval (a counter's rate per second, a gauge's level at the interval's end).
+pub fn run_frame(run: &Run, metrics: &[(usize, Quantity)]) -> Result<Vec<Vec<f64>>> {
+    let t = &run.table;
+    let rows = kept_rows(&t.elapsed_ns);
+    metrics
+        .par_iter()
+        .map(|&(index, quantity)| {
+            let col = t.column(index).ok_or_else(|| {
+                Error::input(format!(
+                    "{}: metric column {index} missing",
+                    t.path.display()
+                ))
+            })?;
+            Ok(match quantity {
+                Quantity::Rate => rows
+                    .iter()
+                    .map(|&(k, dt)| col[k].wrapping_sub(col[k - 1]) as f64 / dt)
+                    .collect(),
+                // Throughput is never a metric column; a level if it ever were.
+                Quantity::Level | Quantity::Throughput => {
+                    rows.iter().map(|&(k, _)| col[k] as f64).collect()
+                }
+            })
+        })
+        .collect()
+}
+
+/// The kept intervals of every run of `set`, run by run.
+pub fn pooled_frame(set: &RunSet, metrics: &[(usize, Quantity)]) -> Result<SideFrame> {
+    if set.runs.is_empty() {
         return Err(Error::input(format!("{}: no runs", set.label)));
     }
-    let lengths = frames.iter().map(DataFrame::height).collect();
-    if frames.len() == 1 {
-        // One run: nothing to stack (and no second copy of a large file's frame).
-        let df = frames.into_iter().next().expect("one frame");
-        return Ok((df, lengths));
+    let mut columns: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(set.runs.len()); metrics.len()];
+    let mut run_lengths = Vec::with_capacity(set.runs.len());
+    for run in &set.runs {
+        run_lengths.push(kept_rows(&run.table.elapsed_ns).len());
+        for (m, values) in run_frame(run, metrics)?.into_iter().enumerate() {
+            columns[m].push(values);
+        }
     }
-    let df = concat(
-        frames.into_iter().map(DataFrame::lazy).collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )
-    .and_then(|lf| lf.collect())
-    .map_err(|e| polars_error(&set.label, e))?;
-    Ok((df, lengths))
+    Ok(SideFrame {
+        columns,
+        run_lengths,
+    })
 }
 
 /// Descriptive statistics of one metric on one side.
@@ -133,58 +143,31 @@ pub struct Describe {
     pub std_dev: f64,
 }
 
-/// Median, mean, p95 and standard deviation of every metric column of `df`, in one pass.
-pub fn describe(df: &DataFrame, indices: &[usize]) -> Result<Vec<Describe>> {
-    if indices.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut exprs = Vec::with_capacity(indices.len() * 4);
-    for &i in indices {
-        let c = metric_column(i);
-        exprs.push(col(c.as_str()).median().alias(format!("{c}_median")));
-        exprs.push(col(c.as_str()).mean().alias(format!("{c}_mean")));
-        exprs.push(
-            col(c.as_str())
-                .quantile(lit(0.95), QuantileMethod::Linear)
-                .alias(format!("{c}_p95")),
-        );
-        exprs.push(col(c.as_str()).std(1).alias(format!("{c}_std")));
-    }
-    let out = df
-        .clone()
-        .lazy()
-        .select(exprs)
-        .collect()
-        .map_err(|e| polars_error("describe", e))?;
-    let get = |name: String| -> f64 {
-        out.column(&name)
-            .ok()
-            .and_then(|c| c.f64().ok().and_then(|ca| ca.get(0)))
-            .unwrap_or(f64::NAN)
-    };
-    Ok(indices
-        .iter()
-        .map(|&i| {
-            let c = metric_column(i);
-            Describe {
-                n: df.height(),
-                median: get(format!("{c}_median")),
-                mean: get(format!("{c}_mean")),
-                p95: get(format!("{c}_p95")),
-                std_dev: get(format!("{c}_std")),
+/// Median, mean, p95 and standard deviation of every metric of `frame`, by polars, the metrics
+/// in parallel; each metric's runs are the chunks of one polars array.
+pub fn describe(frame: &SideFrame) -> Result<Vec<Describe>> {
+    frame
+        .columns
+        .par_iter()
+        .map(|runs| {
+            let name = PlSmallStr::from_static("m");
+            let mut ca =
+                Float64Chunked::from_slice(name.clone(), runs.first().map_or(&[], Vec::as_slice));
+            for r in runs.iter().skip(1) {
+                ca.append(&Float64Chunked::from_slice(name.clone(), r))
+                    .map_err(|e| polars_error("describe", e))?;
             }
+            let p95 = ca
+                .quantile(0.95, QuantileMethod::Linear)
+                .map_err(|e| polars_error("describe", e))?;
+            let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
+            Ok(Describe {
+                n: ca.len(),
+                median: nan(ca.median()),
+                mean: nan(ca.mean()),
+                p95: nan(p95),
+                std_dev: nan(ca.std(1)),
+            })
         })
-        .collect())
-}
-
-/// The non-null values of a metric column, for the tests.
-pub fn samples(df: &DataFrame, index: usize) -> Vec<f64> {
-    df.column(&metric_column(index))
-        .ok()
-        .and_then(|c| {
-            c.f64()
-                .ok()
-                .map(|ca| ca.iter().flatten().filter(|v| v.is_finite()).collect())
-        })
-        .unwrap_or_default()
+        .collect()
 }
