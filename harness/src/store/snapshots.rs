@@ -65,6 +65,19 @@ pub struct SnapshotTable {
 }
 
 impl SnapshotTable {
+    /// A table with these columns and no rows yet.
+    fn empty(path: &Path, indices: Vec<usize>) -> SnapshotTable {
+        let width = indices.len();
+        SnapshotTable {
+            path: path.to_path_buf(),
+            indices,
+            samples: Vec::new(),
+            elapsed_ns: Vec::new(),
+            columns: vec![Vec::new(); width],
+            truncated: false,
+        }
+    }
+
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.samples.len()
@@ -137,14 +150,7 @@ impl SnapshotTable {
                     .map(|m| (col, m.name))
             })
             .collect();
-        let mut table = SnapshotTable {
-            path: path.to_path_buf(),
-            indices,
-            samples: Vec::new(),
-            elapsed_ns: Vec::new(),
-            columns: vec![Vec::new(); width],
-            truncated: false,
-        };
+        let mut table = SnapshotTable::empty(path, indices);
 
         // One record of look-ahead: only the last record can be a line cut by a kill.
         let mut next = csv::ByteRecord::new();
@@ -599,14 +605,7 @@ mod fast {
                 .collect();
             let width = indices.len();
             Some(State {
-                table: SnapshotTable {
-                    path: path.to_path_buf(),
-                    indices,
-                    samples: Vec::new(),
-                    elapsed_ns: Vec::new(),
-                    columns: vec![Vec::new(); width],
-                    truncated: false,
-                },
+                table: SnapshotTable::empty(path, indices),
                 counters,
                 row: vec![0; width + 2],
                 reserved: false,
