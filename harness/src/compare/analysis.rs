@@ -1,19 +1,22 @@
 //! Turns two run sets into a [`Comparison`]: aligned metrics, tested quantities, the gate.
 
-use super::admit::{admit, run_name, LeftOutRun};
-use super::finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, UnstableSide};
+use super::admit::{admit, LeftOutRun};
+use super::behaviour::behaviour_changes;
+use super::finding::{DisturbedRun, Finding, UnstableSide};
 use super::frame::{describe, pooled_frame, Describe, Quantity};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
+use super::policy::gate;
 use super::stats::{
     analyze_runs, analyze_series, benjamini_hochberg, classify, Direction, Settings, Summary,
     Verdict,
 };
+use super::throughput::throughput_samples;
 use crate::error::{Error, Result};
 use crate::recorder::settings::SettingDifference;
 use crate::store::RunSet;
 use rayon::prelude::*;
 use serde::Serialize;
-use session_stats::{metric, MetricKind, DERIVED_SLOTS, NUM_METRICS};
+use session_stats::{metric, MetricKind};
 
 /// Everything that tunes a comparison.
 #[derive(Debug, Clone)]
@@ -106,7 +109,7 @@ impl Comparison {
     }
 }
 
-fn name_of(index: usize) -> String {
+pub(super) fn name_of(index: usize) -> String {
     metric(index).map_or_else(|| format!("#{index}"), |m| m.name.to_string())
 }
 
@@ -129,66 +132,6 @@ fn quantity_of(index: usize, a: &RunSet, b: &RunSet) -> Quantity {
     } else {
         Quantity::Level
     }
-}
-
-/// Throughput samples of one side, grouped by run.
-struct Throughput {
-    values: Vec<f64>,
-    run_lengths: Vec<usize>,
-    /// Runs left out as disturbed: (path, their median, the side's median run).
-    disturbed: Vec<(String, f64, f64)>,
-}
-
-/// More than this share of a side's runs left out as disturbed means the machine switched
-/// state for a stretch of the runs (seen: 12 s of a 2-core VM at −25%, 8 of 20 gate runs, where
-/// the slow runs were the majority), not that a few runs were unlucky: no speed verdict then.
-const UNSTABLE_SHARE: f64 = 0.25;
-
-impl Throughput {
-    /// Too many runs left out to trust which runs are the normal ones.
-    fn unstable(&self) -> bool {
-        let runs = self.disturbed.len() + self.run_lengths.len();
-        self.disturbed.len() as f64 > UNSTABLE_SHARE * runs as f64
-    }
-}
-
-/// Throughput per kept interval, and how many intervals each run gave.
-///
-/// A shared machine disturbs whole runs: neighbours slow them down, and a hypervisor that
-/// places both vCPUs on one physical core makes cache-line transfers cheap and a contended run
-/// 2–3× *faster*. A run whose median interval throughput is more than `disturbed` (a fraction)
-/// away from the median run of its side is left out of the headline test and reported. A real
-/// change moves every run of its side alike and is kept; with fewer than 3 runs nothing is left
-/// out (there is no majority to judge by).
-fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Throughput> {
-    let mut per_run = Vec::new();
-    for run in &set.runs {
-        let values = run.interval_throughput()?;
-        let median = super::stats::median(&values).unwrap_or(0.0);
-        per_run.push((run_name(run), values, median));
-    }
-    let medians: Vec<f64> = per_run.iter().map(|r| r.2).collect();
-    let typical = super::stats::median(&medians).unwrap_or(0.0);
-    let close = |m: f64| (m / typical - 1.0).abs() <= disturbed;
-    // Judge only when a majority of runs agree; a split side (e.g. half the runs in a fast
-    // placement) keeps every run, and the run-level statistics report the spread.
-    let agreeing = medians.iter().filter(|&&m| close(m)).count();
-    let judge =
-        disturbed > 0.0 && per_run.len() >= 3 && typical > 0.0 && 2 * agreeing > per_run.len();
-    let mut out = Throughput {
-        values: Vec::new(),
-        run_lengths: Vec::new(),
-        disturbed: Vec::new(),
-    };
-    for (path, values, median) in per_run {
-        if judge && !close(median) {
-            out.disturbed.push((path, median, typical));
-            continue;
-        }
-        out.run_lengths.push(values.len());
-        out.values.extend(values);
-    }
-    (!out.values.is_empty()).then_some(out)
 }
 
 /// Splits pooled samples back into their runs (every interval kept; empty runs dropped).
@@ -544,166 +487,4 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
     c.gate = gate(&c, settings);
     c.gate.warnings.extend(disturbed_runs);
     Ok(c)
-}
-
-/// Lost updates on either side, and — for operation-budget runs of the same scenario and seed
-/// — final totals that differ (a behaviour change: the same events must give the same counts).
-fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (side, set) in [('A', a), ('B', b)] {
-        for run in &set.runs {
-            if let Some(m) = &run.meta {
-                if m.totals_verified == Some(false) {
-                    out.push(Finding::LostUpdates {
-                        side,
-                        run: run_name(run),
-                        metrics: m.mismatches.len(),
-                        names: m
-                            .mismatches
-                            .iter()
-                            .take(5)
-                            .map(|x| x.name.clone())
-                            .collect(),
-                    });
-                }
-                if !m.complete {
-                    out.push(Finding::IncompleteRun {
-                        side,
-                        run: run_name(run),
-                    });
-                }
-            }
-        }
-    }
-    // Same settings (seed, diagnostics and the operation budget included): same final totals.
-    let deterministic = |set: &RunSet| -> Option<String> {
-        let mut key = None;
-        for run in &set.runs {
-            let m = run.meta.as_ref()?;
-            m.scenario_settings
-                .get("budget")?
-                .get("operations")?
-                .as_u64()?;
-            let k = m.settings_key();
-            if key.get_or_insert(k.clone()) != &k {
-                return None;
-            }
-        }
-        key
-    };
-    if let (Some(ka), Some(kb)) = (deterministic(a), deterministic(b)) {
-        if ka == kb {
-            let reference = a.runs[0].table.clone();
-            let reference_name = run_name(&a.runs[0]);
-            let last = |t: &crate::store::SnapshotTable, i: usize| {
-                t.column(i).and_then(|c| c.last().copied())
-            };
-            for run in b.runs.iter().chain(&a.runs[1..]) {
-                let differences: Vec<TotalDifference> = common
-                    .iter()
-                    .filter(|&&i| i >= NUM_METRICS || !DERIVED_SLOTS.contains(&i))
-                    .filter(|&&i| last(&reference, i) != last(&run.table, i))
-                    .take(5)
-                    .map(|&index| TotalDifference {
-                        index,
-                        name: name_of(index),
-                        reference: last(&reference, index),
-                        value: last(&run.table, index),
-                    })
-                    .collect();
-                if !differences.is_empty() {
-                    out.push(Finding::TotalsDiffer {
-                        run: run_name(run),
-                        reference: reference_name.clone(),
-                        differences,
-                    });
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The gate policy: which findings fail the gate and which only warn.
-fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
-    let mut failures = Vec::new();
-    let mut warnings = Vec::new();
-    failures.extend(c.behaviour.iter().cloned());
-    warnings.extend(c.left_out.iter().cloned().map(Finding::LeftOut));
-    let speed_gates = settings.strict || c.same_host != Some(false);
-    if c.same_host == Some(false) {
-        let f = Finding::HostMismatch {
-            a: c.hosts.0.clone().unwrap_or_else(|| "?".into()),
-            b: c.hosts.1.clone().unwrap_or_else(|| "?".into()),
-            strict: settings.strict,
-        };
-        if settings.strict {
-            failures.push(f);
-        } else {
-            warnings.push(f);
-        }
-    }
-    match &c.headline {
-        Some(h) if h.outcome == Outcome::Regression => {
-            let f = Finding::ThroughputRegression {
-                effect: h.effect(),
-                ci: h.ci,
-                reason: h.reason.clone(),
-                gating: speed_gates,
-            };
-            if speed_gates {
-                failures.push(f);
-            } else {
-                warnings.push(f);
-            }
-        }
-        Some(_) if !c.machine_changed.is_empty() => warnings.push(Finding::MachineChangedState {
-            sides: c.machine_changed.clone(),
-            threshold: settings.disturbed_run_threshold,
-        }),
-        Some(h) if h.outcome == Outcome::Inconclusive => {
-            warnings.push(Finding::ThroughputInconclusive {
-                reason: h.reason.clone(),
-            });
-        }
-        None => warnings.push(Finding::NoThroughput),
-        _ => {}
-    }
-    let changed: Vec<&QuantityResult> =
-        c.metrics.iter().filter(|m| m.outcome.is_change()).collect();
-    if !changed.is_empty() {
-        let f = Finding::MetricsChanged {
-            count: changed.len(),
-            top: changed
-                .iter()
-                .take(5)
-                .map(|m| ChangedMetric {
-                    name: m.name.clone(),
-                    effect: m.effect(),
-                })
-                .collect(),
-        };
-        if settings.fail_on_metric_change && speed_gates {
-            failures.push(f);
-        } else {
-            warnings.push(f);
-        }
-    }
-    if !c.removed.is_empty() {
-        warnings.push(Finding::OnlyInA {
-            count: c.removed.len(),
-        });
-    }
-    if !c.added.is_empty() {
-        warnings.push(Finding::OnlyInB {
-            count: c.added.len(),
-        });
-    }
-    let pass = failures.is_empty();
-    Gate {
-        pass,
-        exit_code: if pass { 0 } else { 1 },
-        failures,
-        warnings,
-    }
 }

@@ -4,11 +4,14 @@
 
 pub(crate) mod admit;
 pub(crate) mod analysis;
+mod behaviour;
 pub(crate) mod confirm;
 pub(crate) mod finding;
 pub(crate) mod frame;
 pub(crate) mod outcome;
+mod policy;
 pub mod stats;
+mod throughput;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
