@@ -65,3 +65,71 @@ pub(super) fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Through
     }
     (!out.values.is_empty()).then_some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recorder::{IntervalThroughput, RunMeta};
+    use crate::store::{Run, SnapshotTable};
+    use std::path::PathBuf;
+
+    /// A side whose run `k` has five steady intervals at `levels[k]` updates/s.
+    fn side(levels: &[f64]) -> RunSet {
+        let template: RunMeta =
+            serde_json::from_str(include_str!("../../tests/fixtures/run.json")).unwrap();
+        let runs = levels
+            .iter()
+            .enumerate()
+            .map(|(k, &level)| {
+                let mut meta = template.clone();
+                meta.intervals = (1..=7)
+                    .map(|sample| IntervalThroughput {
+                        sample,
+                        duration_ns: 1,
+                        ops: 1,
+                        ops_per_sec: level,
+                    })
+                    .collect();
+                Run {
+                    table: SnapshotTable {
+                        path: PathBuf::from(format!("s/r{}/snapshots.csv", k + 1)),
+                        indices: Vec::new(),
+                        samples: Vec::new(),
+                        elapsed_ns: Vec::new(),
+                        columns: Vec::new(),
+                        truncated: false,
+                    },
+                    meta: Some(meta),
+                }
+            })
+            .collect();
+        RunSet {
+            label: "side".into(),
+            runs,
+        }
+    }
+
+    #[test]
+    fn steady_intervals_of_every_run_and_a_disturbed_run_left_out() {
+        let t = throughput_samples(&side(&[100.0, 101.0, 99.0, 60.0]), 0.10).unwrap();
+        // Warm-up and wind-down are left out: 5 of 7 intervals a run.
+        assert_eq!(t.run_lengths, [5, 5, 5]);
+        assert_eq!(t.disturbed.len(), 1);
+        assert_eq!(t.disturbed[0].0, "s/r4");
+        assert!(!t.unstable(), "1 of 4 is not more than a quarter");
+        // 0 keeps every run.
+        let all = throughput_samples(&side(&[100.0, 101.0, 99.0, 60.0]), 0.0).unwrap();
+        assert_eq!(all.run_lengths.len(), 4);
+    }
+
+    #[test]
+    fn a_side_split_in_two_keeps_its_runs_and_too_many_disturbed_is_unstable() {
+        // No majority within 10% of the median run: nothing is judged.
+        let split = throughput_samples(&side(&[100.0, 100.0, 150.0, 150.0]), 0.10).unwrap();
+        assert!(split.disturbed.is_empty());
+        // A majority agrees, but 2 of 6 runs are off: more than a quarter.
+        let t = throughput_samples(&side(&[100.0, 100.0, 101.0, 99.0, 70.0, 140.0]), 0.10).unwrap();
+        assert_eq!(t.disturbed.len(), 2);
+        assert!(t.unstable());
+    }
+}
