@@ -12,6 +12,7 @@
 use super::CompareSettings;
 use crate::error::{Error, Result};
 use crate::recorder::settings::{describe_differences, differences, SettingDifference};
+use crate::store::run_set::name_runs;
 use crate::store::{Run, RunSet};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -80,17 +81,6 @@ pub struct Admission<'s> {
     /// Settings that differ between the sides, compared on purpose
     /// (`--allow-different-settings`); empty otherwise.
     pub settings_differences: Vec<SettingDifference>,
-}
-
-/// How a run is named in messages: its folder when it is a statbench run folder.
-pub fn run_name(run: &Run) -> String {
-    let p = &run.table.path;
-    match (p.file_name(), p.parent()) {
-        (Some(n), Some(dir)) if n == "snapshots.csv" && !dir.as_os_str().is_empty() => {
-            dir.display().to_string()
-        }
-        _ => p.display().to_string(),
-    }
 }
 
 /// Number of sampling intervals whose time moved: what every per-interval statistic needs.
@@ -200,17 +190,10 @@ fn odd_runs<K: PartialEq + Clone>(keys: &[K], tie_odd: impl Fn(&K) -> bool) -> (
     (majority, odd)
 }
 
-/// Names at most five runs of `set` by position, with a count of the rest.
-fn name_runs(set: &RunSet, which: &[usize]) -> String {
-    let mut names: Vec<String> = which
-        .iter()
-        .take(5)
-        .map(|&i| run_name(&set.runs[i]))
-        .collect();
-    if which.len() > 5 {
-        names.push(format!("and {} more", which.len() - 5));
-    }
-    names.join(", ")
+/// Names the runs of `set` at positions `which` (see [`name_runs`]).
+fn name_at(set: &RunSet, which: &[usize]) -> String {
+    let runs: Vec<&Run> = which.iter().map(|&i| &set.runs[i]).collect();
+    name_runs(&runs)
 }
 
 /// One side's runs agree on run.json presence, host and settings; odd runs are refused, or left
@@ -244,7 +227,7 @@ fn consistent_side<'s>(
                 } else {
                     "have a run.json while the others have none"
                 },
-                name_runs(&set, &odd)
+                name_at(&set, &odd)
             )));
         }
         set = Cow::Owned(without(&set, &odd, side, |_| why.clone(), left_out));
@@ -266,7 +249,7 @@ fn consistent_side<'s>(
                 "{side} ({}): runs from more than one host: {} ran on {} while the others ran on \
                  {majority}; speed figures of different machines cannot be pooled; {hint}",
                 set.label,
-                name_runs(&set, &odd),
+                name_at(&set, &odd),
                 hosts[odd[0]],
             )));
         }
@@ -295,7 +278,7 @@ fn consistent_side<'s>(
                 "{side} ({}): runs of different settings: {} ran with {} (vs the others); \
                  pool only runs of one scenario and settings; {hint}",
                 set.label,
-                name_runs(&set, &odd),
+                name_at(&set, &odd),
                 describe_differences(&differences(&majority, &identities[odd[0]]), 4),
             )));
         }
@@ -324,7 +307,7 @@ fn without(
     for &k in odd {
         left_out.push(LeftOutRun {
             side,
-            run: run_name(&set.runs[k]),
+            run: set.runs[k].name(),
             why: why(k),
         });
     }

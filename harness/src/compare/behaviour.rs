@@ -1,7 +1,6 @@
 //! Behaviour, which always gates: lost updates, incomplete runs, and final totals that differ
 //! between runs that must give the same totals.
 
-use super::admit::run_name;
 use super::analysis::name_of;
 use super::finding::{Finding, TotalDifference};
 use crate::store::RunSet;
@@ -17,7 +16,7 @@ pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec
                 if m.totals_verified == Some(false) {
                     out.push(Finding::LostUpdates {
                         side,
-                        run: run_name(run),
+                        run: run.name(),
                         metrics: m.mismatches.len(),
                         names: m
                             .mismatches
@@ -30,7 +29,7 @@ pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec
                 if !m.complete {
                     out.push(Finding::IncompleteRun {
                         side,
-                        run: run_name(run),
+                        run: run.name(),
                     });
                 }
             }
@@ -55,7 +54,7 @@ pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec
     if let (Some(ka), Some(kb)) = (deterministic(a), deterministic(b)) {
         if ka == kb {
             let reference = a.runs[0].table.clone();
-            let reference_name = run_name(&a.runs[0]);
+            let reference_name = &a.runs[0].name();
             let last = |t: &crate::store::SnapshotTable, i: usize| {
                 t.column(i).and_then(|c| c.last().copied())
             };
@@ -74,7 +73,7 @@ pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec
                     .collect();
                 if !differences.is_empty() {
                     out.push(Finding::TotalsDiffer {
-                        run: run_name(run),
+                        run: run.name(),
                         reference: reference_name.clone(),
                         differences,
                     });

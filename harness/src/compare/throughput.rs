@@ -1,7 +1,6 @@
 //! The headline quantity's samples: throughput per steady interval of every run, with the runs a
 //! disturbance moved left out, and the rule that withholds a speed verdict when too many were.
 
-use crate::compare::admit::run_name;
 use crate::store::RunSet;
 
 /// Throughput samples of one side, grouped by run.
@@ -40,7 +39,7 @@ pub(super) fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Through
     for run in &set.runs {
         let values = run.interval_throughput()?;
         let median = super::stats::median(&values).unwrap_or(0.0);
-        per_run.push((run_name(run), values, median));
+        per_run.push((run.name(), values, median));
     }
     let medians: Vec<f64> = per_run.iter().map(|r| r.2).collect();
     let typical = super::stats::median(&medians).unwrap_or(0.0);

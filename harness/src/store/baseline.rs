@@ -4,7 +4,7 @@
 //! unique id in baseline.json, so a reader that finds it changed while it read the runs (a save
 //! replaced the folder under it) reads again instead of mixing two baselines.
 
-use super::run_set::{Run, RunSet};
+use super::run_set::{name_runs, Run, RunSet};
 use crate::error::{Error, Result};
 use crate::files::{atomic_write, install_dir, leftover_is_stale, unique_suffix};
 use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
@@ -494,30 +494,6 @@ impl Leftover {
     }
 }
 
-/// The run a path stands for in messages: its run folder, or the CSV given by itself.
-fn run_label(run: &Run) -> String {
-    let p = &run.table.path;
-    match p.parent() {
-        Some(dir) if p.file_name().is_some_and(|n| n == SNAPSHOTS_FILE) => {
-            if dir.as_os_str().is_empty() {
-                ".".into()
-            } else {
-                dir.display().to_string()
-            }
-        }
-        _ => p.display().to_string(),
-    }
-}
-
-/// Up to five labels, then a count of the rest.
-fn name_runs(runs: &[&Run]) -> String {
-    let mut shown: Vec<String> = runs.iter().take(5).map(|r| run_label(r)).collect();
-    if runs.len() > 5 {
-        shown.push(format!("and {} more", runs.len() - 5));
-    }
-    shown.join(", ")
-}
-
 /// Groups runs by `key`, largest group first (ties: the one seen first).
 fn groups<'a>(runs: &[&'a Run], key: impl Fn(&Run) -> String) -> Vec<(String, Vec<&'a Run>)> {
     let mut groups: Vec<(String, Vec<&Run>)> = Vec::new();
@@ -620,7 +596,7 @@ fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
             settings.len(),
             odd.join("; "),
             settings[0].1.len(),
-            run_label(settings[0].1[0])
+            settings[0].1[0].name()
         )));
     }
     Ok(())

@@ -19,6 +19,15 @@ pub fn steady_intervals(intervals: usize) -> std::ops::Range<usize> {
     }
 }
 
+/// At most five runs by [`Run::name`], then a count of the rest: how messages list odd runs.
+pub(crate) fn name_runs(runs: &[&Run]) -> String {
+    let mut names: Vec<String> = runs.iter().take(5).map(|r| r.name()).collect();
+    if runs.len() > 5 {
+        names.push(format!("and {} more", runs.len() - 5));
+    }
+    names.join(", ")
+}
+
 /// One run: its snapshots and, when it was recorded by statbench, its metadata.
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -29,6 +38,18 @@ pub struct Run {
 }
 
 impl Run {
+    /// How the run is named in messages: its folder when it is a statbench run folder
+    /// (`…/r3/snapshots.csv` → `…/r3`), else the CSV's path.
+    pub fn name(&self) -> String {
+        let p = &self.table.path;
+        match (p.file_name(), p.parent()) {
+            (Some(n), Some(dir)) if n == SNAPSHOTS_FILE && !dir.as_os_str().is_empty() => {
+                dir.display().to_string()
+            }
+            _ => p.display().to_string(),
+        }
+    }
+
     /// Updates per second of the run's steady-state intervals (statbench runs only): the first
     /// and last intervals, which hold start-up and the drain, are dropped when there are more
     /// than three.
