@@ -141,15 +141,7 @@ impl SnapshotTable {
         let indices = parse_header(&record, path)?;
         let width = indices.len();
         reader.get_mut().max_line = (width as u64 + 2) * MAX_FIELD_BYTES + 2;
-        let counters: Vec<(usize, &'static str)> = indices
-            .iter()
-            .enumerate()
-            .filter_map(|(col, &index)| {
-                metric(index)
-                    .filter(|m| m.kind == MetricKind::Counter)
-                    .map(|m| (col, m.name))
-            })
-            .collect();
+        let counters = counter_columns(&indices);
         let mut table = SnapshotTable::empty(path, indices);
 
         // One record of look-ahead: only the last record can be a line cut by a kill.
@@ -263,6 +255,20 @@ impl SnapshotTable {
         }
         Ok(())
     }
+}
+
+/// Columns (position, dotted name) of the metrics the registry knows as counters: the ones
+/// checked for resets. Indices it does not know (a newer engine's) are not checked.
+fn counter_columns(indices: &[usize]) -> Vec<(usize, &'static str)> {
+    indices
+        .iter()
+        .enumerate()
+        .filter_map(|(col, &index)| {
+            metric(index)
+                .filter(|m| m.kind == MetricKind::Counter)
+                .map(|m| (col, m.name))
+        })
+        .collect()
 }
 
 /// Whether a counter going from `before` to `now` was reset: it fell to less than half (see the
@@ -508,8 +514,7 @@ impl<R: Read> Read for TextGuard<R> {
 /// reader.
 mod fast {
     use super::{
-        is_reset, metric, parse_header, Error, MetricKind, Result, SnapshotTable, BOM,
-        MAX_ELAPSED_NS,
+        counter_columns, is_reset, parse_header, Error, Result, SnapshotTable, BOM, MAX_ELAPSED_NS,
     };
     use std::io::{self, Read};
     use std::path::Path;
@@ -597,10 +602,8 @@ mod fast {
         fn new(header: &[u8], path: &Path) -> Option<State> {
             let record = csv::ByteRecord::from(header.split(|&b| b == b',').collect::<Vec<_>>());
             let indices = parse_header(&record, path).ok()?;
-            let counters = indices
-                .iter()
-                .enumerate()
-                .filter(|(_, &index)| metric(index).is_some_and(|m| m.kind == MetricKind::Counter))
+            let counters = counter_columns(&indices)
+                .into_iter()
                 .map(|(col, _)| col)
                 .collect();
             let width = indices.len();
