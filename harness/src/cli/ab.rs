@@ -20,11 +20,32 @@ pub const AB_CONFIRM_ROUNDS: u64 = GATE_RUNS / 2;
 #[derive(Debug, Args, Clone)]
 pub struct AbArgs {
     /// Command for side A (run by `sh -c`); it writes its run to $STATBENCH_OUT (or `{out}`).
-    #[arg(long = "a", value_name = "CMD_A")]
-    pub command_a: String,
+    #[arg(
+        long = "a",
+        value_name = "CMD_A",
+        required_unless_present = "layouts",
+        requires = "command_b"
+    )]
+    pub command_a: Option<String>,
     /// Command for side B.
-    #[arg(long = "b", value_name = "CMD_B")]
-    pub command_b: String,
+    #[arg(
+        long = "b",
+        value_name = "CMD_B",
+        required_unless_present = "layouts",
+        requires = "command_a"
+    )]
+    pub command_b: Option<String>,
+    /// Instead of two commands: two counter layouts of this build (A,B, e.g.
+    /// `contiguous,sharded`), measured in this process in paired, randomised A B B A runs of
+    /// --run-ms each and judged on their paired ratios (--rounds pairs).
+    #[arg(long, value_delimiter = ',', value_parser = super::parse_layout, conflicts_with_all = ["command_a", "command_b"])]
+    pub layouts: Vec<crate::scenario::SinkKind>,
+    /// Scenario of the --layouts comparison.
+    #[arg(long, default_value = "default", requires = "layouts")]
+    pub scenario: String,
+    /// Length of each run of the --layouts comparison, in milliseconds.
+    #[arg(long, default_value_t = super::paired::PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000), requires = "layouts")]
+    pub run_ms: u64,
     /// Runs per side, alternated A B B A ...
     #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(1..=200))]
     pub rounds: u64,
@@ -43,13 +64,16 @@ pub struct AbArgs {
 /// Runs `statbench ab`.
 pub fn ab_command(args: &AbArgs) -> Result<i32> {
     args.output.check()?;
+    if !args.layouts.is_empty() {
+        return layouts_command(args);
+    }
     let out = match &args.out {
         Some(o) => o.clone(),
         None => create_unique_dir(default_runs_dir(), "ab")?,
     };
     let plan = AbPlan {
-        command_a: args.command_a.clone(),
-        command_b: args.command_b.clone(),
+        command_a: args.command_a.clone().unwrap_or_default(),
+        command_b: args.command_b.clone().unwrap_or_default(),
         rounds: args.rounds as usize,
         confirm_rounds: args.confirm_rounds as usize,
         out,
@@ -68,6 +92,65 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
                 .map_or("n/a", |h| h.outcome.label())
         );
     }
+    args.output.emit(&outcome.comparison)
+}
+
+/// `statbench ab --layouts A,B`: two layouts of this build, paired in one process.
+fn layouts_command(args: &AbArgs) -> Result<i32> {
+    use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
+    use crate::runner::{run, RunRequest};
+    let [a, b] = args.layouts[..] else {
+        return Err(crate::error::Error::input(format!(
+            "--layouts: give exactly two layouts (A,B), got {}",
+            args.layouts.len()
+        )));
+    };
+    let scenario_of = |layout| {
+        RunArgs {
+            scenario: args.scenario.clone(),
+            layout: Some(layout),
+            duration_ms: Some(args.run_ms),
+            ..RunArgs::default()
+        }
+        .scenario()
+    };
+    let (sa, sb) = (scenario_of(a)?, scenario_of(b)?);
+    let out = match &args.out {
+        Some(o) => {
+            crate::files::create_fresh_dir(o)?;
+            o.clone()
+        }
+        None => create_unique_dir(default_runs_dir(), "ab-layouts")?,
+    };
+    let side = |scenario: crate::scenario::Scenario| PairedSide {
+        label: format!("layout {}", scenario.layout.name()),
+        measure: Box::new(move |dir: &std::path::Path| {
+            run(&RunRequest {
+                scenario: scenario.clone(),
+                out_dir: dir.to_path_buf(),
+                sampling: true,
+                progress: false,
+                repetition: None,
+            })?
+            .check_totals()
+        }),
+    };
+    let mut plan = PairedPlan {
+        a: side(sa),
+        b: side(sb),
+        pairs: args.rounds as usize,
+        confirm_pairs: args.confirm_rounds as usize,
+        out: out.clone(),
+        seed: 1,
+        verbose: std::io::stderr().is_terminal(),
+    };
+    let mut settings = args.verdict.settings();
+    settings.strict = true; // one process, one session: speed gates
+    settings.allow_different_settings = true; // the layouts differ on purpose; said first
+    if args.verdict.min_effect.is_none() {
+        settings.stats.min_effect = super::paired::PAIRED_MIN_EFFECT;
+    }
+    let outcome = run_paired(&mut plan, &settings)?;
     args.output.emit(&outcome.comparison)
 }
 

@@ -34,6 +34,35 @@ pub struct GateArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Folder for the gate's runs (must not exist or be empty; default
+    /// runs/SCENARIO-YYYYmmdd-HHMMSS, or runs/gate-SCENARIO-paired-… with --base).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Judge speed against this git revision instead of the stored baseline: REV's statbench is
+    /// built once (cached under target/statbench-base/) and both are measured alternately on
+    /// this machine, so the verdict judges the code, not the machine or the hour.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Use this prebuilt statbench as the paired base (e.g. a CI cache of the base build)
+    /// instead of building --base.
+    #[arg(long, value_name = "PATH")]
+    pub base_binary: Option<std::path::PathBuf>,
+    /// Pairs of runs (base, this build) in the paired gate's first batch.
+    #[arg(long, default_value_t = super::paired::PAIRED_PAIRS, value_parser = clap::value_parser!(u64).range(4..=400))]
+    pub pairs: u64,
+    /// Pairs added on a suspected regression in the paired gate (0: fail at once).
+    #[arg(long, default_value_t = super::paired::PAIRED_PAIRS, value_parser = clap::value_parser!(u64).range(0..=400))]
+    pub confirm_pairs: u64,
+    /// Length of each run of the paired gate, in milliseconds.
+    #[arg(long, default_value_t = super::paired::PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000))]
+    pub run_ms: u64,
+    /// Seed of the paired gate's randomised block order.
+    #[arg(long, default_value_t = 1)]
+    pub pairing_seed: u64,
+    /// Injected slowdown for the candidate side of the paired gate (extra cancelling update
+    /// pairs per 1000 updates): proves the gate catches a known change.
+    #[arg(long, hide = true)]
+    pub candidate_extra_work: Option<u64>,
     #[command(flatten)]
     pub verdict: VerdictArgs,
     #[command(flatten)]
@@ -48,6 +77,14 @@ impl Default for GateArgs {
             repeat: GATE_RUNS,
             confirm_runs: GATE_RUNS,
             quiet: false,
+            out: None,
+            base: None,
+            base_binary: None,
+            pairs: super::paired::PAIRED_PAIRS,
+            confirm_pairs: super::paired::PAIRED_PAIRS,
+            run_ms: super::paired::PAIRED_RUN_MS,
+            pairing_seed: 1,
+            candidate_extra_work: None,
             verdict: VerdictArgs::default(),
             output: OutputArgs::default(),
         }
@@ -57,10 +94,14 @@ impl Default for GateArgs {
 /// Runs the gate.
 pub fn gate_command(args: &GateArgs) -> Result<i32> {
     args.output.check()?;
+    if args.base.is_some() || args.base_binary.is_some() {
+        return super::paired::paired_gate_command(args);
+    }
     let run_args = RunArgs {
         scenario: args.scenario.clone(),
         repeat: args.repeat,
         quiet: args.quiet,
+        out: args.out.clone(),
         ..RunArgs::default()
     };
     let scenario = run_args.scenario()?;
@@ -100,6 +141,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         );
         let more = run_repeated(&RunArgs {
             repeat: args.confirm_runs,
+            out: run_args.out.as_ref().map(|o| o.join("confirm")),
             ..run_args.clone()
         })?;
         let mut all = dirs.clone();

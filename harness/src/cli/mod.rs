@@ -16,6 +16,7 @@ mod baseline;
 mod compare;
 mod gate;
 pub(crate) mod output;
+mod paired;
 mod report;
 mod verdict;
 

@@ -16,9 +16,10 @@ pub struct VerdictArgs {
     /// Significance level of the tests (after Benjamini-Hochberg adjustment across metrics).
     #[arg(long, default_value_t = Settings::default().alpha, value_parser = parse_probability, allow_negative_numbers = true)]
     pub alpha: f64,
-    /// Smallest relative change that counts, e.g. 0.03 for 3%.
-    #[arg(long, default_value_t = Settings::default().min_effect, value_parser = parse_probability, allow_negative_numbers = true)]
-    pub min_effect: f64,
+    /// Smallest relative change that counts, e.g. 0.03 for 3% [default: 0.03; 0.005 for the
+    /// paired gate, `gate --base`, which resolves far smaller changes].
+    #[arg(long, value_parser = parse_probability, allow_negative_numbers = true)]
+    pub min_effect: Option<f64>,
     /// Let speed verdicts gate even across different hosts, and fail on a host mismatch.
     #[arg(long)]
     pub strict: bool,
@@ -48,7 +49,7 @@ impl Default for VerdictArgs {
         let s = CompareSettings::default();
         VerdictArgs {
             alpha: s.stats.alpha,
-            min_effect: s.stats.min_effect,
+            min_effect: None,
             strict: s.strict,
             disturbed_run_threshold: s.disturbed_run_threshold,
             fail_on_metric_change: s.fail_on_metric_change,
@@ -98,7 +99,9 @@ impl VerdictArgs {
     pub fn settings(&self) -> CompareSettings {
         let mut s = CompareSettings::default();
         s.stats.alpha = self.alpha;
-        s.stats.min_effect = self.min_effect;
+        if let Some(m) = self.min_effect {
+            s.stats.min_effect = m;
+        }
         s.strict = self.strict;
         s.disturbed_run_threshold = self.disturbed_run_threshold;
         s.fail_on_metric_change = self.fail_on_metric_change;

@@ -141,6 +141,24 @@ pub enum Finding {
         /// How many.
         count: usize,
     },
+    /// Pairs of a paired experiment whose B/A ratio lies far from the others: a disturbance
+    /// hit one member of the pair. Kept in the analysis; reported with whether the verdict
+    /// would change without them.
+    OutlyingPairs {
+        /// The pairs (1-based, in measurement order) and their ratios.
+        pairs: Vec<OutlyingPair>,
+        /// Whether the throughput verdict differs when they are left out.
+        verdict_changes: bool,
+    },
+}
+
+/// One outlying pair of a paired experiment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutlyingPair {
+    /// Pair number, 1-based (run folders `aNN`/`bNN`).
+    pub pair: usize,
+    /// Its B/A throughput ratio.
+    pub ratio: f64,
 }
 
 use super::outcome::percent as pct;
@@ -243,6 +261,24 @@ impl fmt::Display for Finding {
             }
             Finding::OnlyInA { count } => write!(f, "{count} metric(s) only in A (removed in B)"),
             Finding::OnlyInB { count } => write!(f, "{count} metric(s) only in B (added)"),
+            Finding::OutlyingPairs {
+                pairs,
+                verdict_changes,
+            } => {
+                let list: Vec<String> = pairs
+                    .iter()
+                    .take(6)
+                    .map(|p| format!("#{} ({})", p.pair, pct(p.ratio - 1.0)))
+                    .collect();
+                write!(
+                    f,
+                    "{} outlying pair(s), kept: {}{}; the verdict {} without them",
+                    pairs.len(),
+                    list.join(", "),
+                    if pairs.len() > 6 { ", …" } else { "" },
+                    if *verdict_changes { "would change" } else { "is the same" }
+                )
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod confirm;
 pub(crate) mod finding;
 pub(crate) mod frame;
 pub(crate) mod outcome;
+mod paired;
 mod policy;
 pub mod stats;
 mod throughput;
@@ -16,6 +17,9 @@ mod throughput;
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
 pub(crate) use confirm::{confirm, Confirmed};
-pub use finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, UnstableSide};
+pub use finding::{
+    ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference, UnstableSide,
+};
 pub use frame::{Describe, Quantity};
 pub use outcome::{Gate, OneSided, Outcome, QuantityResult};
+pub use paired::{compare_paired, Pair};

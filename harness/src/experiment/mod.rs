@@ -3,4 +3,6 @@
 
 pub mod ab;
 pub mod calibrate;
+pub mod paired;
+pub mod revision;
 pub mod sweep;

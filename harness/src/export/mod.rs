@@ -100,6 +100,13 @@ pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
 pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let speed = match &c.headline {
+        Some(h) if h.method == Some(crate::compare::stats::Method::Paired) => format!(
+            "throughput {} ({}, {}; {} pairs of runs)",
+            pct(h.ratio),
+            ci(h),
+            h.outcome.label(),
+            h.a.n
+        ),
         Some(h) => format!(
             "throughput {} ({}, {}; {} vs {} samples)",
             pct(h.ratio),
@@ -117,13 +124,13 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         count(crate::compare::Outcome::Inconclusive),
     );
     format!(
-        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect:.0}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
+        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
         a = c.a_label,
         ra = c.runs.0,
         b = c.b_label,
         rb = c.runs.1,
         unused = c.metrics.len() - changed - same - open,
-        effect = c.min_effect * 100.0,
+        effect = format!("{:.1}", c.min_effect * 100.0).trim_end_matches(".0"),
         alpha = c.alpha,
         n = c.quantities_compared,
     )

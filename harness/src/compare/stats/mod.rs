@@ -14,6 +14,7 @@ pub mod distribution;
 pub mod fdr;
 pub mod mann_whitney;
 pub mod medians;
+pub mod paired;
 pub(crate) mod rng;
 pub mod summary;
 pub mod verdict;

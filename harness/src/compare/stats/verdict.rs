@@ -105,6 +105,9 @@ pub enum Method {
     /// Several runs on a side ([`analyze_runs`]): the run is the unit; U test on run medians,
     /// runs-resampling t interval of the pooled medians.
     Runs,
+    /// Paired A/B measurements ([`super::paired`]): signed-rank and block sign-flip tests on the
+    /// pairs' log-ratios, block-bootstrap interval of the Hodges–Lehmann ratio.
+    Paired,
 }
 
 /// Every two-sided p-value computed for a quantity, by name (`None`: not computed); the one the
@@ -120,6 +123,10 @@ pub struct PValues {
     /// Welch t test of the pooled medians with runs-resampling variances (informative: with
     /// few runs its normal-theory df are rough; the run-median U test decides).
     pub bootstrap: Option<f64>,
+    /// Wilcoxon signed-rank test on the paired log-ratios (paired experiments).
+    pub signed_rank: Option<f64>,
+    /// Sign-flip test over whole ABBA blocks of the mean paired log-ratio (paired experiments).
+    pub sign_flip: Option<f64>,
 }
 
 /// Everything computed for one benchmark; kept so reports can show the evidence behind a

@@ -1,0 +1,173 @@
+//! `statbench gate --base REV`: the base revision's statbench and this one, measured in
+//! alternating short runs on this machine, judged on their paired ratios.
+
+use super::gate::GateArgs;
+use super::RunArgs;
+use crate::error::{Error, Result};
+use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
+use crate::experiment::revision::base_binary;
+use crate::files::create_unique_dir;
+use crate::runner::default_runs_dir;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Pairs the paired gate records by default. With 500-ms runs the first batch costs about
+/// 2 × 24 × 0.55 s ≈ 26 s of measurement here (see `statbench calibrate --paired`).
+pub const PAIRED_PAIRS: u64 = 24;
+
+/// Smallest change the paired gate reports by default (`--min-effect` overrides it): pairing
+/// resolves about 1 %, where the stored-baseline gate's 3 % would hide it.
+pub const PAIRED_MIN_EFFECT: f64 = 0.005;
+
+/// Length of each paired run: long enough for 8 steady sampling intervals of the default
+/// scenario, short enough that many pairs fit in a minute.
+pub const PAIRED_RUN_MS: u64 = 500;
+
+/// One run of `program run SCENARIO` into `dir`: the child's output is kept and shown only when
+/// it fails.
+fn run_process(
+    program: &Path,
+    scenario: &Path,
+    run_ms: u64,
+    extra: &[String],
+    dir: &Path,
+) -> Result<()> {
+    let mut cmd = Command::new(program);
+    cmd.arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(dir)
+        .arg("--quiet")
+        .arg("--duration-ms")
+        .arg(run_ms.to_string())
+        .args(extra)
+        .env_remove("STATBENCH_OUT")
+        .stdin(Stdio::null());
+    let out = cmd
+        .output()
+        .map_err(|e| Error::input(format!("{}: cannot start: {e}", program.display())))?;
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        let why = why
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        let msg = format!(
+            "{} run {}: exit {}: {why}",
+            program.display(),
+            scenario.display(),
+            out.status
+                .code()
+                .map_or("by signal".into(), |c| c.to_string())
+        );
+        return Err(if out.status.code() == Some(1) {
+            Error::Failed(msg)
+        } else {
+            Error::input(msg)
+        });
+    }
+    Ok(())
+}
+
+/// Runs the revision-paired gate.
+pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
+    let scenario = RunArgs {
+        scenario: args.scenario.clone(),
+        ..RunArgs::default()
+    }
+    .scenario()?;
+    let scenario_path = std::fs::canonicalize(&scenario.source.path)
+        .map_err(|e| Error::io(Path::new(&scenario.source.path), e))?;
+    let verbose = !args.quiet;
+    let (base_path, base_label) = match (&args.base_binary, &args.base) {
+        (Some(bin), rev) => {
+            if !bin.is_file() {
+                return Err(Error::input(format!(
+                    "--base-binary {}: no such file",
+                    bin.display()
+                )));
+            }
+            let label = rev.clone().unwrap_or_else(|| bin.display().to_string());
+            (bin.clone(), format!("base {label}"))
+        }
+        (None, Some(rev)) => {
+            let base = base_binary(rev, args.quiet)?;
+            if verbose {
+                eprintln!(
+                    "gate: base {} = {} ({})",
+                    rev,
+                    base.short(),
+                    if base.cached {
+                        "cached build"
+                    } else {
+                        "built now"
+                    }
+                );
+            }
+            let label = format!("base {}", base.short());
+            (base.path, label)
+        }
+        (None, None) => unreachable!("paired gate needs --base or --base-binary"),
+    };
+    let candidate = std::env::current_exe()
+        .map_err(|e| Error::input(format!("cannot locate this statbench binary: {e}")))?;
+    if cfg!(debug_assertions) && verbose {
+        eprintln!("gate: note: this statbench is a debug build; the base is built in release mode");
+    }
+    let out: PathBuf = match &args.out {
+        Some(o) => o.clone(), // run_paired refuses a non-empty one
+        None => create_unique_dir(
+            default_runs_dir(),
+            &format!("gate-{}-paired", scenario.name),
+        )?,
+    };
+    let run_ms = args.run_ms;
+    let candidate_extra: Vec<String> = match args.candidate_extra_work {
+        Some(n) => vec!["--extra-work".into(), n.to_string()],
+        None => Vec::new(),
+    };
+    let mut settings = args.verdict.settings();
+    settings.strict = true; // one machine, one session: speed gates
+    if args.verdict.min_effect.is_none() {
+        settings.stats.min_effect = PAIRED_MIN_EFFECT;
+    }
+    if args.candidate_extra_work.is_some() {
+        settings.allow_different_settings = true;
+    }
+    let mut plan = PairedPlan {
+        a: PairedSide {
+            label: base_label,
+            measure: Box::new(|dir: &Path| {
+                run_process(&base_path, &scenario_path, run_ms, &[], dir)
+            }),
+        },
+        b: PairedSide {
+            label: "this build".into(),
+            measure: Box::new(|dir: &Path| {
+                run_process(&candidate, &scenario_path, run_ms, &candidate_extra, dir)
+            }),
+        },
+        pairs: args.pairs as usize,
+        confirm_pairs: args.confirm_pairs as usize,
+        out: out.clone(),
+        seed: args.pairing_seed,
+        verbose,
+    };
+    if verbose {
+        eprintln!(
+            "gate: {} pairs of {run_ms}-ms runs, base vs this build, in randomised ABBA blocks (process-level pairing) into {}",
+            plan.pairs,
+            out.display()
+        );
+    }
+    let outcome = run_paired(&mut plan, &settings)?;
+    let c = outcome.comparison;
+    if outcome.first_verdict.is_some() && verbose {
+        eprintln!(
+            "gate: after confirmation: {}",
+            c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
+        );
+    }
+    args.output.emit(&c)
+}

@@ -1,0 +1,112 @@
+//! The headline of a paired experiment: throughput judged on the paired ratios of adjacent A/B
+//! runs ([`stats::paired`](super::stats::paired)) instead of two independent samples, so drift
+//! that hits both members of a pair cancels. Behaviour (metrics, totals, lost updates) is
+//! compared as in any comparison.
+
+use super::analysis::{compare, CompareSettings, Comparison};
+use super::finding::{Finding, OutlyingPair};
+use super::frame::{Describe, Quantity};
+use super::outcome::{Outcome, QuantityResult};
+use super::policy::gate;
+use super::stats::paired::analyze_paired;
+use super::stats::{Direction, Method, PValues, Summary, Verdict};
+use crate::error::{Error, Result};
+use crate::store::RunSet;
+
+/// One pair of measurements: A's and B's throughput (updates/s, median steady interval of each
+/// run) and the randomisation block the pair belongs to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    /// Block number (pairs of one A B B A block share it; the bootstrap resamples blocks).
+    pub block: usize,
+    /// Side A's throughput.
+    pub a: f64,
+    /// Side B's throughput.
+    pub b: f64,
+}
+
+fn describe(v: &[f64]) -> Describe {
+    let s = Summary::of(v);
+    Describe {
+        n: v.len(),
+        median: s.as_ref().map_or(f64::NAN, |s| s.median),
+        mean: s.as_ref().map_or(f64::NAN, |s| s.mean),
+        p95: s.as_ref().map_or(f64::NAN, |s| s.p95),
+        std_dev: s.as_ref().map_or(f64::NAN, |s| s.std_dev),
+    }
+}
+
+/// Compares the runs of `a` and `b`, with the throughput headline judged on `pairs` (in
+/// measurement order). Refuses (bad input) pairs that cannot be analysed.
+pub fn compare_paired(
+    a: &RunSet,
+    b: &RunSet,
+    pairs: &[Pair],
+    settings: &CompareSettings,
+) -> Result<Comparison> {
+    let mut behaviour_only = settings.clone();
+    behaviour_only.metrics_only = true;
+    let mut c = compare(a, b, &behaviour_only)?;
+
+    // Consecutive pairs of one block form one resampling unit.
+    let mut blocks: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = None;
+    for p in pairs {
+        if current != Some(p.block) {
+            blocks.push(Vec::new());
+            current = Some(p.block);
+        }
+        blocks.last_mut().expect("pushed above").push((p.a, p.b));
+    }
+    let an = analyze_paired(&blocks, Direction::HigherIsBetter, &settings.stats)
+        .map_err(|e| Error::input(format!("{} vs {}: {e}", a.label, b.label)))?;
+    let est = &an.estimate;
+    let (va, vb): (Vec<f64>, Vec<f64>) = pairs.iter().map(|p| (p.a, p.b)).unzip();
+    let outcome = match an.verdict {
+        Verdict::Regression => Outcome::Regression,
+        Verdict::Improvement => Outcome::Improvement,
+        Verdict::NoChange => Outcome::NoChange,
+        Verdict::Inconclusive => Outcome::Inconclusive,
+    };
+    c.headline = Some(QuantityResult {
+        name: "throughput".into(),
+        index: None,
+        quantity: Quantity::Throughput,
+        deprecated: false,
+        a: describe(&va),
+        b: describe(&vb),
+        ratio: Some(est.ci.ratio),
+        ci: Some((est.ci.lo, est.ci.hi)),
+        p_value: Some(est.p_two_sided),
+        p_values: Some(PValues {
+            signed_rank: Some(est.p.signed_rank),
+            sign_flip: Some(est.p.sign_flip),
+            ..PValues::default()
+        }),
+        method: Some(Method::Paired),
+        p_adjusted: Some(est.p_two_sided),
+        outcome,
+        reason: an.reason.clone(),
+        needed_samples: None,
+        needed_runs: None,
+        samples_a: va,
+        samples_b: vb,
+        analysis: None,
+    });
+    c.quantities_compared += 1;
+    c.gate = gate(&c, settings);
+    if !an.outliers.is_empty() {
+        c.gate.warnings.push(Finding::OutlyingPairs {
+            pairs: an
+                .outliers
+                .iter()
+                .map(|o| OutlyingPair {
+                    pair: o.index + 1,
+                    ratio: o.ratio,
+                })
+                .collect(),
+            verdict_changes: an.verdict_depends_on_outliers(),
+        });
+    }
+    Ok(c)
+}

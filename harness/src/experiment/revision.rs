@@ -1,0 +1,216 @@
+//! A base revision's statbench, built once per commit: REV is checked out in a temporary git
+//! worktree and built in release mode into this checkout's target folder (so the dependency
+//! build is shared), and the binary is kept under `target/statbench-base/<commit>/statbench`.
+//! A second gate against the same commit starts measuring at once.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Folder under the target folder that holds one built statbench per base commit.
+pub const CACHE_DIR: &str = "statbench-base";
+
+/// A statbench binary of a base revision, ready to run.
+#[derive(Debug, Clone)]
+pub struct BaseBinary {
+    /// The full commit id REV resolved to.
+    pub commit: String,
+    /// The binary.
+    pub path: PathBuf,
+    /// Whether it came from the cache (no build this time).
+    pub cached: bool,
+}
+
+impl BaseBinary {
+    /// First 10 hex digits of the commit, for labels.
+    pub fn short(&self) -> &str {
+        &self.commit[..self.commit.len().min(10)]
+    }
+}
+
+/// Runs git in `dir` and returns its trimmed stdout, or `None` when git fails or is missing.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The top folder of the git checkout that holds `dir`.
+fn repository_root(dir: &Path) -> Result<PathBuf> {
+    git(dir, &["rev-parse", "--show-toplevel"])
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            Error::input(format!(
+                "--base: {} is not inside a git checkout (or git is not installed); run the gate \
+                 from the engine's repository, or pass --base-binary PATH",
+                dir.display()
+            ))
+        })
+}
+
+/// The full commit id of `rev` in the repository at `root`.
+fn resolve_commit(root: &Path, rev: &str) -> Result<String> {
+    let bad = |why: &str| Error::input(format!("--base {rev}: {why} in {}", root.display()));
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(bad("not a revision"));
+    }
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .filter(|c| c.len() >= 40 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| bad("no such commit"))
+}
+
+/// The cargo target folder of the checkout at `root` (`CARGO_TARGET_DIR` when set).
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) if !t.is_empty() => root.join(t),
+        _ => root.join("target"),
+    }
+}
+
+/// Where the built binary of `commit` is kept.
+pub fn cached_binary(target: &Path, commit: &str) -> PathBuf {
+    target.join(CACHE_DIR).join(commit).join("statbench")
+}
+
+/// Resolves `rev` in the git checkout around the current folder and returns its statbench,
+/// building it on first use. Build output goes to stderr; `quiet` keeps only errors.
+pub fn base_binary(rev: &str, quiet: bool) -> Result<BaseBinary> {
+    let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+    let root = repository_root(&cwd)?;
+    let commit = resolve_commit(&root, rev)?;
+    let target = target_dir(&root);
+    let path = cached_binary(&target, &commit);
+    if path.is_file() {
+        return Ok(BaseBinary {
+            commit,
+            path,
+            cached: true,
+        });
+    }
+    build(&root, &target, &commit, &path, quiet)?;
+    Ok(BaseBinary {
+        commit,
+        path,
+        cached: false,
+    })
+}
+
+/// Checks `commit` out in a worktree under the cache folder, builds it with the shared target
+/// folder, keeps the binary at `dest`, and removes the worktree.
+fn build(root: &Path, target: &Path, commit: &str, dest: &Path, quiet: bool) -> Result<()> {
+    let slot = dest.parent().expect("cache path has a parent");
+    std::fs::create_dir_all(slot).map_err(|e| Error::io(slot, e))?;
+    let tree = slot.join(format!(
+        "src-{}-{}",
+        std::process::id(),
+        crate::files::unique_suffix()
+    ));
+    let short = &commit[..10];
+    if !quiet {
+        eprintln!(
+            "gate: building base {short} once (cached as {})",
+            dest.display()
+        );
+    }
+    let added = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["worktree", "add", "--detach", "--force"])
+        .arg(&tree)
+        .arg(commit)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| Error::input(format!("--base {short}: cannot run git: {e}")))?;
+    if !added.success() {
+        return Err(Error::input(format!(
+            "--base {short}: git worktree add {} failed",
+            tree.display()
+        )));
+    }
+    let result = build_in(&tree, target, short, dest, quiet);
+    let _ = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["worktree", "remove", "--force"])
+        .arg(&tree)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = std::fs::remove_dir_all(&tree);
+    result
+}
+
+fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -> Result<()> {
+    // The base and this checkout share target/release/statbench: keep the file that is there
+    // now and put it back afterwards, so this checkout's binary is not left replaced by REV's.
+    let shared = target.join("release").join("statbench");
+    let kept = shared.is_file().then(|| {
+        let keep = dest.with_file_name(format!(".candidate-{}", std::process::id()));
+        std::fs::copy(&shared, &keep).ok().map(|_| keep)
+    });
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "-p", "statbench", "--manifest-path"])
+        .arg(tree.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .stdout(Stdio::null())
+        .stderr(if quiet {
+            Stdio::null()
+        } else {
+            Stdio::inherit()
+        })
+        .status();
+    let built = match status {
+        Ok(s) if s.success() && shared.is_file() => {
+            let tmp = dest.with_file_name(format!(".statbench-{}.tmp", std::process::id()));
+            std::fs::copy(&shared, &tmp)
+                .and_then(|_| std::fs::rename(&tmp, dest))
+                .map_err(|e| Error::io(dest, e))
+        }
+        Ok(s) => Err(Error::input(format!(
+            "--base {short}: cargo build of the base revision failed ({s}); see the build output above"
+        ))),
+        Err(e) => Err(Error::input(format!(
+            "--base {short}: cannot run cargo: {e}"
+        ))),
+    };
+    if let Some(Some(keep)) = kept {
+        let _ = std::fs::rename(&keep, &shared);
+    }
+    built
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_path_is_keyed_by_commit() {
+        let p = cached_binary(Path::new("/t"), "abc");
+        assert_eq!(p, Path::new("/t/statbench-base/abc/statbench"));
+    }
+
+    #[test]
+    fn options_are_not_revisions() {
+        let root = std::env::current_dir().unwrap();
+        for rev in ["", "--output=x", "-h"] {
+            assert!(resolve_commit(&root, rev).is_err(), "{rev}");
+        }
+    }
+}

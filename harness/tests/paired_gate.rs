@@ -1,0 +1,261 @@
+//! The revision-paired gate (`gate --base REV` / `--base-binary`) and the in-process paired
+//! layout comparison (`ab --layouts`), end to end on short runs.
+
+mod common;
+
+use common::scratch;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The timed experiments of this file measure speed on a small machine: one at a time.
+static MACHINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn statbench_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let _alone = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_statbench"));
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn quick_scenario() -> String {
+    repo_root()
+        .join("scenarios/quick.toml")
+        .display()
+        .to_string()
+}
+
+/// A copy of this statbench standing in for a base revision's build.
+fn base_copy(dir: &Path) -> PathBuf {
+    let bin = dir.join("base-statbench");
+    std::fs::copy(env!("CARGO_BIN_EXE_statbench"), &bin).unwrap();
+    bin
+}
+
+fn runs_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn paired_gate_passes_the_same_code_and_fails_an_injected_slowdown() {
+    let dir = scratch("paired-gate");
+    let base = base_copy(&dir);
+    let base = base.to_str().unwrap();
+    let scenario = quick_scenario();
+    // 16 pairs = 8 ABBA blocks: the fewest whose block sign-flip test can reach α = 0.01.
+    let common = [
+        "gate",
+        scenario.as_str(),
+        "--base-binary",
+        base,
+        "--pairs",
+        "16",
+        "--run-ms",
+        "200",
+        "--format",
+        "json",
+    ];
+    let same = dir.join("same");
+    let mut args = common.to_vec();
+    args.extend(["--out", same.to_str().unwrap(), "--confirm-pairs", "0"]);
+    let (code, stdout, stderr) = statbench_in(&dir, &args, &[]);
+    assert_eq!(code, 0, "A/A paired gate must pass:\n{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let h = &json["headline"];
+    assert_eq!(h["method"], "paired", "{h}");
+    assert!(h["p_values"]["signed_rank"].is_number(), "{h}");
+    assert!(h["p_values"]["sign_flip"].is_number(), "{h}");
+    assert_ne!(h["outcome"], "regression", "{h}");
+    let runs = runs_in(&same);
+    assert_eq!(runs.len(), 32, "{runs:?}");
+    assert!(runs.contains(&"a01".to_string()) && runs.contains(&"b16".to_string()));
+
+    // A large injected slowdown of the candidate (extra cancelling update pairs) must fail, and
+    // be confirmed with more pairs first.
+    let slow = dir.join("slow");
+    let mut args = common.to_vec();
+    args.extend([
+        "--out",
+        slow.to_str().unwrap(),
+        "--confirm-pairs",
+        "4",
+        "--candidate-extra-work",
+        "1000",
+    ]);
+    let (code, stdout, stderr) = statbench_in(&dir, &args, &[]);
+    assert_eq!(code, 1, "slowdown must fail:\n{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["headline"]["outcome"], "regression");
+    assert!(json["headline"]["ratio"].as_f64().unwrap() < 0.95);
+    assert!(stderr.contains("confirming with 4 more pair"), "{stderr}");
+    assert_eq!(runs_in(&slow).len(), 40);
+}
+
+#[test]
+fn base_revision_errors_are_one_line_and_exit_2() {
+    let dir = scratch("paired-bad-base");
+    let scenario = quick_scenario();
+    // Not a git checkout.
+    let (code, _, stderr) = statbench_in(&dir, &["gate", &scenario, "--base", "HEAD"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not inside a git checkout"), "{stderr}");
+    // A revision that does not exist, and an option smuggled in as one.
+    for rev in ["no-such-branch-xyz", "--help"] {
+        let arg = format!("--base={rev}");
+        let (code, _, stderr) = statbench_in(&repo_root(), &["gate", &scenario, &arg], &[]);
+        assert_eq!(code, 2, "{rev}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(rev), "{stderr}");
+    }
+    // A base binary that does not exist.
+    let (code, _, stderr) = statbench_in(
+        &dir,
+        &["gate", &scenario, "--base-binary", "/no/such/statbench"],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("/no/such/statbench"), "{stderr}");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn a_base_built_before_is_taken_from_the_cache_by_commit() {
+    let dir = scratch("paired-cache");
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(repo.join("README"), "base\n").unwrap();
+    git(&repo, &["add", "README"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    let commit = git(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["branch", "-q", "base-branch"]);
+    // What an earlier gate left: the base's binary, keyed by its full commit id.
+    let slot = repo.join("target/statbench-base").join(&commit);
+    std::fs::create_dir_all(&slot).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_statbench"), slot.join("statbench")).unwrap();
+    let out = dir.join("runs");
+    let scenario = quick_scenario();
+    let (code, stdout, stderr) = statbench_in(
+        &repo,
+        &[
+            "gate",
+            &scenario,
+            "--base",
+            "base-branch",
+            "--pairs",
+            "4",
+            "--confirm-pairs",
+            "0",
+            "--run-ms",
+            "200",
+            "--alpha",
+            "0.2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("CARGO_TARGET_DIR", "")],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(&format!("= {} (cached build)", &commit[..10])),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains(&format!("base {}", &commit[..10])),
+        "{stdout}"
+    );
+    assert_eq!(runs_in(&out).len(), 8);
+}
+
+#[test]
+fn layouts_are_compared_in_process_in_pairs() {
+    let dir = scratch("paired-layouts");
+    let out = dir.join("ab");
+    let scenario = quick_scenario();
+    let (code, stdout, stderr) = statbench_in(
+        &dir,
+        &[
+            "ab",
+            "--layouts",
+            "contiguous,noop",
+            "--scenario",
+            &scenario,
+            "--rounds",
+            "16",
+            "--run-ms",
+            "200",
+            "--confirm-rounds",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    // The sides differ on purpose: said first.
+    assert!(
+        stdout.lines().next().unwrap().starts_with("NOTE"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("layout contiguous") && stdout.contains("layout noop"));
+    // The no-op sink does no counter work at all: far faster, and said so.
+    assert!(stdout.contains("improvement"), "{stdout}");
+    assert!(stdout.contains("16 pairs of runs"), "{stdout}");
+    assert_eq!(runs_in(&out).len(), 32);
+}
+
+#[test]
+fn ab_refuses_a_single_layout_and_a_command_with_layouts() {
+    let dir = scratch("paired-layouts-bad");
+    let (code, _, stderr) = statbench_in(&dir, &["ab", "--layouts", "sharded"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("exactly two layouts"), "{stderr}");
+    let (code, _, stderr) = statbench_in(
+        &dir,
+        &[
+            "ab",
+            "--layouts",
+            "sharded,padded",
+            "--a",
+            "true",
+            "--b",
+            "true",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
