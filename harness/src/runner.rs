@@ -134,6 +134,7 @@ fn initial_meta(req: &RunRequest) -> RunMeta {
         elapsed_ns: 0,
         ops_per_sec: 0.0,
         intervals: Vec::new(),
+        machine_probe: None,
     }
 }
 
@@ -158,8 +159,16 @@ fn progress_bar(req: &RunRequest) -> Option<ProgressBar> {
 /// Runs `req` against any sink (a layout, the no-op sink, or a test double).
 pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     let s = &req.scenario;
+    let probe_scale = crate::recorder::probe::scale_from_env()?;
     create_fresh_dir(&req.out_dir)?;
     let mut meta = initial_meta(req);
+    // The machine's speed, before the clock starts and before the worker threads exist.
+    let pin = |i| {
+        if s.pin_threads {
+            pin_to_cpu(i)
+        }
+    };
+    meta.machine_probe = Some(crate::recorder::probe::measure(&pin, probe_scale));
     meta.settings_hash = Some(meta.settings_key());
     meta.write(&req.out_dir)?;
     let writer = SnapshotWriter::create(&req.out_dir.join(SNAPSHOTS_FILE), NUM_METRICS)?;

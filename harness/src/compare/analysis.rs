@@ -41,6 +41,8 @@ pub struct CompareSettings {
     pub drop_odd_runs: bool,
     /// Compare metrics only, even when one side has throughput figures and the other none.
     pub metrics_only: bool,
+    /// Speed across machines: judged only when the machine probes agree, or always (`ab`).
+    pub speed_judgement: super::machine::SpeedJudgement,
 }
 
 impl Default for CompareSettings {
@@ -55,6 +57,7 @@ impl Default for CompareSettings {
             allow_different_settings: false,
             drop_odd_runs: false,
             metrics_only: false,
+            speed_judgement: Default::default(),
         }
     }
 }
@@ -93,6 +96,8 @@ pub struct Comparison {
     pub quantities_compared: usize,
     /// Sides on which too many runs were disturbed for a speed verdict (empty normally).
     pub machine_changed: Vec<UnstableSide>,
+    /// The sides' machine probes and whether speed is judged (see `compare/machine.rs`).
+    pub machine: super::machine::MachineCheck,
     /// Lost updates, incomplete runs and deterministic totals that differ.
     pub behaviour: Vec<Finding>,
     /// The decision.
@@ -439,6 +444,9 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         }
         _ => None,
     };
+    let (policy, has_tp) = (settings.speed_judgement, headline.is_some());
+    let machine = super::machine::check(a, b, has_tp, policy, settings.strict);
+    let headline = machine.withhold(headline);
 
     let host = |s: &RunSet| -> Option<String> {
         let mut hosts: Vec<String> = s.metas().map(|m| m.host.speed_fingerprint()).collect();
@@ -468,6 +476,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
     let mut c = Comparison {
         settings_differences: admission.settings_differences.clone(),
         machine_changed,
+        machine,
         left_out: admission.left_out.clone(),
         quantities_compared,
         a_label: a.label.clone(),

@@ -95,6 +95,15 @@ pub enum Finding {
         /// Whether `--strict` made it a failure (and let speed gate).
         strict: bool,
     },
+    /// The sides' machines cannot be shown to have run at one speed (machine probes differ,
+    /// or a side has none): speed is not judged unless `--strict`; behaviour still gates.
+    MachineMismatch {
+        /// Why (a `reason` tag and its numbers).
+        #[serde(flatten)]
+        mismatch: super::machine::MachineMismatch,
+        /// Whether speed was judged anyway (`--strict`).
+        speed_judged: bool,
+    },
     /// Throughput got worse, significantly and materially.
     ThroughputRegression {
         /// Relative change `ratio − 1`.
@@ -203,6 +212,10 @@ impl fmt::Display for Finding {
                     )
                 }
             }
+            Finding::MachineMismatch {
+                mismatch,
+                speed_judged,
+            } => f.write_str(&super::machine::describe(mismatch, *speed_judged)),
             Finding::ThroughputRegression {
                 effect,
                 ci,

@@ -8,6 +8,7 @@ mod behaviour;
 pub(crate) mod confirm;
 pub(crate) mod finding;
 pub(crate) mod frame;
+pub mod machine;
 pub(crate) mod outcome;
 mod paired;
 mod policy;
@@ -21,5 +22,6 @@ pub use finding::{
     ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference, UnstableSide,
 };
 pub use frame::{Describe, Quantity};
+pub use machine::{MachineCheck, SpeedJudgement};
 pub use outcome::{Gate, OneSided, Outcome, QuantityResult};
 pub use paired::{compare_paired, Pair};

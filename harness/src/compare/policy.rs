@@ -11,7 +11,8 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
     let mut warnings = Vec::new();
     failures.extend(c.behaviour.iter().cloned());
     warnings.extend(c.left_out.iter().cloned().map(Finding::LeftOut));
-    let speed_gates = settings.strict || c.same_host != Some(false);
+    warnings.extend(c.machine.finding());
+    let speed_gates = (settings.strict || c.same_host != Some(false)) && c.machine.speed_judged;
     if c.same_host == Some(false) {
         let f = Finding::HostMismatch {
             a: c.hosts.0.clone().unwrap_or_else(|| "?".into()),
@@ -42,6 +43,7 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
             sides: c.machine_changed.clone(),
             threshold: settings.disturbed_run_threshold,
         }),
+        Some(_) if !c.machine.speed_judged => {} // said by the machine finding above
         Some(h) if h.outcome == Outcome::Inconclusive => {
             warnings.push(Finding::ThroughputInconclusive {
                 reason: h.reason.clone(),

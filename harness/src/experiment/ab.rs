@@ -118,6 +118,10 @@ fn sides(plan: &AbPlan) -> Result<(RunSet, RunSet)> {
 /// Runs the experiment: `rounds` per side in ABBA order, then, on a suspected regression,
 /// `confirm_rounds` more per side, all compared again.
 pub fn run_ab(plan: &AbPlan, settings: &CompareSettings, quiet: bool) -> Result<Confirmed> {
+    let settings = &CompareSettings {
+        speed_judgement: crate::compare::SpeedJudgement::SameMachine,
+        ..settings.clone()
+    }; // one machine, interleaved: speed always judged
     crate::files::create_fresh_dir(&plan.out)?;
     batch(plan, 0, plan.rounds, quiet)?;
     let (a, b) = sides(plan)?;

@@ -7,10 +7,16 @@
 //! `quantity`, `a`/`b` `{n, median, mean, p95, std_dev}`, `ratio`, `ci`, `p_value`,
 //! `p_adjusted`, `outcome` — `regression`, `improvement`, `increase`, `decrease`, `no_change`,
 //! `inconclusive`, `unused` —, `reason`, `needed_samples`, `needed_runs`), `added`/`removed`
-//! (`[{index, name}]`), `left_out`, `machine_changed`, `quantities_compared`, `behaviour`, and
+//! (`[{index, name}]`), `left_out`, `machine_changed`, `machine` (the machine probes: `policy`
+//! — `when_probes_agree` or `same_machine` —, `a`/`b` `{version, uncontended_mops,
+//! contended_mops, runs, scaled}` or null when a side has none, `ratio` `{uncontended,
+//! contended}` B/A, `bound`, `speed_judged`, and `mismatch`: null or `{reason, ...}` with
+//! `reason` `machines_differ` (`probe_loop`, `ratio`, `bound`), `no_probe` (`sides`) or
+//! `probe_versions_differ` (`a`, `b`)), `quantities_compared`, `behaviour`, and
 //! `gate` `{pass, exit_code, failures, warnings}` where every finding is an object with a
-//! `kind` (snake_case, e.g. `throughput_regression`, `lost_updates`, `disturbed_run`), its
-//! numbers, and `message`, the sentence the table prints.
+//! `kind` (snake_case, e.g. `throughput_regression`, `lost_updates`, `disturbed_run`,
+//! `machine_mismatch` with the `mismatch` fields above and `speed_judged`), its numbers, and
+//! `message`, the sentence the table prints.
 
 use crate::compare::Comparison;
 use serde::Serialize;

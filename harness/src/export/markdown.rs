@@ -11,7 +11,7 @@ fn cell(s: &str) -> String {
 /// A heading, the verdict sentence, failures/warnings, and a table of the shown quantities.
 pub fn render(c: &Comparison, all: bool) -> String {
     let mut out = String::new();
-    if let Some(note) = super::settings_note(c) {
+    for note in super::notes(c) {
         writeln!(out, "> **{}**\n", cell(&note)).unwrap();
     }
     let icon = if c.gate.pass { "✅" } else { "❌" };

@@ -85,8 +85,17 @@ pub(crate) fn label(r: &QuantityResult) -> String {
     s
 }
 
-/// The line every human-readable rendering starts with when the sides' settings differ on
-/// purpose (`--allow-different-settings`).
+/// The lines every human-readable rendering starts with: first whether the machines differ
+/// (speed then not judged), then settings that differ on purpose.
+pub(crate) fn notes(c: &Comparison) -> Vec<String> {
+    c.machine
+        .note()
+        .into_iter()
+        .chain(settings_note(c))
+        .collect()
+}
+
+/// The note when the sides' settings differ on purpose (`--allow-different-settings`).
 pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
     (!c.settings_differences.is_empty()).then(|| {
         format!(

@@ -7,7 +7,7 @@ use std::fmt::Write;
 /// Aligned plain text, widest columns first trimmed to fit a terminal.
 pub fn render(c: &Comparison, all: bool) -> String {
     let mut out = String::new();
-    if let Some(note) = super::settings_note(c) {
+    for note in super::notes(c) {
         writeln!(out, "{note}").unwrap();
     }
     let header = [

@@ -7,6 +7,7 @@
 //! unknown format) is bad input, refused with one line naming the file and the field.
 
 use super::host::Host;
+use super::probe::MachineProbe;
 use crate::error::{Error, Result};
 use crate::files::atomic_write;
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,11 @@ pub struct RunMeta {
     pub ops_per_sec: f64,
     /// Throughput per sampling interval.
     pub intervals: Vec<IntervalThroughput>,
+    /// This machine's speed, measured just before the run ([`super::probe`]); absent in runs
+    /// recorded before the probe existed, which then cannot carry a speed verdict across
+    /// machines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_probe: Option<MachineProbe>,
 }
 
 impl RunMeta {
@@ -140,8 +146,9 @@ impl RunMeta {
 
     /// Refuses values no real run produces: an unknown `format`; negative, zero, non-finite or
     /// absurd (over [`MAX_OPS_PER_SEC`]) throughput; a complete run without elapsed time,
-    /// updates or intervals; an interval of zero length. An incomplete run (killed) may have
-    /// zeros and no intervals. `source` names the file in messages.
+    /// updates or intervals; an interval of zero length; a machine probe rate that is not a
+    /// positive believable number. An incomplete run (killed) may have zeros and no intervals.
+    /// `source` names the file in messages.
     pub fn validate(&self, source: &str) -> Result<()> {
         let refuse = |what: String| Err(Error::input(format!("{source}: {what}")));
         if self.format != RUN_META_FORMAT {
@@ -172,6 +179,9 @@ impl RunMeta {
                 false,
             )
             .or_else(refuse)?;
+        }
+        if let Some(probe) = &self.machine_probe {
+            probe.check("machine_probe").or_else(refuse)?;
         }
         Ok(())
     }
@@ -347,6 +357,39 @@ fn explain_shape(value: &Value, source: &str) -> Option<Error> {
     for (field, v, unsigned) in fields {
         if let Some(problem) = v.and_then(|v| number(field, v, unsigned)) {
             return refuse(problem);
+        }
+    }
+    match map.get("machine_probe") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(probe)) => {
+            for (k, unsigned) in [
+                ("version", true),
+                ("uncontended_mops", false),
+                ("contended_mops", false),
+            ] {
+                let field = format!("machine_probe.{k}");
+                match probe.get(k) {
+                    None => return refuse(format!("{field} is missing")),
+                    Some(v) => {
+                        if let Some(problem) = number(field, v, unsigned) {
+                            return refuse(problem);
+                        }
+                    }
+                }
+            }
+            if let Some(problem) = probe
+                .get("scaled_by")
+                .filter(|v| !v.is_null())
+                .and_then(|v| number("machine_probe.scaled_by".into(), v, false))
+            {
+                return refuse(problem);
+            }
+        }
+        Some(other) => {
+            return refuse(format!(
+                "machine_probe is {}, not an object",
+                excerpt(other)
+            ))
         }
     }
     match map.get("intervals") {
@@ -619,6 +662,107 @@ mod tests {
         }
         // An idle interval (0 updates/s) is a measurement, not an error.
         assert!(read("idle", &set("ops_per_sec", json!(0)), "").is_ok());
+    }
+
+    #[test]
+    fn impossible_machine_probes_are_refused_by_key_and_old_runs_without_one_load() {
+        let mut old = valid();
+        old.as_object_mut().unwrap().remove("machine_probe");
+        assert!(read("noprobe", &old, "").unwrap().machine_probe.is_none());
+        assert!(read("nullprobe", &with("machine_probe", Value::Null), "")
+            .unwrap()
+            .machine_probe
+            .is_none());
+        let probe = |k: &str, value: Value| {
+            let mut v = valid();
+            v["machine_probe"][k] = value;
+            v
+        };
+        let cases = [
+            (
+                "pneg",
+                probe("contended_mops", json!(-3)),
+                "",
+                "machine_probe.contended_mops is -3; it must be above 0",
+            ),
+            (
+                "pzero",
+                probe("uncontended_mops", json!(0)),
+                "",
+                "machine_probe.uncontended_mops is 0; it must be above 0",
+            ),
+            (
+                "pnull",
+                probe("uncontended_mops", Value::Null),
+                "",
+                "machine_probe.uncontended_mops is null (a NaN or infinite value",
+            ),
+            (
+                "pnan",
+                probe("contended_mops", json!("@@")),
+                "NaN",
+                "field `contended_mops`: expected value",
+            ),
+            (
+                "pinf",
+                probe("contended_mops", json!("@@")),
+                "1e999",
+                "field `contended_mops`: number out of range",
+            ),
+            (
+                "pstr",
+                probe("contended_mops", json!("fast")),
+                "",
+                "machine_probe.contended_mops is \"fast\", not a number",
+            ),
+            (
+                "phuge",
+                probe("uncontended_mops", json!(1e9)),
+                "",
+                "machine_probe.uncontended_mops is 1e9, above the believable maximum",
+            ),
+            (
+                "pver",
+                probe("version", json!(-1)),
+                "",
+                "machine_probe.version is -1; it must be a whole number",
+            ),
+            (
+                "pver0",
+                probe("version", json!(0)),
+                "",
+                "machine_probe.version is 0",
+            ),
+            (
+                "pscale",
+                probe("scaled_by", json!(-2)),
+                "",
+                "machine_probe.scaled_by is -2; it must be above 0",
+            ),
+            (
+                "pobj",
+                with("machine_probe", json!([1, 2])),
+                "",
+                "machine_probe is [1,2], not an object",
+            ),
+            (
+                "pmiss",
+                {
+                    let mut v = valid();
+                    v["machine_probe"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("contended_mops");
+                    v
+                },
+                "",
+                "machine_probe.contended_mops is missing",
+            ),
+        ];
+        for (name, v, raw, want) in cases {
+            let e = refused(name, &v, raw);
+            assert!(e.contains(want), "{name}: {e:?} lacks {want:?}");
+        }
     }
 
     #[test]

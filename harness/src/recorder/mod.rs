@@ -3,6 +3,7 @@
 
 pub(crate) mod host;
 pub(crate) mod meta;
+pub mod probe;
 pub(crate) mod sampler;
 pub mod settings;
 pub(crate) mod snapshot_csv;
@@ -11,5 +12,6 @@ pub use host::Host;
 pub use meta::{
     IntervalThroughput, Mismatch, RunMeta, MAX_OPS_PER_SEC, RUN_META_FILE, RUN_META_FORMAT,
 };
+pub use probe::MachineProbe;
 pub(crate) use sampler::{Sampler, SamplerConfig};
 pub(crate) use snapshot_csv::SnapshotWriter;

@@ -1,0 +1,480 @@
+//! Speed verdicts only between machines that ran at one speed: each run records a machine
+//! probe (`recorder/probe.rs`); a comparison whose sides may come from different machines or
+//! hours (a stored baseline, `compare A B`) gives a throughput verdict only when the sides'
+//! probes agree within [`PROBE_BOUND`]. Otherwise the verdict is withheld and the output says
+//! so first; behaviour (lost updates, totals) still gates. `ab`, which alternates both sides
+//! on one machine, judges speed always ([`SpeedJudgement::SameMachine`]).
+
+use super::finding::Finding;
+use super::outcome::{percent, Outcome, QuantityResult};
+use crate::recorder::MachineProbe;
+use crate::store::RunSet;
+use serde::Serialize;
+use std::fmt;
+
+/// Largest relative difference between the sides' machine probes (each loop separately) at
+/// which speed is still judged.
+///
+/// Measured on the 2-vCPU reference VM while other builds kept it at load 5–7: five sessions
+/// of `statbench run default --repeat 30` within 10 minutes, two of them beside a CPU-bound
+/// busy loop. Per run, the probe spreads like the throughput (robust CV: uncontended 5–14%,
+/// contended 7–8%, throughput 11–20%), and the uncontended loop is bimodal (≈870 or ≈440 M/s
+/// when the vCPU's sibling is busy, in 17–30% of runs). Per side (upper quartile over runs, 15
+/// vs 15 disjoint runs of one session, 3,000 draws): 99th percentile of |B/A − 1| 4.6–8.0%
+/// uncontended, 4.9–16.4% contended (16.4% beside the busy loop), against 12.5–23.2% for the
+/// throughput's ratio of medians. Between the five sessions the side probes moved at most
+/// 4.3% (uncontended) and 9.2% (contended) while throughput moved −31% to +39%; the busy loop
+/// cut throughput 24–31% and moved the probe by less than 7%. So ±15% keeps the recording
+/// machine judging speed, and catches the machine differences seen across VMs and hours
+/// (+30% to +140%); a smaller drift is left to `--min-effect`, and judged soundly only by the
+/// paired gate.
+pub const PROBE_BOUND: f64 = 0.15;
+
+/// The statistic of a side's per-run probes: its upper quartile. A run whose probe met a
+/// transiently shared core (the slow mode above) is a minority a median can still flip to;
+/// the upper quartile stays with the machine's usual speed, and moves when all runs do.
+const SIDE_QUANTILE: f64 = 0.75;
+
+/// How a comparison treats speed when its sides may have run on different machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeedJudgement {
+    /// The sides may come from different machines or hours (a stored baseline, `compare A
+    /// B`): judge speed only when both sides' machine probes agree within [`PROBE_BOUND`].
+    #[default]
+    WhenProbesAgree,
+    /// Both sides were measured alternately on one machine in one session (`ab`): speed is
+    /// always judged; the probes are shown for information.
+    SameMachine,
+}
+
+/// One side's machine speed: each loop's upper quartile over the side's runs that carry a
+/// probe ([`SIDE_QUANTILE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SideProbe {
+    /// Probe version (runs of another version on the side are not counted).
+    pub version: u32,
+    /// Uncontended loop, M updates/s.
+    pub uncontended_mops: f64,
+    /// Contended loop, M updates/s.
+    pub contended_mops: f64,
+    /// Runs that carried a probe of this version.
+    pub runs: usize,
+    /// Whether any of them was scaled by the test hook (`STATBENCH_PROBE_SCALE`).
+    pub scaled: bool,
+}
+
+/// B's probe over A's, per loop.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProbeRatio {
+    /// Uncontended loop, B/A.
+    pub uncontended: f64,
+    /// Contended loop, B/A.
+    pub contended: f64,
+}
+
+impl ProbeRatio {
+    /// The loop furthest from agreement (on the log scale, so ×2 and ×½ weigh alike) and its
+    /// ratio.
+    pub fn worst(&self) -> (&'static str, f64) {
+        if self.contended.ln().abs() > self.uncontended.ln().abs() {
+            ("contended", self.contended)
+        } else {
+            ("uncontended", self.uncontended)
+        }
+    }
+}
+
+/// Why the sides' machines cannot be shown to have run at one speed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum MachineMismatch {
+    /// The probes differ by more than the bound.
+    MachinesDiffer {
+        /// The loop furthest from agreement: `uncontended` or `contended`.
+        probe_loop: &'static str,
+        /// Its B/A ratio.
+        ratio: f64,
+        /// The bound it exceeds (fraction).
+        bound: f64,
+    },
+    /// A side has no machine probe (runs recorded before probes existed, or bare CSVs).
+    NoProbe {
+        /// The sides without one, labelled (`A (baseline default)`).
+        sides: Vec<String>,
+    },
+    /// The sides' probes come from different probe versions (different loops).
+    ProbeVersionsDiffer {
+        /// Version on A.
+        a: u32,
+        /// Version on B.
+        b: u32,
+    },
+}
+
+impl fmt::Display for MachineMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MachineMismatch::MachinesDiffer {
+                probe_loop,
+                ratio,
+                bound,
+            } => write!(
+                f,
+                "machines differ by {} (machine probe, {probe_loop} loop, B vs A; bound ±{:.0}%)",
+                percent(ratio - 1.0),
+                bound * 100.0
+            ),
+            MachineMismatch::NoProbe { sides } => write!(
+                f,
+                "no machine probe in {} (recorded before statbench measured one; re-record to judge speed)",
+                sides.join(" and ")
+            ),
+            MachineMismatch::ProbeVersionsDiffer { a, b } => write!(
+                f,
+                "machine probes of different versions (A v{a}, B v{b}) cannot be compared"
+            ),
+        }
+    }
+}
+
+/// What a comparison knows of its sides' machines, and whether it judges speed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MachineCheck {
+    /// The policy applied.
+    pub policy: SpeedJudgement,
+    /// Side A's probe, when its runs carry one.
+    pub a: Option<SideProbe>,
+    /// Side B's probe.
+    pub b: Option<SideProbe>,
+    /// B/A per loop, when both sides have probes of one version.
+    pub ratio: Option<ProbeRatio>,
+    /// The agreement bound (fraction).
+    pub bound: f64,
+    /// Whether throughput verdicts are given (false: withheld, the headline is inconclusive).
+    pub speed_judged: bool,
+    /// Why the machines cannot be shown to agree (`None`: they agree, the policy is
+    /// `same_machine`, or there is no throughput to judge).
+    pub mismatch: Option<MachineMismatch>,
+}
+
+/// Each probe loop's upper quartile over a side's runs, for the version of its first probed
+/// run; `None` when no run carries a probe.
+pub fn side_probe(set: &RunSet) -> Option<SideProbe> {
+    let probes: Vec<&MachineProbe> = set
+        .metas()
+        .filter_map(|m| m.machine_probe.as_ref())
+        .collect();
+    let version = probes.first()?.version;
+    let same: Vec<&&MachineProbe> = probes.iter().filter(|p| p.version == version).collect();
+    let quartile = |f: fn(&MachineProbe) -> f64| {
+        let mut v: Vec<f64> = same.iter().map(|p| f(p)).collect();
+        v.sort_by(f64::total_cmp);
+        super::stats::quantile_sorted(&v, SIDE_QUANTILE)
+    };
+    Some(SideProbe {
+        version,
+        uncontended_mops: quartile(|p| p.uncontended_mops),
+        contended_mops: quartile(|p| p.contended_mops),
+        runs: same.len(),
+        scaled: same.iter().any(|p| p.scaled_by.is_some()),
+    })
+}
+
+/// The rule: compares the sides' probes and decides whether speed is judged. `has_throughput`:
+/// whether there is a speed verdict to give at all (no note otherwise); `strict` judges speed
+/// even across differing machines (the mismatch is still reported).
+pub fn check(
+    a: &RunSet,
+    b: &RunSet,
+    has_throughput: bool,
+    policy: SpeedJudgement,
+    strict: bool,
+) -> MachineCheck {
+    let (pa, pb) = (side_probe(a), side_probe(b));
+    let ratio = match (pa, pb) {
+        (Some(x), Some(y)) if x.version == y.version => Some(ProbeRatio {
+            uncontended: y.uncontended_mops / x.uncontended_mops,
+            contended: y.contended_mops / x.contended_mops,
+        }),
+        _ => None,
+    };
+    let mismatch = match (pa, pb, ratio) {
+        _ if policy == SpeedJudgement::SameMachine || !has_throughput => None,
+        (Some(x), Some(y), None) => Some(MachineMismatch::ProbeVersionsDiffer {
+            a: x.version,
+            b: y.version,
+        }),
+        (_, _, Some(r)) => {
+            let (probe_loop, ratio) = r.worst();
+            (ratio.ln().abs() > (1.0 + PROBE_BOUND).ln()).then_some(
+                MachineMismatch::MachinesDiffer {
+                    probe_loop,
+                    ratio,
+                    bound: PROBE_BOUND,
+                },
+            )
+        }
+        _ => {
+            let sides = [('A', &pa, a), ('B', &pb, b)]
+                .into_iter()
+                .filter(|(_, p, _)| p.is_none())
+                .map(|(side, _, set)| format!("{side} ({})", set.label))
+                .collect();
+            Some(MachineMismatch::NoProbe { sides })
+        }
+    };
+    MachineCheck {
+        policy,
+        a: pa,
+        b: pb,
+        ratio,
+        bound: PROBE_BOUND,
+        speed_judged: mismatch.is_none() || strict,
+        mismatch,
+    }
+}
+
+impl MachineCheck {
+    /// The headline with its verdict withheld when speed is not judged: inconclusive, the
+    /// reason naming the mismatch (ratio and interval stay visible, as figures).
+    pub fn withhold(&self, headline: Option<QuantityResult>) -> Option<QuantityResult> {
+        let mut h = headline?;
+        if let (false, Some(m)) = (self.speed_judged, &self.mismatch) {
+            h.outcome = Outcome::Inconclusive;
+            h.reason = format!("speed not judged: {m}");
+            h.needed_runs = None;
+            h.needed_samples = None;
+        }
+        Some(h)
+    }
+
+    /// The finding the gate lists (a warning), when the machines cannot be shown to agree.
+    pub fn finding(&self) -> Option<Finding> {
+        self.mismatch
+            .clone()
+            .map(|mismatch| Finding::MachineMismatch {
+                mismatch,
+                speed_judged: self.speed_judged,
+            })
+    }
+
+    /// The line every human-readable rendering starts with when the machines differ.
+    pub fn note(&self) -> Option<String> {
+        self.finding().map(|f| format!("NOTE: {f}"))
+    }
+}
+
+/// The sentence of a [`Finding::MachineMismatch`].
+pub(crate) fn describe(mismatch: &MachineMismatch, speed_judged: bool) -> String {
+    if speed_judged {
+        format!("{mismatch}; speed judged anyway (--strict)")
+    } else {
+        format!("{mismatch}; speed not judged, behaviour still gates")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recorder::{IntervalThroughput, RunMeta};
+    use crate::store::{Run, SnapshotTable};
+    use std::path::PathBuf;
+
+    /// A side of `runs` runs whose probes are `(uncontended, contended)`, `None`: no probe.
+    fn side(label: &str, probes: &[Option<(f64, f64)>]) -> RunSet {
+        let template: RunMeta =
+            serde_json::from_str(include_str!("../../tests/fixtures/run.json")).unwrap();
+        let runs = probes
+            .iter()
+            .enumerate()
+            .map(|(k, probe)| {
+                let mut meta = template.clone();
+                meta.intervals = vec![IntervalThroughput {
+                    sample: 1,
+                    duration_ns: 1,
+                    ops: 1,
+                    ops_per_sec: 1.0,
+                }];
+                meta.machine_probe = probe.map(|(u, c)| MachineProbe {
+                    version: 1,
+                    uncontended_mops: u,
+                    contended_mops: c,
+                    scaled_by: None,
+                });
+                Run {
+                    table: SnapshotTable {
+                        path: PathBuf::from(format!("{label}/r{}/snapshots.csv", k + 1)),
+                        indices: Vec::new(),
+                        samples: Vec::new(),
+                        elapsed_ns: Vec::new(),
+                        columns: Vec::new(),
+                        truncated: false,
+                    },
+                    meta: Some(meta),
+                }
+            })
+            .collect();
+        RunSet {
+            label: label.into(),
+            runs,
+        }
+    }
+
+    fn same(n: usize, u: f64, c: f64) -> Vec<Option<(f64, f64)>> {
+        vec![Some((u, c)); n]
+    }
+
+    #[test]
+    fn the_side_probe_is_the_upper_quartile_over_runs_with_a_probe() {
+        let s = side(
+            "a",
+            &[
+                Some((100.0, 10.0)),
+                Some((300.0, 30.0)),
+                None,
+                Some((200.0, 90.0)),
+            ],
+        );
+        let p = side_probe(&s).unwrap();
+        assert_eq!(
+            (p.uncontended_mops, p.contended_mops, p.runs),
+            (250.0, 60.0, 3)
+        );
+        // A minority of runs in a slow state does not move it; all runs slower do.
+        let mostly = [Some((870.0, 280.0)); 3]
+            .into_iter()
+            .chain([Some((440.0, 280.0)); 2]);
+        let p = side_probe(&side("m", &mostly.collect::<Vec<_>>())).unwrap();
+        assert_eq!(p.uncontended_mops, 870.0);
+        assert!(side_probe(&side("bare", &[None, None])).is_none());
+    }
+
+    #[test]
+    fn agreeing_probes_judge_speed_and_differing_ones_withhold_it() {
+        let a = side("a", &same(5, 800.0, 100.0));
+        let within = 1.0 + PROBE_BOUND * 0.9;
+        let b = side("b", &same(5, 800.0 * within, 100.0 / within));
+        let c = check(&a, &b, true, SpeedJudgement::WhenProbesAgree, false);
+        assert!(c.speed_judged && c.mismatch.is_none(), "{c:?}");
+        let r = c.ratio.unwrap();
+        assert!((r.uncontended - within).abs() < 1e-12);
+
+        // Faster (B 1.5×) and slower (B 0.6×) machines: not judged, the worst loop named.
+        for (factor, shown) in [(1.5, "+50.0%"), (0.6, "-40.0%")] {
+            let b = side("b", &same(5, 800.0, 100.0 * factor));
+            let c = check(&a, &b, true, SpeedJudgement::WhenProbesAgree, false);
+            assert!(!c.speed_judged);
+            match &c.mismatch {
+                Some(MachineMismatch::MachinesDiffer {
+                    probe_loop, ratio, ..
+                }) => {
+                    assert_eq!(*probe_loop, "contended");
+                    assert!((ratio - factor).abs() < 1e-12);
+                }
+                other => panic!("{other:?}"),
+            }
+            let note = c.note().unwrap();
+            assert!(
+                note.starts_with(&format!("NOTE: machines differ by {shown}"))
+                    && note.ends_with("speed not judged, behaviour still gates"),
+                "{note}"
+            );
+            // --strict judges anyway and says so; ab's policy does not even ask.
+            let strict = check(&a, &b, true, SpeedJudgement::WhenProbesAgree, true);
+            assert!(strict.speed_judged);
+            assert!(strict
+                .note()
+                .unwrap()
+                .ends_with("speed judged anyway (--strict)"));
+            let ab = check(&a, &b, true, SpeedJudgement::SameMachine, false);
+            assert!(ab.speed_judged && ab.note().is_none() && ab.ratio.is_some());
+        }
+    }
+
+    #[test]
+    fn a_side_without_probe_or_of_another_version_withholds_speed() {
+        let a = side("baseline default", &[None, None]);
+        let b = side("runs/x", &same(3, 800.0, 100.0));
+        let c = check(&a, &b, true, SpeedJudgement::WhenProbesAgree, false);
+        assert!(!c.speed_judged);
+        assert_eq!(
+            c.mismatch,
+            Some(MachineMismatch::NoProbe {
+                sides: vec!["A (baseline default)".into()]
+            })
+        );
+        assert!(c
+            .note()
+            .unwrap()
+            .starts_with("NOTE: no machine probe in A (baseline default)"));
+        // Without throughput there is no speed verdict to withhold: no note.
+        let c = check(&a, &b, false, SpeedJudgement::WhenProbesAgree, false);
+        assert!(c.note().is_none());
+
+        let mut v2 = side("b", &same(3, 800.0, 100.0));
+        for r in &mut v2.runs {
+            r.meta
+                .as_mut()
+                .unwrap()
+                .machine_probe
+                .as_mut()
+                .unwrap()
+                .version = 2;
+        }
+        let c = check(&b, &v2, true, SpeedJudgement::WhenProbesAgree, false);
+        assert_eq!(
+            c.mismatch,
+            Some(MachineMismatch::ProbeVersionsDiffer { a: 1, b: 2 })
+        );
+    }
+
+    #[test]
+    fn a_withheld_headline_is_inconclusive_and_says_why() {
+        let a = side("a", &same(3, 800.0, 100.0));
+        let b = side("b", &same(3, 800.0, 200.0));
+        let c = check(&a, &b, true, SpeedJudgement::WhenProbesAgree, false);
+        let h = QuantityResult {
+            name: "throughput".into(),
+            index: None,
+            quantity: super::super::frame::Quantity::Throughput,
+            deprecated: false,
+            a: super::super::frame::Describe {
+                n: 1,
+                median: 1.0,
+                mean: 1.0,
+                p95: 1.0,
+                std_dev: 0.0,
+            },
+            b: super::super::frame::Describe {
+                n: 1,
+                median: 2.0,
+                mean: 2.0,
+                p95: 2.0,
+                std_dev: 0.0,
+            },
+            ratio: Some(2.0),
+            ci: Some((1.9, 2.1)),
+            p_value: Some(1e-6),
+            p_values: None,
+            method: None,
+            p_adjusted: Some(1e-6),
+            outcome: Outcome::Improvement,
+            reason: "faster".into(),
+            needed_samples: None,
+            needed_runs: Some(4),
+            samples_a: Vec::new(),
+            samples_b: Vec::new(),
+            analysis: None,
+        };
+        let w = c.withhold(Some(h.clone())).unwrap();
+        assert_eq!(w.outcome, Outcome::Inconclusive);
+        assert!(w
+            .reason
+            .starts_with("speed not judged: machines differ by +100.0%"));
+        assert_eq!((w.ratio, w.needed_runs), (Some(2.0), None));
+        // Judged: untouched.
+        let ok = check(&a, &a, true, SpeedJudgement::WhenProbesAgree, false);
+        assert_eq!(ok.withhold(Some(h)).unwrap().outcome, Outcome::Improvement);
+    }
+}
