@@ -259,3 +259,47 @@ fn ab_refuses_a_single_layout_and_a_command_with_layouts() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn paired_calibration_reports_three_procedures_under_injected_drift() {
+    let dir = scratch("paired-calibrate");
+    let out = dir.join("cal");
+    let scenario = quick_scenario();
+    let (code, stdout, stderr) = statbench_in(
+        &dir,
+        &[
+            "calibrate",
+            &scenario,
+            "--paired",
+            "--rounds",
+            "8",
+            "--pairs",
+            "4",
+            "--confirm-pairs",
+            "0",
+            "--run-ms",
+            "200",
+            "--comparisons",
+            "10",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["rounds"], 8);
+    let loaded = r["loaded_rounds"].as_u64().unwrap();
+    assert!(loaded <= 8);
+    // Five runs a round, each a complete run folder.
+    assert_eq!(runs_in(&out).len(), 40);
+    // The largest knob slows the runs down, measured within rounds.
+    let slow5 = r["measured_slowdowns"][2][1].as_f64().unwrap();
+    assert!(slow5 < 0.0, "{r}");
+    for procedure in ["paired", "ab", "gate"] {
+        let p = &r[procedure];
+        assert_eq!(p["aa"]["comparisons"], 10, "{procedure}: {p}");
+        assert_eq!(p["detect"].as_array().unwrap().len(), 3);
+    }
+}

@@ -180,12 +180,129 @@ pub struct CalibrateArgs {
     /// verdict settings, without recording new runs.
     #[arg(long, value_name = "DIR", conflicts_with = "out")]
     pub reuse: Option<PathBuf>,
+    /// Calibrate the paired gate (`gate --base`) beside `ab` and the stored-baseline gate, on
+    /// one session of rounds (unchanged twice, ≈1%, ≈2%, ≈5% slower, in random order) with a
+    /// busy neighbour switched on for a random half of the rounds.
+    #[arg(long, conflicts_with = "reuse")]
+    pub paired: bool,
+    /// Rounds of the paired calibration (5 runs of --run-ms each).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(8..=2000), requires = "paired")]
+    pub rounds: u64,
+    /// Pairs per replayed paired gate (and runs a side of the replayed `ab` and stored-baseline
+    /// comparisons).
+    #[arg(long, default_value_t = super::paired::PAIRED_PAIRS, value_parser = clap::value_parser!(u64).range(4..=400), requires = "paired")]
+    pub pairs: u64,
+    /// Pairs each replayed comparison adds to confirm a suspected regression.
+    #[arg(long, default_value_t = super::paired::PAIRED_PAIRS / 2, value_parser = clap::value_parser!(u64).range(0..=400), requires = "paired")]
+    pub confirm_pairs: u64,
+    /// Length of each run of the paired calibration, in milliseconds.
+    #[arg(long, default_value_t = super::paired::PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000), requires = "paired")]
+    pub run_ms: u64,
+    /// No injected drift (no busy neighbour).
+    #[arg(long, requires = "paired")]
+    pub no_drift: bool,
     #[command(flatten)]
     pub verdict: VerdictArgs,
 }
 
+/// `statbench calibrate --paired`.
+fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
+    use crate::experiment::calibrate_paired::{calibrate_paired, PairedCalibratePlan, KNOBS};
+    let scenario = RunArgs {
+        duration_ms: Some(args.run_ms),
+        ..args.run.clone()
+    }
+    .scenario()?;
+    let out = match &args.run.out {
+        Some(o) => o.clone(),
+        None => create_unique_dir(
+            default_runs_dir(),
+            &format!("calibrate-paired-{}", scenario.name),
+        )?,
+    };
+    let plan = PairedCalibratePlan {
+        scenario,
+        rounds: args.rounds as usize,
+        pairs: args.pairs as usize,
+        confirm: args.confirm_pairs as usize,
+        comparisons: args.comparisons as usize,
+        drift: !args.no_drift,
+        out,
+        verbose: std::io::stderr().is_terminal() || !args.json,
+    };
+    let unpaired = args.verdict.settings().stats;
+    let mut paired = unpaired.clone();
+    if args.verdict.min_effect.is_none() {
+        paired.min_effect = super::paired::PAIRED_MIN_EFFECT;
+    }
+    let r = calibrate_paired(&plan, &paired, &unpaired)?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&r).expect("serialises"));
+        return Ok(0);
+    }
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    outln!(
+        "paired calibration of `{}`: {} rounds of 5 runs of {} ms ({} with a busy neighbour: {:+.1}% throughput)",
+        plan.scenario.name,
+        r.rounds,
+        args.run_ms,
+        r.loaded_rounds,
+        r.drift_effect * 100.0
+    );
+    outln!(
+        "  each replay: {} pairs (+{} to confirm); ab and stored-baseline gate: {} runs a side (+{}); {} replays per cell",
+        plan.pairs,
+        plan.confirm,
+        plan.pairs,
+        plan.confirm,
+        plan.comparisons
+    );
+    let cell = |c: &crate::experiment::calibrate_paired::Counts| {
+        format!("{:>6} ({} inc.)", pct(c.rate()), c.inconclusive)
+    };
+    outln!(
+        "  {:<28} {:<18} {:<18} {:<18}",
+        "regression verdicts",
+        "paired (--base)",
+        "ab (unpaired)",
+        "stored baseline"
+    );
+    outln!(
+        "  {:<28} {:<18} {:<18} {:<18}",
+        "false alarms (A/A)",
+        cell(&r.paired.aa),
+        cell(&r.ab.aa),
+        cell(&r.gate.aa)
+    );
+    for (k, (knob, name)) in KNOBS.iter().enumerate() {
+        let label = format!(
+            "{name} (knob {knob}: {})",
+            pct(-r.measured_slowdowns[k].1)
+        );
+        outln!(
+            "  {:<28} {:<18} {:<18} {:<18}",
+            format!("detects {label}"),
+            cell(&r.paired.detect[k]),
+            cell(&r.ab.detect[k]),
+            cell(&r.gate.detect[k])
+        );
+    }
+    outln!(
+        "  A/A CI half-width: paired {}, ab {}, stored baseline {}; min effect: paired {}, others {}",
+        pct(r.paired.ci_half_width),
+        pct(r.ab.ci_half_width),
+        pct(r.gate.ci_half_width),
+        pct(paired.min_effect),
+        pct(unpaired.min_effect)
+    );
+    Ok(0)
+}
+
 /// Runs `statbench calibrate`.
 pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
+    if args.paired {
+        return calibrate_paired_command(args);
+    }
     let scenario = args.run.scenario()?;
     let out = match (&args.reuse, &args.run.out) {
         (Some(dir), _) => dir.clone(),
@@ -204,7 +321,12 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
         out,
         verbose: std::io::stderr().is_terminal() || !args.json,
     };
-    let report = calibrate(&plan, &args.verdict.settings())?;
+    let settings = crate::compare::CompareSettings {
+        // Every replayed comparison draws runs of this one session on this machine.
+        speed_judgement: crate::compare::SpeedJudgement::SameMachine,
+        ..args.verdict.settings()
+    };
+    let report = calibrate(&plan, &settings)?;
     if args.json {
         outln!(
             "{}",

@@ -80,6 +80,10 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
     let scenario_path = std::fs::canonicalize(&scenario.source.path)
         .map_err(|e| Error::io(Path::new(&scenario.source.path), e))?;
     let verbose = !args.quiet;
+    // Located before the base build: building REV replaces target/release/statbench (this
+    // binary, when run from there) for a moment, and /proc/self/exe then names a deleted file.
+    let candidate = std::env::current_exe()
+        .map_err(|e| Error::input(format!("cannot locate this statbench binary: {e}")))?;
     let (base_path, base_label) = match (&args.base_binary, &args.base) {
         (Some(bin), rev) => {
             if !bin.is_file() {
@@ -110,8 +114,6 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         }
         (None, None) => unreachable!("paired gate needs --base or --base-binary"),
     };
-    let candidate = std::env::current_exe()
-        .map_err(|e| Error::input(format!("cannot locate this statbench binary: {e}")))?;
     if cfg!(debug_assertions) && verbose {
         eprintln!("gate: note: this statbench is a debug build; the base is built in release mode");
     }

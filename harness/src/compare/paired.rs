@@ -6,6 +6,7 @@
 use super::analysis::{compare, CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
 use super::frame::{Describe, Quantity};
+use super::machine::SpeedJudgement;
 use super::outcome::{Outcome, QuantityResult};
 use super::policy::gate;
 use super::stats::paired::analyze_paired;
@@ -44,8 +45,15 @@ pub fn compare_paired(
     pairs: &[Pair],
     settings: &CompareSettings,
 ) -> Result<Comparison> {
-    let mut behaviour_only = settings.clone();
-    behaviour_only.metrics_only = true;
+    // Both sides ran alternately on this machine: speed is judged whatever the probes say.
+    let settings = &CompareSettings {
+        speed_judgement: SpeedJudgement::SameMachine,
+        ..settings.clone()
+    };
+    let behaviour_only = CompareSettings {
+        metrics_only: true,
+        ..settings.clone()
+    };
     let mut c = compare(a, b, &behaviour_only)?;
 
     // Consecutive pairs of one block form one resampling unit.

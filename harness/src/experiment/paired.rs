@@ -94,7 +94,7 @@ fn measure_pairs(plan: &mut PairedPlan, done: usize, count: usize) -> Result<()>
 /// A run's throughput over its steady intervals: all their updates over all their time. A
 /// loaded machine can delay a sample and leave a few microseconds-long intervals with no
 /// update, which would drag a median of interval rates to zero; the total is immune.
-fn steady_rate(run: &crate::store::Run) -> Option<f64> {
+pub(crate) fn steady_rate(run: &crate::store::Run) -> Option<f64> {
     let iv = &run.meta.as_ref()?.intervals;
     let steady = &iv[crate::store::run_set::steady_intervals(iv.len())];
     let ops: u64 = steady.iter().map(|i| i.ops).sum();

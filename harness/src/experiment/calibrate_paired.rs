@@ -1,0 +1,399 @@
+//! `statbench calibrate --paired`: how the paired gate, `ab` and the stored-baseline gate fare
+//! on *this* machine, side by side on one session's runs, with drift that statbench injects
+//! itself.
+//!
+//! The session is a sequence of rounds; each round records, in random order and back to back,
+//! the unchanged scenario twice and three injected slowdowns (`extra_work` knobs of about 1 %,
+//! 2 % and 5 %). During a random half of the rounds a busy thread competes with the workers
+//! (the injected drift: a neighbour that comes and goes). Replays then draw rounds at random:
+//! - **paired**: the pairs (unchanged, other) of the drawn rounds, judged by
+//!   [`analyze_paired`] on their ratios, as `gate --base` does;
+//! - **ab**: the same runs, judged as two independent samples (`ab`'s analysis);
+//! - **gate**: side A from rounds of the session's first half, side B from its second half (a
+//!   stored baseline is older than the run it judges), two independent samples.
+//!
+//! A/A replays (unchanged vs its twin) give the false alarms; the slowdowns the detection, with
+//! the slowdown each knob really produced (the median within-round ratio) beside it.
+
+use crate::compare::stats::paired::analyze_paired;
+use crate::compare::stats::{analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict};
+use crate::error::{Error, Result};
+use crate::runner::{run, RunRequest};
+use crate::scenario::{Overrides, Scenario};
+use crate::store::RunSet;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Injected slowdowns, as `extra_work` knobs: one unit adds a cancelling pair of updates per
+/// 1000 (≈ 0.2 % by the cost model of `statbench calibrate`); the slowdown each really
+/// produced is measured and reported.
+pub const KNOBS: [(u32, &str); 3] = [(5, "≈1%"), (10, "≈2%"), (26, "≈5%")];
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct PairedCalibratePlan {
+    /// Scenario, with the paired run length already applied.
+    pub scenario: Scenario,
+    /// Rounds recorded (5 runs each).
+    pub rounds: usize,
+    /// Pairs in each replayed comparison's first batch (the gate's `--pairs`; also the runs a
+    /// side of the replayed `ab` and stored-baseline comparisons).
+    pub pairs: usize,
+    /// Pairs added on a suspected regression (the gate's `--confirm-pairs`).
+    pub confirm: usize,
+    /// Replayed comparisons per kind.
+    pub comparisons: usize,
+    /// Switch a competing busy thread on for a random half of the rounds.
+    pub drift: bool,
+    /// Folder for the runs.
+    pub out: PathBuf,
+    /// Print progress to stderr.
+    pub verbose: bool,
+}
+
+/// Verdict counts of one kind of replayed comparison.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct Counts {
+    /// Comparisons replayed.
+    pub comparisons: usize,
+    /// Verdict "regression" (false alarm for A/A, detection otherwise).
+    pub regressions: usize,
+    /// Verdict "inconclusive".
+    pub inconclusive: usize,
+}
+
+impl Counts {
+    /// `regressions / comparisons`.
+    pub fn rate(&self) -> f64 {
+        self.regressions as f64 / self.comparisons.max(1) as f64
+    }
+}
+
+/// One procedure's results: A/A, then one entry per knob of [`KNOBS`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProcedureRates {
+    /// A/A replays.
+    pub aa: Counts,
+    /// Slowdown replays, in [`KNOBS`] order.
+    pub detect: [Counts; 3],
+    /// Median half-width of the A/A throughput CIs (relative).
+    pub ci_half_width: f64,
+}
+
+/// What the paired calibration found.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairedCalibration {
+    /// Rounds recorded.
+    pub rounds: usize,
+    /// Rounds recorded while the busy thread ran.
+    pub loaded_rounds: usize,
+    /// Median unchanged run under load ÷ without − 1: the size of the injected drift.
+    pub drift_effect: f64,
+    /// The knobs and the slowdowns they produced (median within-round ratio − 1).
+    pub measured_slowdowns: [(u32, f64); 3],
+    /// `gate --base`: paired ratios.
+    pub paired: ProcedureRates,
+    /// `ab`: interleaved runs, independent samples.
+    pub ab: ProcedureRates,
+    /// Stored baseline: earlier vs later runs, independent samples.
+    pub gate: ProcedureRates,
+}
+
+/// One recorded run: its steady-rate level and its steady interval rates.
+#[derive(Debug, Clone)]
+struct Measured {
+    level: f64,
+    intervals: Vec<f64>,
+}
+
+/// One round: the unchanged run, its twin, and the three slowdowns.
+#[derive(Debug, Clone)]
+struct Round {
+    base: Measured,
+    twin: Measured,
+    slow: [Measured; 3],
+    loaded: bool,
+}
+
+impl Round {
+    fn other(&self, kind: usize) -> &Measured {
+        if kind == 0 {
+            &self.twin
+        } else {
+            &self.slow[kind - 1]
+        }
+    }
+}
+
+/// A thread that spins while `on` (the injected drift) and parks otherwise.
+struct BusyNeighbour {
+    on: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BusyNeighbour {
+    fn start() -> BusyNeighbour {
+        let on = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (o, s) = (on.clone(), stop.clone());
+        let handle = std::thread::Builder::new()
+            .name("calibrate-drift".into())
+            .spawn(move || {
+                let mut x = 0u64;
+                while !s.load(Ordering::Relaxed) {
+                    if o.load(Ordering::Relaxed) {
+                        for _ in 0..10_000 {
+                            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                        }
+                    } else {
+                        std::thread::park_timeout(std::time::Duration::from_millis(5));
+                    }
+                }
+            })
+            .ok();
+        BusyNeighbour { on, stop, handle }
+    }
+
+    fn set(&self, on: bool) {
+        self.on.store(on, Ordering::Relaxed);
+        if let Some(h) = &self.handle {
+            h.thread().unpark();
+        }
+    }
+}
+
+impl Drop for BusyNeighbour {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            h.thread().unpark();
+            let _ = h.join();
+        }
+    }
+}
+
+fn record(plan: &PairedCalibratePlan, name: &str, extra_work: u32) -> Result<Measured> {
+    let s = plan.scenario.with(&Overrides {
+        extra_work: Some(u64::from(extra_work)),
+        ..Overrides::default()
+    })?;
+    let dir = plan.out.join(name);
+    run(&RunRequest {
+        scenario: s,
+        out_dir: dir.clone(),
+        sampling: true,
+        progress: false,
+        repetition: None,
+    })?
+    .check_totals()?;
+    let set = RunSet::load(name, &[dir])?;
+    let run = set.runs.into_iter().next().expect("one run");
+    let intervals = run.interval_throughput().unwrap_or_default();
+    let level = crate::experiment::paired::steady_rate(&run).ok_or_else(|| {
+        Error::input(format!(
+            "{name}: no steady interval with throughput; use longer runs (--run-ms)"
+        ))
+    })?;
+    Ok(Measured { level, intervals })
+}
+
+fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec<Round>> {
+    let neighbour = plan.drift.then(BusyNeighbour::start);
+    let mut rounds = Vec::with_capacity(plan.rounds);
+    for r in 0..plan.rounds {
+        let loaded = plan.drift && rng.chance(0.5);
+        if let Some(n) = &neighbour {
+            n.set(loaded);
+        }
+        if plan.verbose {
+            eprintln!(
+                "calibrate: round {}/{}{}",
+                r + 1,
+                plan.rounds,
+                if loaded { " (busy neighbour on)" } else { "" }
+            );
+        }
+        // Five runs in random order: 0 unchanged, 1 its twin, 2..4 the slowdowns.
+        let mut order = [0usize, 1, 2, 3, 4];
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        let mut got: [Option<Measured>; 5] = Default::default();
+        for v in order {
+            let (name, knob) = match v {
+                0 => ("base", 0),
+                1 => ("twin", 0),
+                k => ("slow", KNOBS[k - 2].0),
+            };
+            let dir = format!("r{:03}-{name}{}", r + 1, if v >= 2 { knob.to_string() } else { String::new() });
+            got[v] = Some(record(plan, &dir, knob)?);
+        }
+        let [b, t, s1, s2, s5] = got.map(|m| m.expect("all five recorded"));
+        rounds.push(Round {
+            base: b,
+            twin: t,
+            slow: [s1, s2, s5],
+            loaded,
+        });
+    }
+    if let Some(n) = &neighbour {
+        n.set(false);
+    }
+    Ok(rounds)
+}
+
+/// Picks `k` distinct indices from `pool` (partial Fisher–Yates).
+fn pick(pool: &[usize], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
+    let mut p = pool.to_vec();
+    for i in 0..k.min(p.len()) {
+        let j = i + rng.below(p.len() - i);
+        p.swap(i, j);
+    }
+    p.truncate(k);
+    p
+}
+
+/// Paired verdict of the pairs (base, other) of `rounds[picked]`, each round its own block, and
+/// the CI half-width.
+fn paired_verdict(rounds: &[Round], picked: &[usize], kind: usize, s: &Settings) -> Option<(Verdict, f64)> {
+    let blocks: Vec<Vec<(f64, f64)>> = picked
+        .iter()
+        .map(|&i| vec![(rounds[i].base.level, rounds[i].other(kind).level)])
+        .collect();
+    let an = analyze_paired(&blocks, Direction::HigherIsBetter, s).ok()?;
+    Some((an.verdict, (an.estimate.ci.hi - an.estimate.ci.lo) / 2.0))
+}
+
+/// Independent-samples verdict (runs as the unit) of A runs vs B runs.
+fn unpaired_verdict(a: &[&Measured], b: &[&Measured], s: &Settings) -> Option<(Verdict, f64)> {
+    let ga: Vec<&[f64]> = a.iter().map(|m| m.intervals.as_slice()).collect();
+    let gb: Vec<&[f64]> = b.iter().map(|m| m.intervals.as_slice()).collect();
+    let an = analyze_runs(&ga, &gb, s)?;
+    let verdict = classify(&an, an.p_two_sided, Direction::HigherIsBetter, s).0;
+    Some((verdict, (an.ci.hi - an.ci.lo) / 2.0))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Procedure {
+    Paired,
+    Ab,
+    Gate,
+}
+
+/// Replays `plan.comparisons` comparisons of one procedure and kind (0: A/A, k: knob k−1),
+/// with the confirmation round before a regression counts.
+fn replay(
+    rounds: &[Round],
+    procedure: Procedure,
+    kind: usize,
+    plan: &PairedCalibratePlan,
+    s: &Settings,
+    seed: u64,
+    widths: &mut Vec<f64>,
+) -> Counts {
+    let mut rng = SplitMix64::new(seed);
+    let (first, all) = (plan.pairs, plan.pairs + plan.confirm);
+    let n = rounds.len();
+    let (early, late): (Vec<usize>, Vec<usize>) = ((0..n / 2).collect(), (n / 2..n).collect());
+    let everything: Vec<usize> = (0..n).collect();
+    let mut counts = Counts::default();
+    for _ in 0..plan.comparisons {
+        let judge = |k: usize, picked_a: &[usize], picked_b: &[usize]| -> Option<(Verdict, f64)> {
+            match procedure {
+                Procedure::Paired => paired_verdict(rounds, &picked_a[..k], kind, s),
+                Procedure::Ab | Procedure::Gate => {
+                    let a: Vec<&Measured> = picked_a[..k].iter().map(|&i| &rounds[i].base).collect();
+                    let b: Vec<&Measured> = picked_b[..k].iter().map(|&i| rounds[i].other(kind)).collect();
+                    unpaired_verdict(&a, &b, s)
+                }
+            }
+        };
+        let (pa, pb) = match procedure {
+            Procedure::Paired | Procedure::Ab => {
+                let p = pick(&everything, all.min(n), &mut rng);
+                (p.clone(), p)
+            }
+            Procedure::Gate => (
+                pick(&early, all.min(early.len()), &mut rng),
+                pick(&late, all.min(late.len()), &mut rng),
+            ),
+        };
+        let k1 = first.min(pa.len()).min(pb.len());
+        let Some((mut verdict, width)) = judge(k1, &pa, &pb) else {
+            continue;
+        };
+        let k2 = all.min(pa.len()).min(pb.len());
+        if verdict == Verdict::Regression && k2 > k1 {
+            if let Some((v, _)) = judge(k2, &pa, &pb) {
+                verdict = v;
+            }
+        }
+        counts.comparisons += 1;
+        match verdict {
+            Verdict::Regression => counts.regressions += 1,
+            Verdict::Inconclusive => counts.inconclusive += 1,
+            _ => {}
+        }
+        if kind == 0 {
+            widths.push(width);
+        }
+    }
+    counts
+}
+
+fn rates(rounds: &[Round], procedure: Procedure, plan: &PairedCalibratePlan, s: &Settings) -> ProcedureRates {
+    let mut widths = Vec::new();
+    let mut out = ProcedureRates {
+        aa: replay(rounds, procedure, 0, plan, s, 0xA0A0, &mut widths),
+        ..ProcedureRates::default()
+    };
+    for k in 0..KNOBS.len() {
+        out.detect[k] = replay(rounds, procedure, k + 1, plan, s, 0xD0 + k as u64, &mut Vec::new());
+    }
+    out.ci_half_width = median(&widths).unwrap_or(f64::NAN);
+    out
+}
+
+/// Runs the paired calibration: records the rounds, then replays the three procedures, the
+/// paired one with `paired` settings, `ab` and the stored-baseline gate with `unpaired` (each
+/// command's own defaults: the paired gate resolves a smaller minimum effect).
+pub fn calibrate_paired(
+    plan: &PairedCalibratePlan,
+    paired: &Settings,
+    unpaired: &Settings,
+) -> Result<PairedCalibration> {
+    let needed = 2 * (plan.pairs + plan.confirm);
+    if plan.rounds < needed {
+        return Err(Error::input(format!(
+            "calibrate --paired: --rounds {} is too few: the stored-baseline replays draw --pairs {} + --confirm-pairs {} rounds from each half of the session ({needed} rounds)",
+            plan.rounds, plan.pairs, plan.confirm
+        )));
+    }
+    crate::files::create_fresh_dir(&plan.out)?;
+    let mut rng = SplitMix64::new(0xCA11_B8A7);
+    let rounds = record_rounds(plan, &mut rng)?;
+    let levels = |loaded: bool| -> Vec<f64> {
+        rounds.iter().filter(|r| r.loaded == loaded).map(|r| r.base.level).collect()
+    };
+    let drift_effect = match (median(&levels(true)), median(&levels(false))) {
+        (Some(on), Some(off)) => on / off - 1.0,
+        _ => f64::NAN,
+    };
+    let mut measured = [(0u32, 0.0f64); 3];
+    for (k, (knob, _)) in KNOBS.iter().enumerate() {
+        let ratios: Vec<f64> = rounds.iter().map(|r| r.slow[k].level / r.base.level).collect();
+        measured[k] = (*knob, median(&ratios).unwrap_or(f64::NAN) - 1.0);
+    }
+    Ok(PairedCalibration {
+        rounds: rounds.len(),
+        loaded_rounds: rounds.iter().filter(|r| r.loaded).count(),
+        drift_effect,
+        measured_slowdowns: measured,
+        paired: rates(&rounds, Procedure::Paired, plan, paired),
+        ab: rates(&rounds, Procedure::Ab, plan, unpaired),
+        gate: rates(&rounds, Procedure::Gate, plan, unpaired),
+    })
+}
