@@ -275,10 +275,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
         cell(&r.gate.aa)
     );
     for (k, (knob, name)) in KNOBS.iter().enumerate() {
-        let label = format!(
-            "{name} (knob {knob}: {})",
-            pct(-r.measured_slowdowns[k].1)
-        );
+        let label = format!("{name} (knob {knob}: {})", pct(-r.measured_slowdowns[k].1));
         outln!(
             "  {:<28} {:<18} {:<18} {:<18}",
             format!("detects {label}"),

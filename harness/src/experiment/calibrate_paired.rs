@@ -16,7 +16,9 @@
 //! the slowdown each knob really produced (the median within-round ratio) beside it.
 
 use crate::compare::stats::paired::analyze_paired;
-use crate::compare::stats::{analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict};
+use crate::compare::stats::{
+    analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict,
+};
 use crate::error::{Error, Result};
 use crate::runner::{run, RunRequest};
 use crate::scenario::{Overrides, Scenario};
@@ -146,7 +148,9 @@ impl BusyNeighbour {
                 while !s.load(Ordering::Relaxed) {
                     if o.load(Ordering::Relaxed) {
                         for _ in 0..10_000 {
-                            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                            x = std::hint::black_box(
+                                x.wrapping_mul(6364136223846793005).wrapping_add(1),
+                            );
                         }
                     } else {
                         std::thread::park_timeout(std::time::Duration::from_millis(5));
@@ -228,7 +232,15 @@ fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec
                 1 => ("twin", 0),
                 k => ("slow", KNOBS[k - 2].0),
             };
-            let dir = format!("r{:03}-{name}{}", r + 1, if v >= 2 { knob.to_string() } else { String::new() });
+            let dir = format!(
+                "r{:03}-{name}{}",
+                r + 1,
+                if v >= 2 {
+                    knob.to_string()
+                } else {
+                    String::new()
+                }
+            );
             got[v] = Some(record(plan, &dir, knob)?);
         }
         let [b, t, s1, s2, s5] = got.map(|m| m.expect("all five recorded"));
@@ -258,7 +270,12 @@ fn pick(pool: &[usize], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
 
 /// Paired verdict of the pairs (base, other) of `rounds[picked]`, each round its own block, and
 /// the CI half-width.
-fn paired_verdict(rounds: &[Round], picked: &[usize], kind: usize, s: &Settings) -> Option<(Verdict, f64)> {
+fn paired_verdict(
+    rounds: &[Round],
+    picked: &[usize],
+    kind: usize,
+    s: &Settings,
+) -> Option<(Verdict, f64)> {
     let blocks: Vec<Vec<(f64, f64)>> = picked
         .iter()
         .map(|&i| vec![(rounds[i].base.level, rounds[i].other(kind).level)])
@@ -305,8 +322,12 @@ fn replay(
             match procedure {
                 Procedure::Paired => paired_verdict(rounds, &picked_a[..k], kind, s),
                 Procedure::Ab | Procedure::Gate => {
-                    let a: Vec<&Measured> = picked_a[..k].iter().map(|&i| &rounds[i].base).collect();
-                    let b: Vec<&Measured> = picked_b[..k].iter().map(|&i| rounds[i].other(kind)).collect();
+                    let a: Vec<&Measured> =
+                        picked_a[..k].iter().map(|&i| &rounds[i].base).collect();
+                    let b: Vec<&Measured> = picked_b[..k]
+                        .iter()
+                        .map(|&i| rounds[i].other(kind))
+                        .collect();
                     unpaired_verdict(&a, &b, s)
                 }
             }
@@ -344,14 +365,27 @@ fn replay(
     counts
 }
 
-fn rates(rounds: &[Round], procedure: Procedure, plan: &PairedCalibratePlan, s: &Settings) -> ProcedureRates {
+fn rates(
+    rounds: &[Round],
+    procedure: Procedure,
+    plan: &PairedCalibratePlan,
+    s: &Settings,
+) -> ProcedureRates {
     let mut widths = Vec::new();
     let mut out = ProcedureRates {
         aa: replay(rounds, procedure, 0, plan, s, 0xA0A0, &mut widths),
         ..ProcedureRates::default()
     };
     for k in 0..KNOBS.len() {
-        out.detect[k] = replay(rounds, procedure, k + 1, plan, s, 0xD0 + k as u64, &mut Vec::new());
+        out.detect[k] = replay(
+            rounds,
+            procedure,
+            k + 1,
+            plan,
+            s,
+            0xD0 + k as u64,
+            &mut Vec::new(),
+        );
     }
     out.ci_half_width = median(&widths).unwrap_or(f64::NAN);
     out
@@ -376,7 +410,11 @@ pub fn calibrate_paired(
     let mut rng = SplitMix64::new(0xCA11_B8A7);
     let rounds = record_rounds(plan, &mut rng)?;
     let levels = |loaded: bool| -> Vec<f64> {
-        rounds.iter().filter(|r| r.loaded == loaded).map(|r| r.base.level).collect()
+        rounds
+            .iter()
+            .filter(|r| r.loaded == loaded)
+            .map(|r| r.base.level)
+            .collect()
     };
     let drift_effect = match (median(&levels(true)), median(&levels(false))) {
         (Some(on), Some(off)) => on / off - 1.0,
@@ -384,7 +422,10 @@ pub fn calibrate_paired(
     };
     let mut measured = [(0u32, 0.0f64); 3];
     for (k, (knob, _)) in KNOBS.iter().enumerate() {
-        let ratios: Vec<f64> = rounds.iter().map(|r| r.slow[k].level / r.base.level).collect();
+        let ratios: Vec<f64> = rounds
+            .iter()
+            .map(|r| r.slow[k].level / r.base.level)
+            .collect();
         measured[k] = (*knob, median(&ratios).unwrap_or(f64::NAN) - 1.0);
     }
     Ok(PairedCalibration {
