@@ -1,7 +1,7 @@
 //! Behaviour, which always gates: lost updates, incomplete runs, and final totals that differ
 //! between runs that must give the same totals.
 
-use super::analysis::name_of;
+use super::align::name_of;
 use super::finding::{Finding, TotalDifference};
 use crate::store::RunSet;
 use session_stats::{DERIVED_SLOTS, NUM_METRICS};

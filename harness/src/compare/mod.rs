@@ -2,15 +2,20 @@
 //! per-interval statistics in polars ([`Describe`]), verdicts from [`stats`], the gate
 //! ([`Gate`], decided by [`compare()`]).
 
+mod adjust;
 pub(crate) mod admit;
+mod align;
 pub(crate) mod analysis;
 mod behaviour;
+mod classify;
 pub(crate) mod confirm;
 pub(crate) mod finding;
 pub(crate) mod frame;
 pub(crate) mod outcome;
 mod policy;
+mod sample;
 pub mod stats;
+mod test;
 mod throughput;
 
 pub use admit::{LeftOutRun, OddRun};

@@ -140,7 +140,7 @@ impl QuantityResult {
 }
 
 /// A metric present on one side only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OneSided {
     /// Stable index.
     pub index: usize,

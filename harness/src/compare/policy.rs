@@ -5,8 +5,9 @@ use super::analysis::{CompareSettings, Comparison};
 use super::finding::{ChangedMetric, Finding};
 use super::outcome::{Gate, Outcome, QuantityResult};
 
-/// The gate policy: which findings fail the gate and which only warn.
-pub(super) fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
+/// The gate policy: which findings fail the gate and which only warn; `disturbed` (the runs
+/// sampling left out of the headline) are listed last among the warnings.
+pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Finding>) -> Gate {
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
     failures.extend(c.behaviour.iter().cloned());
@@ -80,6 +81,7 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings) -> Gate {
             count: c.added.len(),
         });
     }
+    warnings.extend(disturbed);
     let pass = failures.is_empty();
     Gate {
         pass,
