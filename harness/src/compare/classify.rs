@@ -2,8 +2,8 @@
 //! each quantity's adjusted p-value, turned into an [`Outcome`]; the headline's speed verdict
 //! withheld when the machine changed state; metrics ordered for readers.
 
-use super::finding::{Finding, UnstableSide};
-use super::outcome::{Outcome, QuantityResult};
+use super::finding::UnstableSide;
+use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::stats::{classify, Direction, Settings, Verdict};
 
 /// Throughput has a better direction; a metric only goes up or down.
@@ -33,13 +33,15 @@ pub(super) fn decide(r: &mut QuantityResult, p_adjusted: f64, kind: Kind, settin
     let Some(an) = r.analysis.as_ref() else {
         return;
     };
-    let (verdict, mut reason) = classify(an, p_adjusted, Direction::HigherIsBetter, settings);
+    let (verdict, reason) = classify(an, p_adjusted, Direction::HigherIsBetter, settings);
     r.p_adjusted = Some(p_adjusted);
-    match (verdict, r.needed_runs) {
-        (Verdict::Inconclusive, Some(n)) => reason.push_str(&format!("; need ~{n} runs per side")),
-        _ => r.needed_runs = None,
+    if verdict != Verdict::Inconclusive {
+        r.needed_runs = None;
     }
-    r.reason = reason;
+    r.reason = QuantityReason::Verdict {
+        reason,
+        needed_runs: r.needed_runs,
+    };
     r.outcome = outcome(verdict, kind);
 }
 
@@ -67,11 +69,10 @@ pub(super) fn classify_headline(
     }
     if !unstable.is_empty() {
         r.outcome = Outcome::Inconclusive;
-        r.reason = Finding::MachineChangedState {
+        r.reason = QuantityReason::MachineChangedState {
             sides: unstable.to_vec(),
             threshold: disturbed_threshold,
-        }
-        .to_string();
+        };
     }
 }
 

@@ -23,4 +23,4 @@ pub use analysis::{compare, CompareSettings, Comparison};
 pub(crate) use confirm::{confirm, Confirmed};
 pub use finding::{ChangedMetric, DisturbedRun, Finding, TotalDifference, UnstableSide};
 pub use frame::{Describe, Quantity};
-pub use outcome::{Gate, OneSided, Outcome, QuantityResult};
+pub use outcome::{Gate, OneSided, Outcome, QuantityReason, QuantityResult};

@@ -2,7 +2,7 @@
 //! interval ([`super::stats`]); the outcome stays provisional until the p-values are adjusted
 //! and the verdict rule is applied ([`super::classify`]).
 
-use super::outcome::{Outcome, QuantityResult};
+use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::sample::QuantitySamples;
 use super::stats::{analyze_runs, analyze_series, Settings};
 use rayon::prelude::*;
@@ -48,7 +48,7 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
         method: None,
         p_adjusted: None,
         outcome: Outcome::Inconclusive,
-        reason: String::new(),
+        reason: QuantityReason::Pending,
         needed_samples: None,
         needed_runs: None,
         samples_a: Vec::new(),
@@ -57,18 +57,17 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
     };
     if index == Some(session_stats::SES_UPTIME_SECS) {
         r.outcome = Outcome::Unused;
-        r.reason = "time since start: not comparable".into();
+        r.reason = QuantityReason::Uptime;
         return r;
     }
     let all_zero = |v: &[f64]| v.iter().all(|&x| x == 0.0);
     if all_zero(&a.values) && all_zero(&b.values) {
         r.outcome = Outcome::Unused;
         r.reason = if deprecated {
-            "deprecated slot, never updated"
+            QuantityReason::NeverUpdated
         } else {
-            "zero on both sides"
-        }
-        .into();
+            QuantityReason::ZeroOnBothSides
+        };
         return r;
     }
     let (ga, gb) = (a.runs(), b.runs());
@@ -90,9 +89,9 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
         }
         None => {
             r.reason = if a.values.is_empty() || b.values.is_empty() {
-                "no samples on one side".into()
+                QuantityReason::NoSamples
             } else {
-                "median of A is 0: no ratio".into()
+                QuantityReason::ZeroBaseline
             };
         }
     }
