@@ -96,34 +96,14 @@ pub(super) fn hosts(a: &RunSet, b: &RunSet) -> ((Option<String>, Option<String>)
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
+    use super::super::fixtures::{meta, side};
     use super::*;
-    use crate::store::{Run, SnapshotTable};
+    use crate::store::Run;
     use session_stats::{MetricKind, NUM_METRICS};
-    use std::path::PathBuf;
 
-    /// One run with the given metric columns (index, values), elapsed 0, 1 s, 2 s...
-    pub(in crate::compare) fn run(columns: &[(usize, Vec<i64>)]) -> Run {
-        let rows = columns.first().map_or(0, |c| c.1.len());
-        Run {
-            table: SnapshotTable {
-                path: PathBuf::from("side/snapshots.csv"),
-                indices: columns.iter().map(|c| c.0).collect(),
-                samples: (0..rows as u64).collect(),
-                elapsed_ns: (0..rows as u64).map(|k| k * 1_000_000_000).collect(),
-                columns: columns.iter().map(|c| c.1.clone()).collect(),
-                truncated: false,
-            },
-            meta: None,
-        }
-    }
-
-    /// A side of the given runs.
-    pub(in crate::compare) fn side(runs: Vec<Run>) -> RunSet {
-        RunSet {
-            label: "side".into(),
-            runs,
-        }
+    fn run(columns: &[(usize, Vec<i64>)]) -> Run {
+        super::super::fixtures::run("r", columns)
     }
 
     fn index_of(kind: MetricKind) -> usize {
@@ -209,11 +189,9 @@ pub(super) mod tests {
     fn hosts_from_run_json_and_unknown_without() {
         let bare = side(vec![run(&[(0, vec![0, 1])])]);
         assert_eq!(hosts(&bare, &bare), ((None, None), None));
-        let meta: crate::recorder::RunMeta =
-            serde_json::from_str(include_str!("../../tests/fixtures/run.json")).unwrap();
         let with_host = |cpu: &str| {
             let mut r = run(&[(0, vec![0, 1])]);
-            let mut m = meta.clone();
+            let mut m = meta();
             m.host.cpu_model = cpu.into();
             r.meta = Some(m);
             side(vec![r])

@@ -10,6 +10,8 @@ mod behaviour;
 mod classify;
 pub(crate) mod confirm;
 pub(crate) mod finding;
+#[cfg(test)]
+mod fixtures;
 pub(crate) mod frame;
 pub(crate) mod outcome;
 mod policy;
