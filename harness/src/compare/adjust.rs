@@ -20,3 +20,37 @@ pub(super) fn adjust(results: &[QuantityResult]) -> Vec<(usize, f64)> {
         .map(|(&(k, _), q)| (k, q))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::result;
+    use super::super::outcome::Outcome;
+    use super::*;
+
+    #[test]
+    fn only_tested_results_count_and_keep_their_positions() {
+        let with_p = |p: f64| {
+            let mut r = result("m", Outcome::Inconclusive, Some(1.0));
+            r.p_value = Some(p);
+            r
+        };
+        let untested = result("z", Outcome::Unused, None);
+        let results = vec![
+            with_p(0.01),
+            untested.clone(),
+            with_p(0.04),
+            untested,
+            with_p(0.03),
+        ];
+        let adjusted = adjust(&results);
+        let positions: Vec<usize> = adjusted.iter().map(|&(k, _)| k).collect();
+        assert_eq!(positions, vec![0, 2, 4]);
+        // Three tests, not five: 0.01·3/1, then 0.03·3/2 = 0.045 and 0.04·3/3 → min 0.04.
+        let q: Vec<f64> = adjusted.iter().map(|&(_, q)| q).collect();
+        let want = [0.03, 0.04, 0.04];
+        for (got, want) in q.iter().zip(want) {
+            assert!((got - want).abs() < 1e-15, "{q:?}");
+        }
+        assert!(adjust(&[]).is_empty());
+    }
+}

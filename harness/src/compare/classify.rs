@@ -87,3 +87,134 @@ pub(super) fn order(results: &mut [QuantityResult]) {
             .then(x.index.cmp(&y.index))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::result;
+    use super::super::stats::Reason;
+    use super::super::test::test_quantity;
+    use super::super::test::tests::{around, samples};
+    use super::*;
+
+    #[test]
+    fn a_verdict_is_a_regression_only_for_throughput() {
+        use Kind::*;
+        use Verdict::*;
+        let table = [
+            (Regression, Throughput, Outcome::Regression),
+            (Improvement, Throughput, Outcome::Improvement),
+            (Regression, Metric, Outcome::Decrease),
+            (Improvement, Metric, Outcome::Increase),
+            (NoChange, Metric, Outcome::NoChange),
+            (NoChange, Throughput, Outcome::NoChange),
+            (Inconclusive, Metric, Outcome::Inconclusive),
+            (Inconclusive, Throughput, Outcome::Inconclusive),
+        ];
+        for (verdict, kind, want) in table {
+            assert_eq!(outcome(verdict, kind), want, "{verdict:?} {kind:?}");
+        }
+    }
+
+    /// A tested metric, three runs a side, B at `ratio` times A.
+    fn tested(ratio: f64, s: &Settings) -> QuantityResult {
+        let runs = |level: f64| -> Vec<Vec<f64>> { (0..6).map(|_| around(level, 10)).collect() };
+        test_quantity(samples(Some(0), &runs(100.0), &runs(100.0 * ratio)), s)
+    }
+
+    #[test]
+    fn the_adjusted_p_value_decides() {
+        let s = Settings::default();
+        let mut r = tested(0.8, &s);
+        let p = r.p_value.unwrap();
+        decide(&mut r, p, Kind::Metric, &s);
+        assert_eq!(r.outcome, Outcome::Decrease);
+        assert_eq!(r.p_adjusted, Some(p));
+        assert!(matches!(
+            r.reason,
+            QuantityReason::Verdict {
+                reason: Reason::Regression { .. },
+                needed_runs: None
+            }
+        ));
+        // The same data with a p-value adjusted past alpha decide nothing.
+        let mut r = tested(0.8, &s);
+        decide(&mut r, 0.5, Kind::Metric, &s);
+        assert_eq!(r.outcome, Outcome::Inconclusive);
+        assert_eq!(r.p_adjusted, Some(0.5));
+    }
+
+    #[test]
+    fn needed_runs_stay_only_on_an_inconclusive_result() {
+        let s = Settings::default();
+        let mut r = tested(0.8, &s);
+        r.needed_runs = Some(40);
+        let p = r.p_value.unwrap();
+        decide(&mut r, p, Kind::Throughput, &s);
+        assert_eq!(r.outcome, Outcome::Regression);
+        assert_eq!(r.needed_runs, None);
+        let mut r = tested(0.8, &s);
+        r.needed_runs = Some(40);
+        decide(&mut r, 0.5, Kind::Throughput, &s);
+        assert_eq!(r.needed_runs, Some(40));
+        assert!(matches!(
+            r.reason,
+            QuantityReason::Verdict {
+                reason: Reason::Undecided { .. },
+                needed_runs: Some(40)
+            }
+        ));
+    }
+
+    #[test]
+    fn untested_results_are_left_as_they_are() {
+        let s = Settings::default();
+        let mut r = result("z", Outcome::Unused, None);
+        r.reason = QuantityReason::ZeroOnBothSides;
+        decide(&mut r, 0.0, Kind::Metric, &s);
+        assert_eq!(r.outcome, Outcome::Unused);
+        assert_eq!(r.reason, QuantityReason::ZeroOnBothSides);
+        assert_eq!(r.p_adjusted, None);
+        let mut all = vec![tested(0.8, &s), r];
+        classify_metrics(&mut all, &[(0, 1e-6)], &s);
+        assert_eq!(all[0].outcome, Outcome::Decrease);
+        assert_eq!(all[1].outcome, Outcome::Unused);
+    }
+
+    #[test]
+    fn an_unstable_side_withholds_the_speed_verdict() {
+        let s = Settings::default();
+        let mut r = tested(0.8, &s);
+        classify_headline(&mut r, &[], 0.1, &s);
+        assert_eq!(r.outcome, Outcome::Regression);
+        let unstable = vec![UnstableSide {
+            side: 'B',
+            disturbed: 3,
+            runs: 8,
+        }];
+        let mut r = tested(0.8, &s);
+        classify_headline(&mut r, &unstable, 0.1, &s);
+        assert_eq!(r.outcome, Outcome::Inconclusive);
+        assert_eq!(
+            r.reason,
+            QuantityReason::MachineChangedState {
+                sides: unstable,
+                threshold: 0.1
+            }
+        );
+    }
+
+    #[test]
+    fn the_most_severe_and_largest_changes_come_first() {
+        let mut rs = vec![
+            result("same", Outcome::NoChange, Some(1.0)),
+            result("small", Outcome::Increase, Some(1.1)),
+            result("unused", Outcome::Unused, None),
+            result("large", Outcome::Decrease, Some(0.5)),
+            result("unsure", Outcome::Inconclusive, Some(0.9)),
+        ];
+        rs[0].index = Some(3);
+        order(&mut rs);
+        let names: Vec<&str> = rs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["large", "small", "unsure", "same", "unused"]);
+    }
+}

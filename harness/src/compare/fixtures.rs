@@ -94,3 +94,21 @@ pub(super) fn comparison() -> Comparison {
         gate: Gate::default(),
     }
 }
+
+/// A statbench run named `name` whose seven intervals ran at these updates/s (five steady).
+pub(super) fn throughput_run(name: &str, levels: [f64; 7]) -> Run {
+    let mut r = run(name, &[(0, vec![0, 1])]);
+    let mut m = meta();
+    m.intervals = levels
+        .iter()
+        .enumerate()
+        .map(|(k, &ops_per_sec)| crate::recorder::IntervalThroughput {
+            sample: k as u64 + 1,
+            duration_ns: 1,
+            ops: 1,
+            ops_per_sec,
+        })
+        .collect();
+    r.meta = Some(m);
+    r
+}

@@ -176,3 +176,112 @@ fn describe_slice(v: &[f64]) -> Describe {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{run, side, throughput_run};
+    use super::*;
+
+    fn at(level: f64) -> [f64; 7] {
+        [level; 7]
+    }
+
+    #[test]
+    fn pooled_samples_split_back_into_their_runs() {
+        let s = SideSamples {
+            values: vec![1.0, 2.0, 3.0, 4.0, 5.0],
+            run_lengths: vec![2, 0, 2, 4],
+        };
+        let runs = s.runs();
+        assert_eq!(runs, vec![&[1.0, 2.0][..], &[3.0, 4.0][..], &[5.0][..]]);
+    }
+
+    #[test]
+    fn metric_samples_keep_the_order_names_and_run_lengths() {
+        let a = side(vec![
+            run("a/r1", &[(0, vec![0, 1, 2]), (1, vec![5, 5, 5])]),
+            run("a/r2", &[(0, vec![0, 2, 4]), (1, vec![6, 6, 6])]),
+        ]);
+        let b = side(vec![run("b/r1", &[(0, vec![0, 3, 6]), (1, vec![7, 7, 7])])]);
+        let metrics = [(1, Quantity::Level), (0, Quantity::Rate)];
+        let q = metric_samples(&a, &b, &metrics).unwrap();
+        assert_eq!(q.len(), 2);
+        assert_eq!((q[0].index, q[0].quantity), (Some(1), Quantity::Level));
+        assert_eq!(q[0].name, name_of(1));
+        assert_eq!(q[0].a.values, vec![5.0, 5.0, 6.0, 6.0]);
+        assert_eq!(q[0].a.run_lengths, vec![2, 2]);
+        assert_eq!(q[1].b.values, vec![3.0, 3.0]);
+        assert_eq!((q[1].describe.0.median, q[1].describe.1.n), (1.5, 2));
+    }
+
+    #[test]
+    fn the_headline_needs_throughput_on_both_sides() {
+        let with = side(vec![throughput_run("a/r1", at(100.0))]);
+        let without = side(vec![run("b/r1", &[(0, vec![0, 1])])]);
+        assert!(headline_samples(&with, &without, false, 0.1).is_none());
+        assert!(
+            headline_samples(&with, &with, true, 0.1).is_none(),
+            "--metrics-only"
+        );
+        let h = headline_samples(&with, &with, false, 0.1).unwrap();
+        assert_eq!(h.samples.quantity, Quantity::Throughput);
+        assert_eq!(h.samples.index, None);
+        assert_eq!(h.samples.a.values, vec![100.0; 5]);
+        assert_eq!(h.samples.describe.0.median, 100.0);
+        assert!(h.disturbed.is_empty() && h.unstable.is_empty());
+    }
+
+    #[test]
+    fn disturbed_runs_become_findings_and_too_many_an_unstable_side() {
+        let a = side(vec![
+            throughput_run("a/r1", at(100.0)),
+            throughput_run("a/r2", at(101.0)),
+            throughput_run("a/r3", at(99.0)),
+            throughput_run("a/r4", at(60.0)),
+        ]);
+        let b = side(
+            [100.0, 100.0, 101.0, 99.0, 70.0, 140.0]
+                .iter()
+                .enumerate()
+                .map(|(k, &l)| throughput_run(&format!("b/r{}", k + 1), at(l)))
+                .collect(),
+        );
+        let h = headline_samples(&a, &b, false, 0.1).unwrap();
+        assert_eq!(
+            h.disturbed[0],
+            Finding::DisturbedRun(DisturbedRun {
+                side: 'A',
+                run: "a/r4".into(),
+                median: 60.0,
+                // The median of the run medians 60, 99, 100, 101.
+                side_median: 99.5,
+            })
+        );
+        let sides: Vec<char> = h
+            .disturbed
+            .iter()
+            .map(|f| match f {
+                Finding::DisturbedRun(d) => d.side,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(sides, vec!['A', 'B', 'B']);
+        assert_eq!(
+            h.unstable,
+            vec![UnstableSide {
+                side: 'B',
+                disturbed: 2,
+                runs: 6,
+            }]
+        );
+        assert_eq!(h.samples.a.run_lengths, vec![5, 5, 5]);
+    }
+
+    #[test]
+    fn no_samples_describe_as_not_a_number() {
+        let d = describe_slice(&[]);
+        assert_eq!(d.n, 0);
+        assert!(d.median.is_nan() && d.mean.is_nan() && d.p95.is_nan() && d.std_dev.is_nan());
+        assert_eq!(describe_slice(&[2.0, 4.0]).mean, 3.0);
+    }
+}

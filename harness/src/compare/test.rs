@@ -99,3 +99,110 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
     r.samples_b = b.values;
     r
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::frame::{Describe, Quantity};
+    use super::super::sample::SideSamples;
+    use super::super::stats::Method;
+    use super::*;
+    use session_stats::{NUM_METRICS, SES_UPTIME_SECS};
+
+    /// Samples of metric `index` whose runs are `a` and `b` (one vector a run).
+    pub(in crate::compare) fn samples(
+        index: Option<usize>,
+        a: &[Vec<f64>],
+        b: &[Vec<f64>],
+    ) -> QuantitySamples {
+        let side = |runs: &[Vec<f64>]| SideSamples {
+            values: runs.concat(),
+            run_lengths: runs.iter().map(Vec::len).collect(),
+        };
+        let d = Describe {
+            n: 0,
+            median: f64::NAN,
+            mean: f64::NAN,
+            p95: f64::NAN,
+            std_dev: f64::NAN,
+        };
+        QuantitySamples {
+            name: "m".into(),
+            index,
+            quantity: Quantity::Rate,
+            a: side(a),
+            b: side(b),
+            describe: (d, d),
+        }
+    }
+
+    /// `n` values around `level`, ±1% in a fixed pattern.
+    pub(in crate::compare) fn around(level: f64, n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|k| level * (1.0 + 0.01 * ((k * 7 % 5) as f64 - 2.0) / 2.0))
+            .collect()
+    }
+
+    fn untested(r: &QuantityResult) -> bool {
+        r.p_value.is_none() && r.analysis.is_none() && r.ratio.is_none()
+    }
+
+    #[test]
+    fn quantities_that_cannot_change_are_unused() {
+        let s = Settings::default();
+        let zero = vec![vec![0.0; 20]];
+        let r = test_quantity(
+            samples(Some(SES_UPTIME_SECS), &[around(5.0, 20)], &zero),
+            &s,
+        );
+        assert_eq!(
+            (r.outcome, &r.reason),
+            (Outcome::Unused, &QuantityReason::Uptime)
+        );
+        assert!(untested(&r));
+        let r = test_quantity(samples(Some(0), &zero, &zero), &s);
+        assert_eq!(
+            (r.outcome, &r.reason),
+            (Outcome::Unused, &QuantityReason::ZeroOnBothSides)
+        );
+        let deprecated = (0..NUM_METRICS)
+            .find(|&i| metric(i).is_some_and(|m| m.deprecated))
+            .expect("the registry keeps deprecated slots");
+        let r = test_quantity(samples(Some(deprecated), &zero, &zero), &s);
+        assert!(r.deprecated);
+        assert_eq!(r.reason, QuantityReason::NeverUpdated);
+    }
+
+    #[test]
+    fn no_ratio_without_samples_or_with_a_zero_baseline() {
+        let s = Settings::default();
+        let r = test_quantity(samples(Some(0), &[], &[around(5.0, 20)]), &s);
+        assert_eq!(
+            (r.outcome, &r.reason),
+            (Outcome::Inconclusive, &QuantityReason::NoSamples)
+        );
+        assert!(untested(&r));
+        let r = test_quantity(samples(Some(0), &[vec![0.0; 20]], &[around(5.0, 20)]), &s);
+        assert_eq!(r.reason, QuantityReason::ZeroBaseline);
+        assert!(untested(&r));
+    }
+
+    #[test]
+    fn one_run_a_side_is_a_series_several_runs_make_the_run_the_unit() {
+        let s = Settings::default();
+        let r = test_quantity(
+            samples(Some(0), &[around(100.0, 30)], &[around(80.0, 30)]),
+            &s,
+        );
+        assert_eq!(r.method, Some(Method::SeriesBootstrap));
+        assert!(r.p_values.unwrap().interval_u.is_some());
+        assert!((r.ratio.unwrap() - 0.8).abs() < 0.01);
+        assert_eq!(r.samples_a.len(), 30);
+        assert_eq!(r.reason, QuantityReason::Pending, "classified later");
+        assert_eq!(r.p_adjusted, None);
+        let runs = |level: f64| -> Vec<Vec<f64>> { (0..3).map(|_| around(level, 10)).collect() };
+        let r = test_quantity(samples(Some(0), &runs(100.0), &runs(80.0)), &s);
+        assert_eq!(r.method, Some(Method::Runs));
+        assert!(r.p_values.unwrap().run_median_u.is_some());
+        assert_eq!(r.analysis.unwrap().n_a, 30);
+    }
+}
