@@ -35,7 +35,8 @@ pub(super) fn side(runs: Vec<Run>) -> RunSet {
 }
 
 use super::frame::{Describe, Quantity};
-use super::outcome::{Outcome, QuantityReason, QuantityResult};
+use super::outcome::{Outcome, QuantityResult};
+use super::test::untested;
 use super::{CompareSettings, Comparison, Gate};
 
 /// A classified result named `name` with this outcome and ratio (no samples, no analysis).
@@ -47,27 +48,13 @@ pub(super) fn result(name: &str, outcome: Outcome, ratio: Option<f64>) -> Quanti
         p95: 1.0,
         std_dev: 0.0,
     };
-    QuantityResult {
-        name: name.into(),
-        index: None,
-        quantity: Quantity::Throughput,
-        deprecated: false,
-        a: d,
-        b: d,
-        ratio,
-        ci: ratio.map(|r| (r - 0.01, r + 0.01)),
-        p_value: ratio.map(|_| 0.001),
-        p_values: None,
-        method: None,
-        p_adjusted: ratio.map(|_| 0.001),
-        outcome,
-        reason: QuantityReason::Pending,
-        needed_samples: None,
-        needed_runs: None,
-        samples_a: Vec::new(),
-        samples_b: Vec::new(),
-        analysis: None,
-    }
+    let mut r = untested(name.into(), None, Quantity::Throughput, (d, d));
+    r.ratio = ratio;
+    r.ci = ratio.map(|r| (r - 0.01, r + 0.01));
+    r.p_value = ratio.map(|_| 0.001);
+    r.p_adjusted = r.p_value;
+    r.outcome = outcome;
+    r
 }
 
 /// A comparison of two sides on the same host whose headline did not change, nothing else

@@ -2,6 +2,7 @@
 //! interval ([`super::stats`]); the outcome stays provisional until the p-values are adjusted
 //! and the verdict rule is applied ([`super::classify`]).
 
+use super::frame::{Describe, Quantity};
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::sample::QuantitySamples;
 use super::stats::{analyze_runs, analyze_series, Settings};
@@ -14,6 +15,36 @@ pub(super) fn test_all(samples: Vec<QuantitySamples>, settings: &Settings) -> Ve
         .into_par_iter()
         .map(|q| test_quantity(q, settings))
         .collect()
+}
+
+/// A result with nothing tested yet: no ratio or p-value, inconclusive, the reason pending.
+pub(super) fn untested(
+    name: String,
+    index: Option<usize>,
+    quantity: Quantity,
+    describe: (Describe, Describe),
+) -> QuantityResult {
+    QuantityResult {
+        name,
+        index,
+        quantity,
+        deprecated: index.and_then(metric).is_some_and(|m| m.deprecated),
+        a: describe.0,
+        b: describe.1,
+        ratio: None,
+        ci: None,
+        p_value: None,
+        p_values: None,
+        method: None,
+        p_adjusted: None,
+        outcome: Outcome::Inconclusive,
+        reason: QuantityReason::Pending,
+        needed_samples: None,
+        needed_runs: None,
+        samples_a: Vec::new(),
+        samples_b: Vec::new(),
+        analysis: None,
+    }
 }
 
 /// Tests one quantity on every sample; returns the result with `outcome` provisional.
@@ -33,28 +64,8 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
         b,
         describe,
     } = q;
-    let deprecated = index.and_then(metric).is_some_and(|m| m.deprecated);
-    let mut r = QuantityResult {
-        name,
-        index,
-        quantity,
-        deprecated,
-        a: describe.0,
-        b: describe.1,
-        ratio: None,
-        ci: None,
-        p_value: None,
-        p_values: None,
-        method: None,
-        p_adjusted: None,
-        outcome: Outcome::Inconclusive,
-        reason: QuantityReason::Pending,
-        needed_samples: None,
-        needed_runs: None,
-        samples_a: Vec::new(),
-        samples_b: Vec::new(),
-        analysis: None,
-    };
+    let mut r = untested(name, index, quantity, describe);
+    let deprecated = r.deprecated;
     if index == Some(session_stats::SES_UPTIME_SECS) {
         r.outcome = Outcome::Unused;
         r.reason = QuantityReason::Uptime;
@@ -102,7 +113,6 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
 
 #[cfg(test)]
 pub(super) mod tests {
-    use super::super::frame::{Describe, Quantity};
     use super::super::sample::SideSamples;
     use super::super::stats::Method;
     use super::*;
