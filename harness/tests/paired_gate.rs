@@ -230,7 +230,10 @@ fn layouts_are_compared_in_process_in_pairs() {
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     // The sides differ on purpose (the layout), and the output says so.
     let diffs = json["settings_differences"].to_string();
-    assert!(diffs.contains("contiguous") && diffs.contains("noop"), "{diffs}");
+    assert!(
+        diffs.contains("contiguous") && diffs.contains("noop"),
+        "{diffs}"
+    );
     assert_eq!(json["runs"], serde_json::json!([16, 16]));
     // The no-op sink does no counter work at all: far faster in every pair. (Whether that is
     // an "improvement" or "too noisy" depends on how evenly a loaded machine runs the

@@ -1,7 +1,7 @@
 //! Behaviour, which always gates: lost updates, incomplete runs, and final totals that differ
 //! between runs that must give the same totals.
 
-use super::analysis::name_of;
+use super::align::name_of;
 use super::finding::{Finding, TotalDifference};
 use crate::store::RunSet;
 use session_stats::{DERIVED_SLOTS, NUM_METRICS};
@@ -82,4 +82,106 @@ pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{meta, run, side};
+    use super::*;
+    use crate::recorder::meta::Mismatch;
+    use crate::store::Run;
+    use serde_json::json;
+    use session_stats::SES_UPTIME_SECS;
+
+    /// A run with run.json, the operation budget `ops` (none: a duration budget), and final
+    /// values `last` of metrics 0 and the uptime slot.
+    fn statbench_run(name: &str, ops: Option<u64>, last: (i64, i64)) -> Run {
+        let mut r = run(
+            name,
+            &[(0, vec![0, last.0]), (SES_UPTIME_SECS, vec![0, last.1])],
+        );
+        let mut m = meta();
+        if let Some(ops) = ops {
+            m.scenario_settings["budget"] = json!({ "operations": ops });
+        }
+        r.meta = Some(m);
+        r
+    }
+
+    fn common() -> Vec<usize> {
+        vec![0, SES_UPTIME_SECS]
+    }
+
+    #[test]
+    fn lost_updates_and_incomplete_runs_on_either_side() {
+        let mut lost = statbench_run("b/r1", None, (5, 1));
+        let m = lost.meta.as_mut().unwrap();
+        m.totals_verified = Some(false);
+        m.mismatches = (0..7)
+            .map(|index| Mismatch {
+                index,
+                name: format!("m{index}"),
+                expected: 1,
+                actual: 0,
+            })
+            .collect();
+        let mut killed = statbench_run("a/r2", None, (5, 1));
+        killed.meta.as_mut().unwrap().complete = false;
+        let a = side(vec![statbench_run("a/r1", None, (5, 1)), killed]);
+        let b = side(vec![lost]);
+        let found = behaviour_changes(&a, &b, &common());
+        assert_eq!(
+            found,
+            vec![
+                Finding::IncompleteRun {
+                    side: 'A',
+                    run: "a/r2".into(),
+                },
+                Finding::LostUpdates {
+                    side: 'B',
+                    run: "b/r1".into(),
+                    metrics: 7,
+                    names: (0..5).map(|i| format!("m{i}")).collect(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn same_operation_budget_and_settings_must_give_the_same_totals() {
+        let a = side(vec![
+            statbench_run("a/r1", Some(1000), (5, 1)),
+            // The uptime slot is derived from the clock: never a difference.
+            statbench_run("a/r2", Some(1000), (5, 9)),
+        ]);
+        let b = side(vec![statbench_run("b/r1", Some(1000), (6, 1))]);
+        let found = behaviour_changes(&a, &b, &common());
+        assert_eq!(
+            found,
+            vec![Finding::TotalsDiffer {
+                run: "b/r1".into(),
+                reference: "a/r1".into(),
+                differences: vec![TotalDifference {
+                    index: 0,
+                    name: name_of(0),
+                    reference: Some(5),
+                    value: Some(6),
+                }],
+            }]
+        );
+    }
+
+    #[test]
+    fn totals_are_not_compared_without_a_shared_operation_budget() {
+        let b = side(vec![statbench_run("b/r1", Some(1000), (6, 1))]);
+        // A duration budget: totals depend on speed.
+        let by_time = side(vec![statbench_run("a/r1", None, (5, 1))]);
+        assert!(behaviour_changes(&by_time, &b, &common()).is_empty());
+        // Another budget: other settings, other totals.
+        let other = side(vec![statbench_run("a/r1", Some(2000), (5, 1))]);
+        assert!(behaviour_changes(&other, &b, &common()).is_empty());
+        // Runs without run.json: nothing is known.
+        let bare = side(vec![run("a/r1", &[(0, vec![0, 5])])]);
+        assert!(behaviour_changes(&bare, &b, &common()).is_empty());
+    }
 }

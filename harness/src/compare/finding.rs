@@ -5,6 +5,7 @@
 //! these values, not on the wording.
 
 use super::admit::LeftOutRun;
+use super::outcome::QuantityReason;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -111,14 +112,16 @@ pub enum Finding {
         /// Confidence interval of the ratio.
         ci: Option<(f64, f64)>,
         /// The verdict's explanation.
-        reason: String,
+        #[serde(serialize_with = "super::outcome::as_text")]
+        reason: QuantityReason,
         /// False when the hosts differ: shown, not gating.
         gating: bool,
     },
     /// Throughput could not be decided.
     ThroughputInconclusive {
         /// Why, and what would decide it.
-        reason: String,
+        #[serde(serialize_with = "super::outcome::as_text")]
+        reason: QuantityReason,
     },
     /// Too many runs of a side were disturbed: the machine changed state; no speed verdict.
     MachineChangedState {
@@ -321,13 +324,13 @@ mod tests {
         let f = Finding::ThroughputRegression {
             effect: -0.1,
             ci: Some((0.85, 0.95)),
-            reason: "worse".into(),
+            reason: QuantityReason::NoSamples,
             gating: false,
         };
         let text = f.to_string();
         assert_eq!(
             text,
-            "throughput regression: -10.0% (CI -15.0% to -5.0%), worse [different host: not gating]"
+            "throughput regression: -10.0% (CI -15.0% to -5.0%), no samples on one side [different host: not gating]"
         );
         #[derive(Serialize)]
         struct Wrap {

@@ -171,3 +171,81 @@ pub fn describe(frame: &SideFrame) -> Result<Vec<Describe>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{run, side};
+    use super::*;
+
+    #[test]
+    fn steady_intervals_of_positive_length_are_kept() {
+        // Five intervals: the first and last are left out; the third has no length.
+        let ns = [
+            0,
+            1_000_000_000,
+            2_000_000_000,
+            2_000_000_000,
+            4_000_000_000,
+            5_000_000_000,
+        ];
+        assert_eq!(kept_rows(&ns), vec![(2, 1.0), (4, 2.0)]);
+        // Three intervals or fewer: all of them.
+        assert_eq!(
+            kept_rows(&[0, 500_000_000, 1_000_000_000]),
+            vec![(1, 0.5), (2, 0.5)]
+        );
+        assert!(kept_rows(&[7]).is_empty());
+    }
+
+    #[test]
+    fn a_counter_becomes_a_rate_and_a_gauge_stays_a_level() {
+        // Rows a second apart; intervals 1..3 are the steady ones.
+        let r = run(
+            "r1",
+            &[
+                (0, vec![0, 10, 30, 60, 100, 150]),
+                (1, vec![5, 6, 7, 8, 9, 10]),
+            ],
+        );
+        let cols = run_frame(&r, &[(0, Quantity::Rate), (1, Quantity::Level)]).unwrap();
+        assert_eq!(cols, vec![vec![20.0, 30.0, 40.0], vec![7.0, 8.0, 9.0]]);
+        let missing = run_frame(&r, &[(2, Quantity::Rate)]).unwrap_err();
+        assert_eq!(missing.exit_code(), 2);
+        assert!(!missing.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn runs_are_pooled_in_order_and_non_finite_values_left_out() {
+        let set = side(vec![
+            run("r1", &[(0, vec![0, 1, 2, 3, 4, 5])]),
+            run("r2", &[(0, vec![9, 9, 9])]),
+        ]);
+        let frame = pooled_frame(&set, &[(0, Quantity::Level)]).unwrap();
+        assert_eq!(frame.run_lengths, vec![3, 2]);
+        assert_eq!(frame.into_samples(), vec![vec![2.0, 3.0, 4.0, 9.0, 9.0]]);
+        // Only NaN and infinities are dropped.
+        let one = SideFrame {
+            columns: vec![vec![vec![1.0, f64::NAN, f64::INFINITY, 2.0]]],
+            run_lengths: vec![4],
+        };
+        assert_eq!(one.into_samples(), vec![vec![1.0, 2.0]]);
+        assert!(pooled_frame(&side(Vec::new()), &[]).is_err());
+    }
+
+    #[test]
+    fn describe_gives_the_pooled_statistics() {
+        let frame = SideFrame {
+            columns: vec![vec![vec![1.0, 2.0, 3.0, 4.0], vec![10.0]], Vec::new()],
+            run_lengths: vec![4, 1],
+        };
+        let d = describe(&frame).unwrap();
+        assert_eq!(d[0].n, 5);
+        assert_eq!(d[0].median, 3.0);
+        assert_eq!(d[0].mean, 4.0);
+        // Linear quantile: position 0.95·4 = 3.8 between 4 and 10.
+        assert!((d[0].p95 - 8.8).abs() < 1e-12, "{}", d[0].p95);
+        assert!((d[0].std_dev - 12.5f64.sqrt()).abs() < 1e-12);
+        assert_eq!(d[1].n, 0);
+        assert!(d[1].median.is_nan());
+    }
+}

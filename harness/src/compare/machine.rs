@@ -6,7 +6,7 @@
 //! on one machine, judges speed always ([`SpeedJudgement::SameMachine`]).
 
 use super::finding::Finding;
-use super::outcome::{percent, Outcome, QuantityResult};
+use super::outcome::{percent, Outcome, QuantityReason, QuantityResult};
 use crate::recorder::MachineProbe;
 use crate::store::RunSet;
 use serde::Serialize;
@@ -242,7 +242,7 @@ impl MachineCheck {
         let mut h = headline?;
         if let (false, Some(m)) = (self.speed_judged, &self.mismatch) {
             h.outcome = Outcome::Inconclusive;
-            h.reason = format!("speed not judged: {m}");
+            h.reason = QuantityReason::SpeedNotJudged(m.clone());
             h.needed_runs = None;
             h.needed_samples = None;
         }
@@ -460,7 +460,7 @@ mod tests {
             method: None,
             p_adjusted: Some(1e-6),
             outcome: Outcome::Improvement,
-            reason: "faster".into(),
+            reason: QuantityReason::ZeroBaseline,
             needed_samples: None,
             needed_runs: Some(4),
             samples_a: Vec::new(),
@@ -469,8 +469,13 @@ mod tests {
         };
         let w = c.withhold(Some(h.clone())).unwrap();
         assert_eq!(w.outcome, Outcome::Inconclusive);
+        assert!(matches!(
+            w.reason,
+            QuantityReason::SpeedNotJudged(MachineMismatch::MachinesDiffer { ratio, .. }) if (ratio - 2.0).abs() < 1e-9
+        ));
         assert!(w
             .reason
+            .to_string()
             .starts_with("speed not judged: machines differ by +100.0%"));
         assert_eq!((w.ratio, w.needed_runs), (Some(2.0), None));
         // Judged: untouched.

@@ -2,17 +2,24 @@
 //! per-interval statistics in polars ([`Describe`]), verdicts from [`stats`], the gate
 //! ([`Gate`], decided by [`compare()`]).
 
+mod adjust;
 pub(crate) mod admit;
+mod align;
 pub(crate) mod analysis;
 mod behaviour;
+mod classify;
 pub(crate) mod confirm;
 pub(crate) mod finding;
+#[cfg(test)]
+mod fixtures;
 pub(crate) mod frame;
 pub mod machine;
 pub(crate) mod outcome;
 mod paired;
 mod policy;
+mod sample;
 pub mod stats;
+mod test;
 mod throughput;
 
 pub use admit::{LeftOutRun, OddRun};
@@ -23,5 +30,5 @@ pub use finding::{
 };
 pub use frame::{Describe, Quantity};
 pub use machine::{MachineCheck, SpeedJudgement};
-pub use outcome::{Gate, OneSided, Outcome, QuantityResult};
+pub use outcome::{Gate, OneSided, Outcome, QuantityReason, QuantityResult};
 pub use paired::{compare_paired, Pair};

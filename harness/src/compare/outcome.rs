@@ -1,8 +1,10 @@
 //! What a comparison concluded, per compared quantity and for the gate as a whole.
 
-use super::finding::Finding;
+use super::finding::{Finding, UnstableSide};
 use super::frame::Describe;
-use serde::Serialize;
+use super::stats::Reason;
+use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// Verdict of one compared quantity, as shown to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -114,8 +116,9 @@ pub struct QuantityResult {
     pub p_adjusted: Option<f64>,
     /// The verdict.
     pub outcome: Outcome,
-    /// One line saying why.
-    pub reason: String,
+    /// Why: the rule that decided, with its numbers (JSON: the sentence).
+    #[serde(serialize_with = "as_text")]
+    pub reason: QuantityReason,
     /// Samples per side that would make an inconclusive result decidable.
     pub needed_samples: Option<usize>,
     /// Runs per side that would make an inconclusive result decidable, when the run is the unit
@@ -139,8 +142,89 @@ impl QuantityResult {
     }
 }
 
+/// Why a quantity got its outcome, with the numbers; rendered to one line by `Display` only
+/// at the output edge (tables, CSV, JSON's `reason`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuantityReason {
+    /// Not classified yet (tested, before the verdict rule); never left in a comparison.
+    Pending,
+    /// The time-since-start slot: it differs by when the snapshot was taken, not by the code.
+    Uptime,
+    /// A deprecated slot, zero on both sides.
+    NeverUpdated,
+    /// Zero on both sides (e.g. a diagnostic with diagnostics off).
+    ZeroOnBothSides,
+    /// A side has no samples.
+    NoSamples,
+    /// A's median is 0: there is no ratio.
+    ZeroBaseline,
+    /// The verdict rule decided ([`super::stats::classify`]).
+    Verdict {
+        /// Which rule, with its numbers.
+        reason: Reason,
+        /// Runs per side that would decide an inconclusive result, when the run is the unit.
+        needed_runs: Option<usize>,
+    },
+    /// The speed verdict was withheld: the sides' machine probes disagree (or one is missing).
+    SpeedNotJudged(super::machine::MachineMismatch),
+    /// A paired experiment's verdict rule decided (`stats::paired`), in its words.
+    Paired(String),
+    /// The speed verdict was withheld: a side had too many disturbed runs.
+    MachineChangedState {
+        /// The sides concerned.
+        sides: Vec<UnstableSide>,
+        /// The disturbed-run threshold (fraction).
+        threshold: f64,
+    },
+}
+
+impl QuantityReason {
+    /// Whether the rendered sentence contains `pattern`: for callers that search the text;
+    /// new code matches on the variants.
+    pub fn contains(&self, pattern: &str) -> bool {
+        self.to_string().contains(pattern)
+    }
+}
+
+impl fmt::Display for QuantityReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QuantityReason::Pending => Ok(()),
+            QuantityReason::Uptime => f.write_str("time since start: not comparable"),
+            QuantityReason::NeverUpdated => f.write_str("deprecated slot, never updated"),
+            QuantityReason::ZeroOnBothSides => f.write_str("zero on both sides"),
+            QuantityReason::NoSamples => f.write_str("no samples on one side"),
+            QuantityReason::ZeroBaseline => f.write_str("median of A is 0: no ratio"),
+            QuantityReason::Verdict {
+                reason,
+                needed_runs,
+            } => {
+                write!(f, "{reason}")?;
+                match needed_runs {
+                    Some(n) => write!(f, "; need ~{n} runs per side"),
+                    None => Ok(()),
+                }
+            }
+            QuantityReason::SpeedNotJudged(m) => write!(f, "speed not judged: {m}"),
+            QuantityReason::Paired(reason) => f.write_str(reason),
+            QuantityReason::MachineChangedState { sides, threshold } => {
+                Finding::MachineChangedState {
+                    sides: sides.clone(),
+                    threshold: *threshold,
+                }
+                .fmt(f)
+            }
+        }
+    }
+}
+
+/// Serialises a value as its `Display` sentence (JSON keeps `reason` a string).
+pub(crate) fn as_text<T: fmt::Display, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
 /// A metric present on one side only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OneSided {
     /// Stable index.
     pub index: usize,

@@ -7,7 +7,7 @@ use super::analysis::{compare, CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
 use super::frame::{Describe, Quantity};
 use super::machine::SpeedJudgement;
-use super::outcome::{Outcome, QuantityResult};
+use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::policy::gate;
 use super::stats::paired::analyze_paired;
 use super::stats::{Direction, Method, PValues, Summary, Verdict};
@@ -94,7 +94,7 @@ pub fn compare_paired(
         method: Some(Method::Paired),
         p_adjusted: Some(est.p_two_sided),
         outcome,
-        reason: an.reason.clone(),
+        reason: QuantityReason::Paired(an.reason.clone()),
         needed_samples: None,
         needed_runs: None,
         samples_a: va,
@@ -102,7 +102,7 @@ pub fn compare_paired(
         analysis: None,
     });
     c.quantities_compared += 1;
-    c.gate = gate(&c, settings);
+    c.gate = gate(&c, settings, Vec::new());
     if !an.outliers.is_empty() {
         c.gate.warnings.push(Finding::OutlyingPairs {
             pairs: an

@@ -52,7 +52,7 @@ pub fn render(c: &Comparison) -> String {
             f(r.p_value),
             f(r.p_adjusted),
             r.outcome.key().to_string(),
-            r.reason.clone(),
+            r.reason.to_string(),
         ])
         .expect("write to Vec");
     }

@@ -32,6 +32,7 @@ use super::dependence::Dependence;
 use super::distribution::normal_quantile;
 use super::mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney};
 use super::medians::{median_estimate, ratio_of_medians_asymptotic};
+use super::reason::{Autocorrelation, Evidence, Reason};
 use super::summary::{median, Summary};
 
 /// Which way a metric should move; decides whether a ratio above 1 is good or bad.
@@ -352,43 +353,35 @@ pub fn required_samples(sigma_rel: f64, s: &Settings) -> Option<usize> {
 
 /// Applies the decision rule (module doc) to an analysis, given the p-value after any
 /// multiple-comparison adjustment (pass `an.p_two_sided` for a single benchmark).
-/// Returns the verdict and a one-line human-readable reason.
-pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) -> (Verdict, String) {
+/// Returns the verdict and the rule that decided it, with its numbers ([`Reason`]).
+pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) -> (Verdict, Reason) {
     let ci = &an.ci;
     let delta = s.min_effect;
     let have = an.n_a.min(an.n_b);
-    let need_txt = match an.needed_samples {
-        Some(n) if n > have => format!("; need ~{n} samples per side"),
-        _ => String::new(),
-    };
+    let needed_samples = an.needed_samples.filter(|&n| n > have);
     let (dep_a, dep_b) = an.dependence;
     let (eff_a, eff_b) = (dep_a.effective_n(an.n_a), dep_b.effective_n(an.n_b));
     let dependent = dep_a.phi > 0.0 || dep_b.phi > 0.0;
-    let dep_txt = if dependent {
-        format!(
-            "; autocorrelated intervals (φ {:.2}/{:.2}): ~{:.0}/~{:.0} effective",
-            dep_a.phi, dep_b.phi, eff_a, eff_b
-        )
-    } else {
-        String::new()
+    let evidence = Evidence {
+        ratio: ci.ratio,
+        ci: (ci.lo, ci.hi),
+        confidence: s.confidence,
+        p_adjusted,
+        autocorrelation: dependent.then_some(Autocorrelation {
+            phi: (dep_a.phi, dep_b.phi),
+            effective: (eff_a, eff_b),
+        }),
     };
-    let evidence = format!(
-        "ratio {:.3} ({:.0}% CI {:.3}..{:.3}), p_adj {:.2e}{dep_txt}",
-        ci.ratio,
-        s.confidence * 100.0,
-        ci.lo,
-        ci.hi,
-        p_adjusted
-    );
 
     let min = s.min_samples as f64;
     if dependent && an.n_a >= s.min_samples && an.n_b >= s.min_samples && eff_a.min(eff_b) < min {
         return (
             Verdict::Inconclusive,
-            format!(
-                "too few independent samples: {evidence}; minimum {}{need_txt}",
-                s.min_samples
-            ),
+            Reason::TooFewIndependent {
+                evidence,
+                min_samples: s.min_samples,
+                needed_samples,
+            },
         );
     }
     if an.n_a < s.min_samples || an.n_b < s.min_samples {
@@ -398,10 +391,11 @@ pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) ->
             .max(s.min_samples);
         return (
             Verdict::Inconclusive,
-            format!(
-                "too few samples (a: {}, b: {}, minimum {}); need ~{need} samples per side",
-                an.n_a, an.n_b, s.min_samples
-            ),
+            Reason::TooFewSamples {
+                n: (an.n_a, an.n_b),
+                min_samples: s.min_samples,
+                needed_samples: need,
+            },
         );
     }
     let (cv_a, cv_b) = an.noise_cv;
@@ -409,12 +403,11 @@ pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) ->
     if too_noisy(cv_a) || too_noisy(cv_b) {
         return (
             Verdict::Inconclusive,
-            format!(
-                "too noisy: cv a {:.1}%, b {:.1}% (max {:.1}%){need_txt}",
-                cv_a * 100.0,
-                cv_b * 100.0,
-                s.max_noise_cv * 100.0
-            ),
+            Reason::TooNoisy {
+                cv: (cv_a, cv_b),
+                max_cv: s.max_noise_cv,
+                needed_samples,
+            },
         );
     }
 
@@ -425,33 +418,42 @@ pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) ->
         Direction::HigherIsBetter => (lower, higher),
         Direction::LowerIsBetter => (higher, lower),
     };
-    let pct = delta * 100.0;
+    let min_effect = delta;
     if significant && worse {
         return (
             Verdict::Regression,
-            format!("regression: {evidence}; worse by more than {pct:.1}%"),
+            Reason::Regression {
+                evidence,
+                min_effect,
+            },
         );
     }
     if significant && better {
         return (
             Verdict::Improvement,
-            format!("improvement: {evidence}; better by more than {pct:.1}%"),
+            Reason::Improvement {
+                evidence,
+                min_effect,
+            },
         );
     }
     if ci.lo >= 1.0 - delta && ci.hi <= 1.0 + delta {
         return (
             Verdict::NoChange,
-            format!("no change: {evidence}; CI within ±{pct:.1}%"),
+            Reason::NoChange {
+                evidence,
+                min_effect,
+            },
         );
     }
-    let why = if significant {
-        format!("significant, but CI and point ratio do not both clear ±{pct:.1}%")
-    } else {
-        format!("not significant, and the CI cannot rule out a ±{pct:.1}% change")
-    };
     (
         Verdict::Inconclusive,
-        format!("inconclusive: {evidence}; {why}{need_txt}"),
+        Reason::Undecided {
+            evidence,
+            significant,
+            min_effect,
+            needed_samples,
+        },
     )
 }
 
@@ -529,7 +531,7 @@ mod tests {
             let an = analysis(ratio, lo, hi, 30, 0.05);
             let (v, reason) = classify(&an, p, dir, &s);
             assert_eq!(v, want, "{ratio} [{lo}, {hi}] p={p} {dir:?}: {reason}");
-            assert!(!reason.contains('\n'));
+            assert!(!reason.to_string().contains('\n'));
         }
     }
 
@@ -540,13 +542,16 @@ mod tests {
         let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
         assert_eq!(v, Verdict::Inconclusive);
         assert!(
-            reason.contains("too few") && reason.contains("need ~"),
+            matches!(reason, Reason::TooFewSamples { n: (4, 4), min_samples: 5, needed_samples } if needed_samples >= 5),
             "{reason}"
         );
         let an = analysis(0.5, 0.4, 0.6, 30, 0.6);
         let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
         assert_eq!(v, Verdict::Inconclusive);
-        assert!(reason.contains("too noisy"), "{reason}");
+        assert!(
+            matches!(reason, Reason::TooNoisy { cv: (a, b), .. } if a == 0.6 && b == 0.6),
+            "{reason}"
+        );
         let an = analysis(0.5, 0.4, 0.6, 30, f64::NAN);
         assert_eq!(
             classify(&an, 1e-9, Direction::HigherIsBetter, &s).0,
