@@ -18,5 +18,6 @@ pub(crate) mod report;
 mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod slice;
 pub mod store;
 pub mod workload;

@@ -299,7 +299,7 @@ pub(crate) fn default_runs_dir() -> &'static Path {
 
 /// Pins the calling thread to CPU `i` modulo the CPUs this process may use (Linux only), so
 /// worker threads never share a core or migrate mid-run.
-fn pin_to_cpu(i: usize) {
+pub(crate) fn pin_to_cpu(i: usize) {
     #[cfg(target_os = "linux")]
     // SAFETY: plain libc calls on a zeroed, stack-owned cpu_set_t.
     unsafe {

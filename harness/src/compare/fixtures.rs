@@ -77,15 +77,7 @@ pub(super) fn comparison() -> Comparison {
         left_out: Vec::new(),
         quantities_compared: 1,
         machine_changed: Vec::new(),
-        machine: super::machine::MachineCheck {
-            policy: super::machine::SpeedJudgement::SameMachine,
-            a: None,
-            b: None,
-            ratio: None,
-            bound: super::machine::PROBE_BOUND,
-            speed_judged: true,
-            mismatch: None,
-        },
+        machine: super::machine::MachineCheck::same_machine(),
         behaviour: Vec::new(),
         gate: Gate::default(),
     }

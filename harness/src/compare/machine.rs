@@ -236,6 +236,20 @@ pub fn check(
 }
 
 impl MachineCheck {
+    /// The check of a comparison whose sides ran alternately in one session on this machine:
+    /// nothing to compare, speed judged.
+    pub fn same_machine() -> MachineCheck {
+        MachineCheck {
+            policy: SpeedJudgement::SameMachine,
+            a: None,
+            b: None,
+            ratio: None,
+            bound: PROBE_BOUND,
+            speed_judged: true,
+            mismatch: None,
+        }
+    }
+
     /// The headline with its verdict withheld when speed is not judged: inconclusive, the
     /// reason naming the mismatch (ratio and interval stay visible, as figures).
     pub fn withhold(&self, headline: Option<QuantityResult>) -> Option<QuantityResult> {

@@ -31,4 +31,4 @@ pub use finding::{
 pub use frame::{Describe, Quantity};
 pub use machine::{MachineCheck, SpeedJudgement};
 pub use outcome::{Gate, OneSided, Outcome, QuantityReason, QuantityResult};
-pub use paired::{compare_paired, Pair};
+pub use paired::{compare_paired, compare_paired_slices, Pair};

@@ -6,7 +6,7 @@
 use super::analysis::{compare, CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
 use super::frame::{Describe, Quantity};
-use super::machine::SpeedJudgement;
+use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::policy::gate;
 use super::stats::paired::analyze_paired;
@@ -56,6 +56,21 @@ pub fn compare_paired(
     };
     let mut c = compare(a, b, &behaviour_only)?;
 
+    let (headline, outliers) = paired_headline(&a.label, &b.label, pairs, settings)?;
+    c.headline = Some(headline);
+    c.quantities_compared += 1;
+    c.gate = gate(&c, settings, Vec::new());
+    c.gate.warnings.extend(outliers);
+    Ok(c)
+}
+
+/// The throughput headline judged on `pairs`, and the warning naming outlying pairs.
+fn paired_headline(
+    a_label: &str,
+    b_label: &str,
+    pairs: &[Pair],
+    settings: &CompareSettings,
+) -> Result<(QuantityResult, Option<Finding>)> {
     // Consecutive pairs of one block form one resampling unit.
     let mut blocks: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut current = None;
@@ -67,7 +82,7 @@ pub fn compare_paired(
         blocks.last_mut().expect("pushed above").push((p.a, p.b));
     }
     let an = analyze_paired(&blocks, Direction::HigherIsBetter, &settings.stats)
-        .map_err(|e| Error::input(format!("{} vs {}: {e}", a.label, b.label)))?;
+        .map_err(|e| Error::input(format!("{a_label} vs {b_label}: {e}")))?;
     let est = &an.estimate;
     let (va, vb): (Vec<f64>, Vec<f64>) = pairs.iter().map(|p| (p.a, p.b)).unzip();
     let outcome = match an.verdict {
@@ -76,7 +91,7 @@ pub fn compare_paired(
         Verdict::NoChange => Outcome::NoChange,
         Verdict::Inconclusive => Outcome::Inconclusive,
     };
-    c.headline = Some(QuantityResult {
+    let headline = QuantityResult {
         name: "throughput".into(),
         index: None,
         quantity: Quantity::Throughput,
@@ -100,11 +115,9 @@ pub fn compare_paired(
         samples_a: va,
         samples_b: vb,
         analysis: None,
-    });
-    c.quantities_compared += 1;
-    c.gate = gate(&c, settings, Vec::new());
-    if !an.outliers.is_empty() {
-        c.gate.warnings.push(Finding::OutlyingPairs {
+    };
+    let outliers = if !an.outliers.is_empty() {
+        Some(Finding::OutlyingPairs {
             pairs: an
                 .outliers
                 .iter()
@@ -114,7 +127,60 @@ pub fn compare_paired(
                 })
                 .collect(),
             verdict_changes: an.verdict_depends_on_outliers(),
-        });
-    }
+        })
+    } else {
+        None
+    };
+
+    Ok((headline, outliers))
+}
+
+/// A slice-paired comparison (no run folders): the paired throughput headline, and the slices
+/// that lost updates as behaviour findings; `differences` are the settings the sides differ in
+/// on purpose (two layouts), said first as in any comparison.
+pub fn compare_paired_slices(
+    a_label: &str,
+    b_label: &str,
+    pairs: &[Pair],
+    lost: &[(char, usize, u64)],
+    differences: Vec<crate::recorder::settings::SettingDifference>,
+    settings: &CompareSettings,
+) -> Result<Comparison> {
+    let settings = &CompareSettings {
+        speed_judgement: SpeedJudgement::SameMachine,
+        ..settings.clone()
+    };
+    let (headline, outliers) = paired_headline(a_label, b_label, pairs, settings)?;
+    let host = crate::recorder::Host::current().speed_fingerprint();
+    let mut c = Comparison {
+        settings_differences: differences,
+        a_label: a_label.to_string(),
+        b_label: b_label.to_string(),
+        runs: (pairs.len(), pairs.len()),
+        hosts: (Some(host.clone()), Some(host)),
+        same_host: Some(true),
+        min_effect: settings.stats.min_effect,
+        alpha: settings.stats.alpha,
+        headline: Some(headline),
+        metrics: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+        left_out: Vec::new(),
+        quantities_compared: 1,
+        machine_changed: Vec::new(),
+        machine: MachineCheck::same_machine(),
+        behaviour: lost
+            .iter()
+            .map(|&(side, pair, metrics)| Finding::LostUpdates {
+                side: side.to_ascii_uppercase(),
+                run: format!("slice of pair {pair}"),
+                metrics: metrics as usize,
+                names: Vec::new(),
+            })
+            .collect(),
+        gate: Default::default(),
+    };
+    c.gate = gate(&c, settings, Vec::new());
+    c.gate.warnings.extend(outliers);
     Ok(c)
 }

@@ -4,7 +4,10 @@
 //! both members of a pair alike and cancels in their ratio. The analysis
 //! ([`crate::compare::compare_paired`]) works on those paired ratios.
 
-use crate::compare::{compare_paired, confirm, CompareSettings, Confirmed, Pair};
+use crate::compare::{
+    compare_paired, compare_paired_slices, confirm, CompareSettings, Confirmed, Pair,
+};
+use crate::slice::SliceStats;
 use crate::error::{Error, Result};
 use crate::rng::SplitMix64;
 use crate::store::RunSet;
@@ -160,4 +163,114 @@ mod tests {
         assert_eq!(orders, (0..400).map(|b| a_first(7, b)).collect::<Vec<_>>());
         assert_ne!(orders, (0..400).map(|b| a_first(8, b)).collect::<Vec<_>>());
     }
+}
+
+/// Records one slice of one side and returns what it did: a layout of this build
+/// ([`crate::slice::SliceRunner`]) or a revision loaded through the slice ABI.
+pub type SliceMeasure<'m> = Box<dyn FnMut(u64) -> Result<SliceStats> + 'm>;
+
+/// A side of a slice-paired experiment.
+pub struct SliceSide<'m> {
+    /// How the side is called in output.
+    pub label: String,
+    /// Runs one slice of the given length (ms).
+    pub measure: SliceMeasure<'m>,
+}
+
+/// Slice-level pairing: A and B alternate slices of tens of milliseconds in randomised A B B A
+/// blocks inside one process, a warm-up block first (not recorded).
+pub struct SlicePlan<'m> {
+    /// The base (A).
+    pub a: SliceSide<'m>,
+    /// The candidate (B).
+    pub b: SliceSide<'m>,
+    /// Pairs of slices in the first batch (rounded up to whole blocks of two pairs).
+    pub pairs: usize,
+    /// Pairs added on a suspected regression (0: fail at once).
+    pub confirm_pairs: usize,
+    /// Length of each slice in milliseconds.
+    pub slice_ms: u64,
+    /// Seed of the block orders.
+    pub seed: u64,
+    /// Print progress on stderr.
+    pub verbose: bool,
+    /// Settings the sides differ in on purpose (e.g. the layout), said first in the output.
+    pub differences: Vec<crate::recorder::settings::SettingDifference>,
+}
+
+/// What slice pairing recorded: the pairs, and the slices that lost updates (side, pair).
+#[derive(Debug, Clone, Default)]
+pub struct SlicesRecorded {
+    /// Throughput pairs in measurement order.
+    pub pairs: Vec<Pair>,
+    /// Slices whose totals did not match the plan: (side, 1-based pair, metrics).
+    pub lost: Vec<(char, usize, u64)>,
+}
+
+fn measure_slices(plan: &mut SlicePlan, rec: &mut SlicesRecorded, count: usize) -> Result<()> {
+    let first_block = rec.pairs.len() / 2;
+    let blocks = count.div_ceil(2);
+    if rec.pairs.is_empty() {
+        // Warm-up: the first slices of each side pay for cold caches and page faults.
+        for _ in 0..2 {
+            (plan.a.measure)(plan.slice_ms)?;
+            (plan.b.measure)(plan.slice_ms)?;
+        }
+    }
+    for block in first_block..first_block + blocks {
+        let order = if a_first(plan.seed, block) {
+            ['a', 'b', 'b', 'a']
+        } else {
+            ['b', 'a', 'a', 'b']
+        };
+        let mut got = [(0.0, 0.0); 2];
+        for (i, side) in order.into_iter().enumerate() {
+            let measure = if side == 'a' {
+                &mut plan.a.measure
+            } else {
+                &mut plan.b.measure
+            };
+            let s = measure(plan.slice_ms)?;
+            let pair = 2 * block + i / 2;
+            if s.mismatched_metrics > 0 {
+                rec.lost.push((side, pair + 1, s.mismatched_metrics));
+            }
+            let rate = s.rate();
+            if side == 'a' {
+                got[i / 2].0 = rate;
+            } else {
+                got[i / 2].1 = rate;
+            }
+        }
+        for (a, b) in got {
+            rec.pairs.push(Pair { block, a, b });
+        }
+        if plan.verbose && (block + 1) % 25 == 0 {
+            eprintln!(
+                "paired: {} of {} slice pairs",
+                2 * (block + 1),
+                2 * (first_block + blocks)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs a slice-paired experiment: `pairs` pairs, then, on a suspected regression,
+/// `confirm_pairs` more, all analysed again.
+pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Result<Confirmed> {
+    let mut rec = SlicesRecorded::default();
+    measure_slices(plan, &mut rec, plan.pairs)?;
+    let (la, lb) = (plan.a.label.clone(), plan.b.label.clone());
+    let plan_differences = plan.differences.clone();
+    let first = compare_paired_slices(&la, &lb, &rec.pairs, &rec.lost, plan_differences.clone(), settings)?;
+    let confirm_pairs = plan.confirm_pairs;
+    let verbose = plan.verbose;
+    confirm(first, confirm_pairs > 0, || {
+        if verbose {
+            eprintln!("paired: suspected regression; confirming with {confirm_pairs} more slice pair(s)");
+        }
+        measure_slices(plan, &mut rec, confirm_pairs)?;
+        compare_paired_slices(&la, &lb, &rec.pairs, &rec.lost, plan_differences.clone(), settings)
+    })
 }

@@ -110,7 +110,7 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let speed = match &c.headline {
         Some(h) if h.method == Some(crate::compare::stats::Method::Paired) => format!(
-            "throughput {} ({}, {}; {} pairs of runs)",
+            "throughput {} ({}, {}; {} pairs)",
             pct(h.ratio),
             ci(h),
             h.outcome.label(),
