@@ -14,6 +14,7 @@ pub mod distribution;
 pub mod fdr;
 pub mod mann_whitney;
 pub mod medians;
+pub mod paired;
 pub(crate) mod rng;
 pub mod summary;
 pub mod verdict;
@@ -32,6 +33,7 @@ pub use distribution::{
 pub use fdr::benjamini_hochberg;
 pub use mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney, EXACT_MAX_N};
 pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, MedianEstimate};
+pub use paired::{analyze_paired, classify_paired, PairedAnalysis, PairedError, PairedEstimate};
 pub use rng::SplitMix64;
 pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Summary};
 pub use verdict::{
