@@ -23,7 +23,9 @@
 //!   test and interval agree), a disturbed pair barely moves it (the mean of 30 pairs moves by
 //!   1 % when one pair loses 30 %), and on normal data it keeps 95 % of the mean's efficiency.
 //!   Its interval is a percentile bootstrap over whole blocks, widened in log space by
-//!   `√(k/(k−1))` for `k` blocks (the variance a k-cluster bootstrap misses).
+//!   `√(k/(k−1))·t_{k−1}/z` for `k` blocks: the variance a k-cluster bootstrap misses, and the
+//!   t quantile of a spread estimated from k units (without them a nominal 99 % covered
+//!   97.7 % at 15 blocks and 95 % at 5; with them 98.9 % and 99.2 %, 2000 simulated sets).
 //! * **Outlying pairs**: `|d − median(d)| > OUTLIER_K · 1.4826·MAD(d)` ([`outlying_pairs`]);
 //!   reported by index, never dropped: the analysis is repeated without them and the result
 //!   says whether the verdict changes.
@@ -33,7 +35,7 @@
 //!   tests cannot reach `α` at all: the smallest exact p of n units is `2/2ⁿ`.
 
 use super::bootstrap::RatioCi;
-use super::distribution::two_sided_p;
+use super::distribution::{normal_quantile, student_t_quantile, two_sided_p};
 use super::rng::SplitMix64;
 use super::summary::{median, quantile_sorted};
 use super::verdict::{Direction, Settings, Verdict};
@@ -826,8 +828,8 @@ impl WalshHl {
 }
 
 /// `exp(HL)` of the log-ratios with a percentile bootstrap interval over whole blocks,
-/// stretched around the estimate in log space by `√(k/(k−1))` (module doc). One block: the
-/// interval is unbounded, honestly.
+/// stretched around the estimate in log space by `√(k/(k−1))·t_{k−1}/z` (module doc). One
+/// block: the interval is unbounded, honestly.
 fn block_bootstrap_ci(d: &[Vec<f64>], resamples: usize, confidence: f64, seed: u64) -> RatioCi {
     let flat: Vec<f64> = d.iter().flatten().copied().collect();
     let hl = WalshHl::new(&flat);
@@ -861,7 +863,9 @@ fn block_bootstrap_ci(d: &[Vec<f64>], resamples: usize, confidence: f64, seed: u
     }
     estimates.sort_unstable_by(f64::total_cmp);
     let tail = (1.0 - confidence) / 2.0;
-    let stretch = (k as f64 / (k - 1) as f64).sqrt();
+    let q = (1.0 + confidence) / 2.0;
+    let t_over_z = student_t_quantile(q, (k - 1) as f64) / normal_quantile(q);
+    let stretch = (k as f64 / (k - 1) as f64).sqrt() * t_over_z;
     let lo = point + stretch * (quantile_sorted(&estimates, tail) - point).min(0.0);
     let hi = point + stretch * (quantile_sorted(&estimates, 1.0 - tail) - point).max(0.0);
     RatioCi {
@@ -989,7 +993,8 @@ mod tests {
         );
         assert!(alarms_default <= seeds as usize / 100, "{alarms_default}");
         assert!(alarms_1pct <= seeds as usize / 100, "{alarms_1pct}");
-        assert!(no_change >= seeds as usize * 95 / 100, "{no_change}");
+        // At 30 pairs the 99% interval is ±1.7%: it lies within ±3% ~90% of the time.
+        assert!(no_change >= seeds as usize * 85 / 100, "{no_change}");
         assert!(
             unpaired_no_change < no_change / 2,
             "{unpaired_no_change} vs {no_change}"
@@ -1251,16 +1256,14 @@ mod tests {
         assert!((got - want).abs() < 1e-11, "{got} vs {want}");
     }
 
-    #[test]
-    fn block_bootstrap_interval_covers() {
-        // 400 datasets, 15 ABBA blocks, true ratio 1.02 under the drift model, 99% interval.
+    /// Share of `n` simulated data sets (true ratio `truth`, drift model) whose 99% interval
+    /// holds the truth, misses above and below, and the mean log half-width.
+    fn coverage(n_blocks: usize, n: u64, truth: f64) -> (f64, usize, usize, f64) {
         let s = settings(0.01);
-        let n = 400;
-        let truth = 1.02f64;
         let (mut covered, mut above, mut below) = (0, 0, 0);
         let mut half_width = 0.0;
         for seed in 0..n {
-            let blocks = simulate(seed + 20_000, 15, truth - 1.0, 0.02, 0.10);
+            let blocks = simulate(seed + 20_000, n_blocks, truth - 1.0, 0.02, 0.10);
             let e = estimate_paired(&blocks, &s).unwrap();
             if e.ci.lo <= truth && truth <= e.ci.hi {
                 covered += 1;
@@ -1271,23 +1274,36 @@ mod tests {
             }
             half_width += (e.ci.hi / e.ci.lo).ln() / 2.0 / n as f64;
         }
-        let coverage = covered as f64 / n as f64;
+        (covered as f64 / n as f64, above, below, half_width)
+    }
+
+    #[test]
+    fn block_bootstrap_interval_covers() {
+        // 400 data sets of 15 ABBA blocks (30 pairs), 200 of 5 blocks (10 pairs), true ratio
+        // 1.02 under ±10% drift and 2% noise, 99% interval.
+        let (c15, above, below, hw15) = coverage(15, 400, 1.02);
+        let (c5, _, _, hw5) = coverage(5, 200, 1.02);
         eprintln!(
-            "99% block-bootstrap CI coverage: {:.2}% ({above} above, {below} below), mean half-width {:.2}%",
-            coverage * 100.0,
-            half_width * 100.0
+            "99% block-bootstrap CI coverage: 15 blocks {:.2}% ({above} above, {below} below, \
+             mean half-width {:.2}%), 5 blocks {:.1}% (half-width {:.2}%)",
+            c15 * 100.0,
+            hw15 * 100.0,
+            c5 * 100.0,
+            hw5 * 100.0
         );
-        assert!(coverage >= 0.975, "{coverage}");
-        // Not bought with a uselessly wide interval: a normal-theory 99% half-width for
-        // σ_d ≈ 3% at 30 pairs is 1.4%.
-        assert!(half_width < 0.02, "{half_width}");
+        assert!(c15 >= 0.975, "{c15}");
+        // Without the t_{k−1}/z widening, 5 blocks cover ~95%.
+        assert!(c5 >= 0.975, "{c5}");
+        // Not bought with a uselessly wide interval: the t interval of the mean of 30 pairs
+        // with σ_d ≈ 3% has a half-width of 1.6%.
+        assert!(hw15 < 0.02, "{hw15}");
     }
 
     #[test]
     fn one_disturbed_pair_is_reported_and_decides_nothing() {
         let s = Settings::default();
         let seeds = 50;
-        let mut mean_shift = 0.0;
+        let (mut mean_shift, mut same_verdict, mut depends) = (0.0, 0, 0);
         for seed in 0..seeds {
             let mut blocks = simulate(seed + 30_000, 15, 0.0, 0.02, 0.10);
             let clean = analyze_paired(&blocks, Direction::HigherIsBetter, &s).unwrap();
@@ -1300,10 +1316,18 @@ mod tests {
             assert!(hit.deviation < -OUTLIER_K && hit.ratio < 0.8, "{hit:?}");
             assert!(an.reason.contains("#17"), "{}", an.reason);
             assert!(!is_change(an.verdict), "seed {seed}: {}", an.reason);
-            assert_eq!(an.verdict, clean.verdict, "seed {seed}: {}", an.reason);
+            same_verdict += usize::from(an.verdict == clean.verdict);
             let without = an.without_outliers.as_ref().unwrap();
             assert_eq!(without.estimate.n_pairs, 30 - an.outliers.len());
-            assert!(!an.verdict_depends_on_outliers());
+            assert!(!is_change(without.verdict), "{}", without.reason);
+            if an.verdict_depends_on_outliers() {
+                depends += 1;
+                assert!(
+                    an.reason.contains("without them the verdict would be"),
+                    "{}",
+                    an.reason
+                );
+            }
             assert_eq!(an.estimate.n_pairs, 30, "nothing dropped silently");
             // The estimate hardly moves; the mean of d would have moved by ~1.2%.
             assert!((an.estimate.ci.ratio / clean.estimate.ci.ratio - 1.0).abs() < 0.006);
@@ -1316,6 +1340,14 @@ mod tests {
             mean_shift += (mean(&undisturbed) - mean(&blocks)) / seeds as f64;
         }
         assert!(mean_shift > 0.01, "{mean_shift}");
+        eprintln!(
+            "one pair −30%: flagged in {seeds}/{seeds}, verdict as before the disturbance in \
+             {same_verdict}/{seeds}, verdict changes without the outlier in {depends}/{seeds}"
+        );
+        assert!(same_verdict >= seeds as usize * 9 / 10, "{same_verdict}");
+        // A flip is between NoChange and Inconclusive only (asserted above): the disturbed
+        // block widens the bootstrap interval past a ±δ edge. Rare, and always reported.
+        assert!(depends <= seeds as usize / 5, "{depends}");
     }
 
     #[test]
