@@ -669,9 +669,9 @@ pub fn sign_flip(units: &[f64], draws: usize, seed: u64) -> SignFlip {
 }
 
 /// Hodges–Lehmann estimate of the centre of `d`: the median of the Walsh averages
-/// `(d_i + d_j)/2`, `i ≤ j`; `None` if empty. `d` must be NaN-free.
+/// `(d_i + d_j)/2`, `i ≤ j`; `None` if empty or a value is not finite.
 pub fn hodges_lehmann(d: &[f64]) -> Option<f64> {
-    if d.is_empty() {
+    if d.is_empty() || !d.iter().all(|x| x.is_finite()) {
         return None;
     }
     let hl = WalshHl::new(d);
@@ -817,7 +817,7 @@ impl WalshHl {
         let budget = 8 * taken.len() as u64;
         while c_hi - c_lo > budget {
             let mid = lo + (hi - lo) / 2.0;
-            if mid <= lo || mid >= hi {
+            if !(mid > lo && mid < hi) {
                 // No float strictly between: every Walsh average in (lo, hi] equals hi.
                 return (hi, hi);
             }
@@ -1292,6 +1292,11 @@ mod tests {
         assert_eq!(hodges_lehmann(&[0.0, 10.0, 0.0]), Some(2.5));
         assert_eq!(hodges_lehmann(&[]), None);
         assert_eq!(hodges_lehmann(&[4.0]), Some(4.0));
+        let mut long = vec![0.01; WALSH_WALK_MAX_N + 5];
+        assert_eq!(hodges_lehmann(&long), Some(0.01));
+        long[3] = f64::NAN;
+        assert_eq!(hodges_lehmann(&long), None);
+        assert_eq!(hodges_lehmann(&[1.0, f64::INFINITY]), None);
         // Robust: one wild value moves it little, the mean a lot.
         let mut d: Vec<f64> = (0..29).map(|i| f64::from(i % 7) * 0.01 - 0.03).collect();
         let before = hodges_lehmann(&d).unwrap();
