@@ -34,6 +34,7 @@ pub use distribution::{
 pub use fdr::benjamini_hochberg;
 pub use mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney, EXACT_MAX_N};
 pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, MedianEstimate};
+pub use paired::{analyze_paired, classify_paired, PairedAnalysis, PairedError, PairedEstimate};
 pub use reason::{Autocorrelation, Evidence, Reason};
 pub use rng::SplitMix64;
 pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Summary};
