@@ -201,9 +201,8 @@ fn a_base_built_before_is_taken_from_the_cache_by_commit() {
 }
 
 #[test]
-fn layouts_are_compared_in_process_in_pairs() {
+fn layouts_are_compared_in_process_slice_by_slice() {
     let dir = scratch("paired-layouts");
-    let out = dir.join("ab");
     let scenario = quick_scenario();
     let (code, stdout, stderr) = statbench_in(
         &dir,
@@ -213,16 +212,14 @@ fn layouts_are_compared_in_process_in_pairs() {
             "contiguous,noop",
             "--scenario",
             &scenario,
-            "--rounds",
-            "16",
-            "--run-ms",
-            "200",
+            "--slices",
+            "40",
+            "--slice-ms",
+            "20",
             "--confirm-rounds",
             "0",
             "--format",
             "json",
-            "--out",
-            out.to_str().unwrap(),
         ],
         &[],
     );
@@ -234,14 +231,14 @@ fn layouts_are_compared_in_process_in_pairs() {
         diffs.contains("contiguous") && diffs.contains("noop"),
         "{diffs}"
     );
-    assert_eq!(json["runs"], serde_json::json!([16, 16]));
+    assert_eq!(json["runs"], serde_json::json!([40, 40]));
     // The no-op sink does no counter work at all: far faster in every pair. (Whether that is
     // an "improvement" or "too noisy" depends on how evenly a loaded machine runs the
     // generator-bound side; the paired interval must clear 1 either way.)
     let h = &json["headline"];
     assert_eq!(h["method"], "paired", "{h}");
     assert!(h["ci"][0].as_f64().unwrap() > 1.2, "{h}");
-    assert_eq!(runs_in(&out).len(), 32);
+    assert_eq!(json["gate"]["pass"], true);
 }
 
 #[test]
@@ -270,7 +267,6 @@ fn ab_refuses_a_single_layout_and_a_command_with_layouts() {
 #[test]
 fn paired_calibration_reports_three_procedures_under_injected_drift() {
     let dir = scratch("paired-calibrate");
-    let out = dir.join("cal");
     let scenario = quick_scenario();
     let (code, stdout, stderr) = statbench_in(
         &dir,
@@ -279,28 +275,24 @@ fn paired_calibration_reports_three_procedures_under_injected_drift() {
             &scenario,
             "--paired",
             "--rounds",
-            "8",
+            "60",
             "--pairs",
-            "4",
+            "20",
             "--confirm-pairs",
             "0",
-            "--run-ms",
-            "200",
+            "--slice-ms",
+            "20",
             "--comparisons",
             "10",
             "--json",
-            "--out",
-            out.to_str().unwrap(),
         ],
         &[],
     );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(r["rounds"], 8);
+    assert_eq!(r["rounds"], 60);
     let loaded = r["loaded_rounds"].as_u64().unwrap();
-    assert!(loaded <= 8);
-    // Five runs a round, each a complete run folder.
-    assert_eq!(runs_in(&out).len(), 40);
+    assert!(loaded <= 60);
     // The largest knob slows the runs down, measured within rounds.
     let slow5 = r["measured_slowdowns"][2][1].as_f64().unwrap();
     assert!(slow5 < 0.0, "{r}");
@@ -309,4 +301,132 @@ fn paired_calibration_reports_three_procedures_under_injected_drift() {
         assert_eq!(p["aa"]["comparisons"], 10, "{procedure}: {p}");
         assert_eq!(p["detect"].as_array().unwrap().len(), 3);
     }
+}
+
+/// This checkout's slice library, built in the profile of the tests' statbench binary, and the
+/// folder it lands in.
+fn slice_library() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_statbench"));
+    let dir = bin.parent().unwrap().to_path_buf();
+    let target = dir.parent().unwrap();
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["build", "-q", "-p", "statbench-abi", "--manifest-path"])
+        .arg(repo_root().join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target);
+    if dir.file_name().unwrap() == "release" {
+        cmd.arg("--release");
+    }
+    let status = cmd.status().unwrap();
+    assert!(status.success(), "cargo build -p statbench-abi failed");
+    let lib = dir.join(if cfg!(target_os = "macos") {
+        "libstatbench_abi.dylib"
+    } else {
+        "libstatbench_abi.so"
+    });
+    assert!(lib.is_file(), "{}", lib.display());
+    lib
+}
+
+#[test]
+fn revisions_with_the_slice_library_are_paired_in_process() {
+    let lib = slice_library();
+    let dir = scratch("paired-slices");
+    // A base revision's build as the gate caches it: the binary and its slice library.
+    let base = dir.join("base");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_statbench"), base.join("statbench")).unwrap();
+    std::fs::copy(&lib, base.join(lib.file_name().unwrap())).unwrap();
+    let base_bin = base.join("statbench");
+    let scenario = quick_scenario();
+    let gate = |extra: &[&str]| {
+        let mut args = vec![
+            "gate",
+            scenario.as_str(),
+            "--base-binary",
+            base_bin.to_str().unwrap(),
+            "--slices",
+            "60",
+            "--slice-ms",
+            "20",
+            "--confirm-pairs",
+            "0",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        statbench_in(&dir, &args, &[])
+    };
+    let (code, stdout, stderr) = gate(&[]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("loaded in this process (slice ABI v1)"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["headline"]["method"], "paired");
+    assert_eq!(json["runs"], serde_json::json!([60, 60]));
+    assert_ne!(json["headline"]["outcome"], "regression");
+    // A large injected slowdown of this build's slices fails.
+    let (code, stdout, stderr) = gate(&["--candidate-extra-work", "1000"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["headline"]["outcome"], "regression");
+    // --process-level forces whole runs even with the library there.
+    let out = dir.join("runs");
+    let (code, _, stderr) = gate(&[
+        "--process-level",
+        "--pairs",
+        "4",
+        "--run-ms",
+        "200",
+        "--alpha",
+        "0.2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("process-level pairing"), "{stderr}");
+    assert_eq!(runs_in(&out).len(), 8);
+    // A library that is not a slice library is refused in one line.
+    std::fs::write(base.join(lib.file_name().unwrap()), b"not a library").unwrap();
+    let (code, _, stderr) = gate(&[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("error")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("cannot load"), "{stderr}");
+}
+
+#[test]
+fn a_base_that_predates_the_slice_abi_is_paired_by_whole_runs_and_says_so() {
+    let dir = scratch("paired-fallback");
+    let base = base_copy(&dir); // no slice library beside it
+    let out = dir.join("runs");
+    let scenario = quick_scenario();
+    let (code, stdout, stderr) = statbench_in(
+        &dir,
+        &[
+            "gate",
+            &scenario,
+            "--base-binary",
+            base.to_str().unwrap(),
+            "--pairs",
+            "4",
+            "--run-ms",
+            "200",
+            "--confirm-pairs",
+            "0",
+            "--alpha",
+            "0.2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stderr.contains("predates the slice ABI"), "{stderr}");
+    assert!(stderr.contains("process-level pairing"), "{stderr}");
+    assert_eq!(runs_in(&out).len(), 8);
 }

@@ -16,6 +16,13 @@ use std::path::PathBuf;
 /// Runs per side `ab` adds before failing on a suspected regression.
 pub const AB_CONFIRM_ROUNDS: u64 = GATE_RUNS / 2;
 
+/// Pairs of slices `ab --layouts` alternates by default: 2 × 200 × 50 ms = 20 s.
+pub const LAYOUT_SLICE_PAIRS: u64 = 200;
+
+/// Slice length of `ab --layouts`: long against the swarm's start and stop (a few hundred
+/// microseconds), short against the machine's drift.
+pub const LAYOUT_SLICE_MS: u64 = 50;
+
 /// Options of `statbench ab`.
 #[derive(Debug, Args, Clone)]
 pub struct AbArgs {
@@ -36,16 +43,20 @@ pub struct AbArgs {
     )]
     pub command_b: Option<String>,
     /// Instead of two commands: two counter layouts of this build (A,B, e.g.
-    /// `contiguous,sharded`), measured in this process in paired, randomised A B B A runs of
-    /// --run-ms each and judged on their paired ratios (--rounds pairs).
+    /// `contiguous,sharded`), alternated in this process in slices of --slice-ms, in randomised
+    /// A B B A blocks, and judged on the paired ratios of adjacent slices.
     #[arg(long, value_delimiter = ',', value_parser = super::parse_layout, conflicts_with_all = ["command_a", "command_b"])]
     pub layouts: Vec<crate::scenario::SinkKind>,
     /// Scenario of the --layouts comparison.
     #[arg(long, default_value = "default", requires = "layouts")]
     pub scenario: String,
-    /// Length of each run of the --layouts comparison, in milliseconds.
-    #[arg(long, default_value_t = super::paired::PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000), requires = "layouts")]
-    pub run_ms: u64,
+    /// Pairs of slices of the --layouts comparison (+ as many again to confirm a suspected
+    /// regression, unless --confirm-rounds 0).
+    #[arg(long, default_value_t = LAYOUT_SLICE_PAIRS, value_parser = clap::value_parser!(u64).range(8..=100_000), requires = "layouts")]
+    pub slices: u64,
+    /// Length of each slice of the --layouts comparison, in milliseconds.
+    #[arg(long, default_value_t = LAYOUT_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000), requires = "layouts")]
+    pub slice_ms: u64,
     /// Runs per side, alternated A B B A ...
     #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(1..=200))]
     pub rounds: u64,
@@ -95,10 +106,12 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
     args.output.emit(&outcome.comparison)
 }
 
-/// `statbench ab --layouts A,B`: two layouts of this build, paired in one process.
+/// `statbench ab --layouts A,B`: two layouts of this build, paired slice by slice in one
+/// process.
 fn layouts_command(args: &AbArgs) -> Result<i32> {
-    use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
-    use crate::runner::{run, RunRequest};
+    use crate::experiment::paired::{run_paired_slices, SlicePlan, SliceSide};
+    use crate::recorder::settings::SettingDifference;
+    use crate::slice::SliceRunner;
     let [a, b] = args.layouts[..] else {
         return Err(crate::error::Error::input(format!(
             "--layouts: give exactly two layouts (A,B), got {}",
@@ -109,48 +122,53 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
         RunArgs {
             scenario: args.scenario.clone(),
             layout: Some(layout),
-            duration_ms: Some(args.run_ms),
             ..RunArgs::default()
         }
         .scenario()
     };
-    let (sa, sb) = (scenario_of(a)?, scenario_of(b)?);
-    let out = match &args.out {
-        Some(o) => {
-            crate::files::create_fresh_dir(o)?;
-            o.clone()
+    let (ra, rb) = (
+        SliceRunner::new(&scenario_of(a)?)?,
+        SliceRunner::new(&scenario_of(b)?)?,
+    );
+    fn side(runner: &SliceRunner, layout: crate::scenario::SinkKind) -> SliceSide<'_> {
+        SliceSide {
+            label: format!("layout {}", layout.name()),
+            measure: Box::new(move |ms| Ok(runner.run(ms))),
         }
-        None => create_unique_dir(default_runs_dir(), "ab-layouts")?,
-    };
-    let side = |scenario: crate::scenario::Scenario| PairedSide {
-        label: format!("layout {}", scenario.layout.name()),
-        measure: Box::new(move |dir: &std::path::Path| {
-            run(&RunRequest {
-                scenario: scenario.clone(),
-                out_dir: dir.to_path_buf(),
-                sampling: true,
-                progress: false,
-                repetition: None,
-            })?
-            .check_totals()
-        }),
-    };
-    let mut plan = PairedPlan {
-        a: side(sa),
-        b: side(sb),
-        pairs: args.rounds as usize,
-        confirm_pairs: args.confirm_rounds as usize,
-        out: out.clone(),
+    }
+    let verbose = std::io::stderr().is_terminal();
+    let mut plan = SlicePlan {
+        a: side(&ra, a),
+        b: side(&rb, b),
+        pairs: args.slices as usize,
+        confirm_pairs: if args.confirm_rounds > 0 {
+            args.slices as usize
+        } else {
+            0
+        },
+        slice_ms: args.slice_ms,
         seed: 1,
-        verbose: std::io::stderr().is_terminal(),
+        verbose,
+        differences: vec![SettingDifference {
+            key: "layout".into(),
+            a: a.name().into(),
+            b: b.name().into(),
+        }],
     };
     let mut settings = args.verdict.settings();
-    settings.strict = true; // one process, one session: speed gates
-    settings.allow_different_settings = true; // the layouts differ on purpose; said first
     if args.verdict.min_effect.is_none() {
         settings.stats.min_effect = super::paired::PAIRED_MIN_EFFECT;
     }
-    let outcome = run_paired(&mut plan, &settings)?;
+    if verbose {
+        eprintln!(
+            "ab: {} vs {}: {} pairs of {}-ms slices in randomised A B B A blocks, in this process",
+            a.name(),
+            b.name(),
+            plan.pairs,
+            plan.slice_ms
+        );
+    }
+    let outcome = run_paired_slices(&mut plan, &settings)?;
     args.output.emit(&outcome.comparison)
 }
 
@@ -185,19 +203,19 @@ pub struct CalibrateArgs {
     /// busy neighbour switched on for a random half of the rounds.
     #[arg(long, conflicts_with = "reuse")]
     pub paired: bool,
-    /// Rounds of the paired calibration (5 runs of --run-ms each).
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(8..=2000), requires = "paired")]
+    /// Rounds of the paired calibration (5 slices of --slice-ms each, in this process).
+    #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u64).range(8..=1_000_000), requires = "paired")]
     pub rounds: u64,
-    /// Pairs per replayed paired gate (and runs a side of the replayed `ab` and stored-baseline
-    /// comparisons).
-    #[arg(long, default_value_t = super::paired::PAIRED_PAIRS, value_parser = clap::value_parser!(u64).range(4..=400), requires = "paired")]
+    /// Slice pairs per replayed paired gate (and slices a side of the replayed `ab` and
+    /// stored-baseline comparisons): the gate's --slices.
+    #[arg(long, default_value_t = super::paired::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000), requires = "paired")]
     pub pairs: u64,
     /// Pairs each replayed comparison adds to confirm a suspected regression.
-    #[arg(long, default_value_t = super::paired::PAIRED_PAIRS / 2, value_parser = clap::value_parser!(u64).range(0..=400), requires = "paired")]
+    #[arg(long, default_value_t = super::paired::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(0..=100_000), requires = "paired")]
     pub confirm_pairs: u64,
-    /// Length of each run of the paired calibration, in milliseconds.
-    #[arg(long, default_value_t = super::paired::PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000), requires = "paired")]
-    pub run_ms: u64,
+    /// Length of each slice of the paired calibration, in milliseconds.
+    #[arg(long, default_value_t = super::paired::PAIRED_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000), requires = "paired")]
+    pub slice_ms: u64,
     /// No injected drift (no busy neighbour).
     #[arg(long, requires = "paired")]
     pub no_drift: bool,
@@ -208,18 +226,7 @@ pub struct CalibrateArgs {
 /// `statbench calibrate --paired`.
 fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     use crate::experiment::calibrate_paired::{calibrate_paired, PairedCalibratePlan, KNOBS};
-    let scenario = RunArgs {
-        duration_ms: Some(args.run_ms),
-        ..args.run.clone()
-    }
-    .scenario()?;
-    let out = match &args.run.out {
-        Some(o) => o.clone(),
-        None => create_unique_dir(
-            default_runs_dir(),
-            &format!("calibrate-paired-{}", scenario.name),
-        )?,
-    };
+    let scenario = args.run.scenario()?;
     let plan = PairedCalibratePlan {
         scenario,
         rounds: args.rounds as usize,
@@ -227,7 +234,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
         confirm: args.confirm_pairs as usize,
         comparisons: args.comparisons as usize,
         drift: !args.no_drift,
-        out,
+        slice_ms: args.slice_ms,
         verbose: std::io::stderr().is_terminal() || !args.json,
     };
     let unpaired = args.verdict.settings().stats;
@@ -242,15 +249,15 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     }
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     outln!(
-        "paired calibration of `{}`: {} rounds of 5 runs of {} ms ({} with a busy neighbour: {:+.1}% throughput)",
+        "paired calibration of `{}`: {} rounds of 5 slices of {} ms ({} with a busy neighbour: {:+.1}% throughput)",
         plan.scenario.name,
         r.rounds,
-        args.run_ms,
+        args.slice_ms,
         r.loaded_rounds,
         r.drift_effect * 100.0
     );
     outln!(
-        "  each replay: {} pairs (+{} to confirm); ab and stored-baseline gate: {} runs a side (+{}); {} replays per cell",
+        "  each replay: {} slice pairs (+{} to confirm); ab and stored-baseline gate: {} slices a side (+{}); {} replays per cell",
         plan.pairs,
         plan.confirm,
         plan.pairs,

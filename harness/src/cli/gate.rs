@@ -56,6 +56,15 @@ pub struct GateArgs {
     /// Length of each run of the paired gate, in milliseconds.
     #[arg(long, default_value_t = super::paired::PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000))]
     pub run_ms: u64,
+    /// Pairs of slices when both revisions have the slice library (in-process pairing).
+    #[arg(long, default_value_t = super::paired::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(8..=100_000))]
+    pub slices: u64,
+    /// Length of each slice of in-process pairing, in milliseconds.
+    #[arg(long, default_value_t = super::paired::PAIRED_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000))]
+    pub slice_ms: u64,
+    /// Pair whole runs of the two binaries even when both have the slice library.
+    #[arg(long)]
+    pub process_level: bool,
     /// Seed of the paired gate's randomised block order.
     #[arg(long, default_value_t = 1)]
     pub pairing_seed: u64,
@@ -83,6 +92,9 @@ impl Default for GateArgs {
             pairs: super::paired::PAIRED_PAIRS,
             confirm_pairs: super::paired::PAIRED_PAIRS,
             run_ms: super::paired::PAIRED_RUN_MS,
+            slices: super::paired::PAIRED_SLICES,
+            slice_ms: super::paired::PAIRED_SLICE_MS,
+            process_level: false,
             pairing_seed: 1,
             candidate_extra_work: None,
             verdict: VerdictArgs::default(),

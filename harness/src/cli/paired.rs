@@ -5,9 +5,10 @@ use super::gate::GateArgs;
 use super::RunArgs;
 use crate::error::{Error, Result};
 use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
-use crate::experiment::revision::base_binary;
+use crate::experiment::revision::{base_binary, library_beside};
 use crate::files::create_unique_dir;
 use crate::runner::default_runs_dir;
+use crate::slice::abi::LIBRARY_FILE;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -18,6 +19,13 @@ pub const PAIRED_PAIRS: u64 = 24;
 /// Smallest change the paired gate reports by default (`--min-effect` overrides it): pairing
 /// resolves about 1 %, where the stored-baseline gate's 3 % would hide it.
 pub const PAIRED_MIN_EFFECT: f64 = 0.005;
+
+/// Pairs of slices of in-process pairing: 2 × 300 × 50 ms = 30 s of measurement.
+pub const PAIRED_SLICES: u64 = 300;
+
+/// Slice length of in-process pairing: long against a slice's start and stop (well under a
+/// millisecond), short against the machine's drift.
+pub const PAIRED_SLICE_MS: u64 = 50;
 
 /// Length of each paired run: long enough for 8 steady sampling intervals of the default
 /// scenario, short enough that many pairs fit in a minute.
@@ -70,6 +78,63 @@ fn run_process(
     Ok(())
 }
 
+/// In-process pairing: both revisions' slice libraries loaded into this process, their slices
+/// alternated in randomised A B B A blocks.
+fn slice_gate(
+    args: &GateArgs,
+    scenario: &Path,
+    (base_label, base_library): (&str, &Path),
+    candidate_library: &Path,
+    settings: &crate::compare::CompareSettings,
+) -> Result<i32> {
+    use crate::experiment::paired::{run_paired_slices, SlicePlan, SliceSide};
+    use crate::slice::abi::LoadedSlices;
+    let mut a = LoadedSlices::open(base_library, scenario, 0)?;
+    let mut b = LoadedSlices::open(
+        candidate_library,
+        scenario,
+        args.candidate_extra_work.unwrap_or(0),
+    )?;
+    let verbose = !args.quiet;
+    if verbose {
+        eprintln!(
+            "gate: {} pairs of {}-ms slices, {base_label} vs this build, both loaded in this process (slice ABI v{}), in randomised ABBA blocks",
+            args.slices,
+            args.slice_ms,
+            crate::slice::abi::ABI_VERSION
+        );
+    }
+    let mut plan = SlicePlan {
+        a: SliceSide {
+            label: base_label.to_string(),
+            measure: Box::new(|ms| a.run(ms)),
+        },
+        b: SliceSide {
+            label: "this build".into(),
+            measure: Box::new(|ms| b.run(ms)),
+        },
+        pairs: args.slices as usize,
+        confirm_pairs: if args.confirm_pairs > 0 {
+            args.slices as usize
+        } else {
+            0
+        },
+        slice_ms: args.slice_ms,
+        seed: args.pairing_seed,
+        verbose,
+        differences: Vec::new(),
+    };
+    let outcome = run_paired_slices(&mut plan, settings)?;
+    let c = outcome.comparison;
+    if outcome.first_verdict.is_some() && verbose {
+        eprintln!(
+            "gate: after confirmation: {}",
+            c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
+        );
+    }
+    args.output.emit(&c)
+}
+
 /// Runs the revision-paired gate.
 pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
     let scenario = RunArgs {
@@ -84,7 +149,7 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
     // binary, when run from there) for a moment, and /proc/self/exe then names a deleted file.
     let candidate = std::env::current_exe()
         .map_err(|e| Error::input(format!("cannot locate this statbench binary: {e}")))?;
-    let (base_path, base_label) = match (&args.base_binary, &args.base) {
+    let (base_path, base_label, base_library) = match (&args.base_binary, &args.base) {
         (Some(bin), rev) => {
             if !bin.is_file() {
                 return Err(Error::input(format!(
@@ -93,7 +158,7 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
                 )));
             }
             let label = rev.clone().unwrap_or_else(|| bin.display().to_string());
-            (bin.clone(), format!("base {label}"))
+            (bin.clone(), format!("base {label}"), library_beside(bin))
         }
         (None, Some(rev)) => {
             let base = base_binary(rev, args.quiet)?;
@@ -110,20 +175,13 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
                 );
             }
             let label = format!("base {}", base.short());
-            (base.path, label)
+            (base.path, label, base.library)
         }
         (None, None) => unreachable!("paired gate needs --base or --base-binary"),
     };
     if cfg!(debug_assertions) && verbose {
         eprintln!("gate: note: this statbench is a debug build; the base is built in release mode");
     }
-    let out: PathBuf = match &args.out {
-        Some(o) => o.clone(), // run_paired refuses a non-empty one
-        None => create_unique_dir(
-            default_runs_dir(),
-            &format!("gate-{}-paired", scenario.name),
-        )?,
-    };
     let run_ms = args.run_ms;
     let candidate_extra: Vec<String> = match args.candidate_extra_work {
         Some(n) => vec!["--extra-work".into(), n.to_string()],
@@ -137,6 +195,26 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
     if args.candidate_extra_work.is_some() {
         settings.allow_different_settings = true;
     }
+    let candidate_library = library_beside(&candidate);
+    match (&base_library, &candidate_library, args.process_level) {
+        (Some(lib_a), Some(lib_b), false) => {
+            return slice_gate(args, &scenario_path, (&base_label, lib_a), lib_b, &settings);
+        }
+        (None, _, false) if verbose => eprintln!(
+            "gate: {base_label} predates the slice ABI (no {LIBRARY_FILE} beside it): pairing whole runs instead of slices"
+        ),
+        (Some(_), None, false) if verbose => eprintln!(
+            "gate: this build has no {LIBRARY_FILE} beside it (cargo build --release -p statbench-abi): pairing whole runs instead of slices"
+        ),
+        _ => {}
+    }
+    let out: PathBuf = match &args.out {
+        Some(o) => o.clone(), // run_paired refuses a non-empty one
+        None => create_unique_dir(
+            default_runs_dir(),
+            &format!("gate-{}-paired", scenario.name),
+        )?,
+    };
     let mut plan = PairedPlan {
         a: PairedSide {
             label: base_label,

@@ -2,13 +2,16 @@
 //! on *this* machine, side by side on one session's runs, with drift that statbench injects
 //! itself.
 //!
-//! The session is a sequence of rounds; each round records, in random order and back to back,
-//! the unchanged scenario twice and three injected slowdowns (`extra_work` knobs of about 1 %,
-//! 2 % and 5 %). During a random half of the rounds a busy thread competes with the workers
-//! (the injected drift: a neighbour that comes and goes). Replays then draw rounds at random:
+//! The session is a sequence of rounds of in-process slices (as `gate --base` measures when
+//! both revisions have the slice library); each round runs, in random order and back to back,
+//! a slice of the unchanged scenario, one of its twin (a second runner of the same scenario)
+//! and one of each injected slowdown (`extra_work` knobs of about 1 %, 2 % and 5 %). A busy
+//! thread competes with the workers for a random half of the time, switched on and off at
+//! random moments every 0.2–2 s (the injected drift: a neighbour that comes and goes).
+//! Replays then draw rounds at random:
 //! - **paired**: the pairs (unchanged, other) of the drawn rounds, judged by
 //!   [`analyze_paired`] on their ratios, as `gate --base` does;
-//! - **ab**: the same runs, judged as two independent samples (`ab`'s analysis);
+//! - **ab**: the same slices, judged as two independent samples (`ab`'s analysis);
 //! - **gate**: side A from rounds of the session's first half, side B from its second half (a
 //!   stored baseline is older than the run it judges), two independent samples.
 //!
@@ -20,11 +23,9 @@ use crate::compare::stats::{
     analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict,
 };
 use crate::error::{Error, Result};
-use crate::runner::{run, RunRequest};
 use crate::scenario::{Overrides, Scenario};
-use crate::store::RunSet;
+use crate::slice::SliceRunner;
 use serde::Serialize;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -36,10 +37,12 @@ pub const KNOBS: [(u32, &str); 3] = [(5, "≈1%"), (10, "≈2%"), (26, "≈5%")]
 /// What to measure.
 #[derive(Debug, Clone)]
 pub struct PairedCalibratePlan {
-    /// Scenario, with the paired run length already applied.
+    /// Scenario.
     pub scenario: Scenario,
-    /// Rounds recorded (5 runs each).
+    /// Rounds recorded (5 slices each).
     pub rounds: usize,
+    /// Slice length in milliseconds.
+    pub slice_ms: u64,
     /// Pairs in each replayed comparison's first batch (the gate's `--pairs`; also the runs a
     /// side of the replayed `ab` and stored-baseline comparisons).
     pub pairs: usize,
@@ -47,10 +50,8 @@ pub struct PairedCalibratePlan {
     pub confirm: usize,
     /// Replayed comparisons per kind.
     pub comparisons: usize,
-    /// Switch a competing busy thread on for a random half of the rounds.
+    /// Switch a competing busy thread on and off at random, on half of the time.
     pub drift: bool,
-    /// Folder for the runs.
-    pub out: PathBuf,
     /// Print progress to stderr.
     pub verbose: bool,
 }
@@ -89,9 +90,9 @@ pub struct ProcedureRates {
 pub struct PairedCalibration {
     /// Rounds recorded.
     pub rounds: usize,
-    /// Rounds recorded while the busy thread ran.
+    /// Rounds whose unchanged slice ran while the busy thread ran.
     pub loaded_rounds: usize,
-    /// Median unchanged run under load ÷ without − 1: the size of the injected drift.
+    /// Median unchanged slice under load ÷ without − 1: the size of the injected drift.
     pub drift_effect: f64,
     /// The knobs and the slowdowns they produced (median within-round ratio − 1).
     pub measured_slowdowns: [(u32, f64); 3],
@@ -103,28 +104,21 @@ pub struct PairedCalibration {
     pub gate: ProcedureRates,
 }
 
-/// One recorded run: its steady-rate level and its steady interval rates.
-#[derive(Debug, Clone)]
-struct Measured {
-    level: f64,
-    intervals: Vec<f64>,
-}
-
-/// One round: the unchanged run, its twin, and the three slowdowns.
+/// One round: the unchanged slice, its twin, and the three slowdowns (updates/s each).
 #[derive(Debug, Clone)]
 struct Round {
-    base: Measured,
-    twin: Measured,
-    slow: [Measured; 3],
+    base: f64,
+    twin: f64,
+    slow: [f64; 3],
     loaded: bool,
 }
 
 impl Round {
-    fn other(&self, kind: usize) -> &Measured {
+    fn other(&self, kind: usize) -> f64 {
         if kind == 0 {
-            &self.twin
+            self.twin
         } else {
-            &self.slow[kind - 1]
+            self.slow[kind - 1]
         }
     }
 }
@@ -179,75 +173,66 @@ impl Drop for BusyNeighbour {
     }
 }
 
-fn record(plan: &PairedCalibratePlan, name: &str, extra_work: u32) -> Result<Measured> {
-    let s = plan.scenario.with(&Overrides {
-        extra_work: Some(u64::from(extra_work)),
-        ..Overrides::default()
-    })?;
-    let dir = plan.out.join(name);
-    run(&RunRequest {
-        scenario: s,
-        out_dir: dir.clone(),
-        sampling: true,
-        progress: false,
-        repetition: None,
-    })?
-    .check_totals()?;
-    let set = RunSet::load(name, &[dir])?;
-    let run = set.runs.into_iter().next().expect("one run");
-    let intervals = run.interval_throughput().unwrap_or_default();
-    let level = crate::experiment::paired::steady_rate(&run).ok_or_else(|| {
-        Error::input(format!(
-            "{name}: no steady interval with throughput; use longer runs (--run-ms)"
-        ))
-    })?;
-    Ok(Measured { level, intervals })
-}
-
 fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec<Round>> {
+    let runner = |extra_work: u32| -> Result<SliceRunner> {
+        SliceRunner::new(&plan.scenario.with(&Overrides {
+            extra_work: Some(u64::from(extra_work)),
+            ..Overrides::default()
+        })?)
+    };
+    // 0 unchanged, 1 its twin, 2..4 the slowdowns: five runners, each with its own pool.
+    let runners = [
+        runner(0)?,
+        runner(0)?,
+        runner(KNOBS[0].0)?,
+        runner(KNOBS[1].0)?,
+        runner(KNOBS[2].0)?,
+    ];
+    for r in &runners {
+        r.run(plan.slice_ms); // warm-up
+    }
     let neighbour = plan.drift.then(BusyNeighbour::start);
+    let mut next_switch = std::time::Instant::now();
+    let mut loaded = false;
     let mut rounds = Vec::with_capacity(plan.rounds);
     for r in 0..plan.rounds {
-        let loaded = plan.drift && rng.chance(0.5);
         if let Some(n) = &neighbour {
-            n.set(loaded);
+            let now = std::time::Instant::now();
+            if now >= next_switch {
+                loaded = rng.chance(0.5);
+                n.set(loaded);
+                let hold_ms = 200 + rng.below(1800) as u64;
+                next_switch = now + std::time::Duration::from_millis(hold_ms);
+            }
         }
-        if plan.verbose {
-            eprintln!(
-                "calibrate: round {}/{}{}",
-                r + 1,
-                plan.rounds,
-                if loaded { " (busy neighbour on)" } else { "" }
-            );
+        if plan.verbose && (r + 1) % 200 == 0 {
+            eprintln!("calibrate: round {}/{}", r + 1, plan.rounds);
         }
-        // Five runs in random order: 0 unchanged, 1 its twin, 2..4 the slowdowns.
         let mut order = [0usize, 1, 2, 3, 4];
         for i in (1..order.len()).rev() {
             order.swap(i, rng.below(i + 1));
         }
-        let mut got: [Option<Measured>; 5] = Default::default();
+        let mut got = [0.0f64; 5];
         for v in order {
-            let (name, knob) = match v {
-                0 => ("base", 0),
-                1 => ("twin", 0),
-                k => ("slow", KNOBS[k - 2].0),
-            };
-            let dir = format!(
-                "r{:03}-{name}{}",
-                r + 1,
-                if v >= 2 {
-                    knob.to_string()
-                } else {
-                    String::new()
-                }
-            );
-            got[v] = Some(record(plan, &dir, knob)?);
+            let s = runners[v].run(plan.slice_ms);
+            if s.mismatched_metrics > 0 {
+                return Err(Error::Failed(format!(
+                    "calibrate: a slice lost updates in {} metric(s)",
+                    s.mismatched_metrics
+                )));
+            }
+            got[v] = s.rate();
         }
-        let [b, t, s1, s2, s5] = got.map(|m| m.expect("all five recorded"));
+        if got.iter().any(|&x| !(x.is_finite() && x > 0.0)) {
+            return Err(Error::input(format!(
+                "calibrate: a slice of round {} did no work; use longer slices (--slice-ms)",
+                r + 1
+            )));
+        }
         rounds.push(Round {
-            base: b,
-            twin: t,
-            slow: [s1, s2, s5],
+            base: got[0],
+            twin: got[1],
+            slow: [got[2], got[3], got[4]],
             loaded,
         });
     }
@@ -278,16 +263,17 @@ fn paired_verdict(
 ) -> Option<(Verdict, f64)> {
     let blocks: Vec<Vec<(f64, f64)>> = picked
         .iter()
-        .map(|&i| vec![(rounds[i].base.level, rounds[i].other(kind).level)])
+        .map(|&i| vec![(rounds[i].base, rounds[i].other(kind))])
         .collect();
     let an = analyze_paired(&blocks, Direction::HigherIsBetter, s).ok()?;
     Some((an.verdict, (an.estimate.ci.hi - an.estimate.ci.lo) / 2.0))
 }
 
-/// Independent-samples verdict (runs as the unit) of A runs vs B runs.
-fn unpaired_verdict(a: &[&Measured], b: &[&Measured], s: &Settings) -> Option<(Verdict, f64)> {
-    let ga: Vec<&[f64]> = a.iter().map(|m| m.intervals.as_slice()).collect();
-    let gb: Vec<&[f64]> = b.iter().map(|m| m.intervals.as_slice()).collect();
+/// Independent-samples verdict of A slices vs B slices, each slice a unit (the runs-as-unit
+/// analysis of `ab` and the gate).
+fn unpaired_verdict(a: &[f64], b: &[f64], s: &Settings) -> Option<(Verdict, f64)> {
+    let ga: Vec<&[f64]> = a.chunks(1).collect();
+    let gb: Vec<&[f64]> = b.chunks(1).collect();
     let an = analyze_runs(&ga, &gb, s)?;
     let verdict = classify(&an, an.p_two_sided, Direction::HigherIsBetter, s).0;
     Some((verdict, (an.ci.hi - an.ci.lo) / 2.0))
@@ -322,9 +308,8 @@ fn replay(
             match procedure {
                 Procedure::Paired => paired_verdict(rounds, &picked_a[..k], kind, s),
                 Procedure::Ab | Procedure::Gate => {
-                    let a: Vec<&Measured> =
-                        picked_a[..k].iter().map(|&i| &rounds[i].base).collect();
-                    let b: Vec<&Measured> = picked_b[..k]
+                    let a: Vec<f64> = picked_a[..k].iter().map(|&i| rounds[i].base).collect();
+                    let b: Vec<f64> = picked_b[..k]
                         .iter()
                         .map(|&i| rounds[i].other(kind))
                         .collect();
@@ -406,14 +391,13 @@ pub fn calibrate_paired(
             plan.rounds, plan.pairs, plan.confirm
         )));
     }
-    crate::files::create_fresh_dir(&plan.out)?;
     let mut rng = SplitMix64::new(0xCA11_B8A7);
     let rounds = record_rounds(plan, &mut rng)?;
     let levels = |loaded: bool| -> Vec<f64> {
         rounds
             .iter()
             .filter(|r| r.loaded == loaded)
-            .map(|r| r.base.level)
+            .map(|r| r.base)
             .collect()
     };
     let drift_effect = match (median(&levels(true)), median(&levels(false))) {
@@ -422,10 +406,7 @@ pub fn calibrate_paired(
     };
     let mut measured = [(0u32, 0.0f64); 3];
     for (k, (knob, _)) in KNOBS.iter().enumerate() {
-        let ratios: Vec<f64> = rounds
-            .iter()
-            .map(|r| r.slow[k].level / r.base.level)
-            .collect();
+        let ratios: Vec<f64> = rounds.iter().map(|r| r.slow[k] / r.base).collect();
         measured[k] = (*knob, median(&ratios).unwrap_or(f64::NAN) - 1.0);
     }
     Ok(PairedCalibration {

@@ -7,9 +7,9 @@
 use crate::compare::{
     compare_paired, compare_paired_slices, confirm, CompareSettings, Confirmed, Pair,
 };
-use crate::slice::SliceStats;
 use crate::error::{Error, Result};
 use crate::rng::SplitMix64;
+use crate::slice::SliceStats;
 use crate::store::RunSet;
 use std::path::{Path, PathBuf};
 
@@ -263,14 +263,30 @@ pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Re
     measure_slices(plan, &mut rec, plan.pairs)?;
     let (la, lb) = (plan.a.label.clone(), plan.b.label.clone());
     let plan_differences = plan.differences.clone();
-    let first = compare_paired_slices(&la, &lb, &rec.pairs, &rec.lost, plan_differences.clone(), settings)?;
+    let first = compare_paired_slices(
+        &la,
+        &lb,
+        &rec.pairs,
+        &rec.lost,
+        plan_differences.clone(),
+        settings,
+    )?;
     let confirm_pairs = plan.confirm_pairs;
     let verbose = plan.verbose;
     confirm(first, confirm_pairs > 0, || {
         if verbose {
-            eprintln!("paired: suspected regression; confirming with {confirm_pairs} more slice pair(s)");
+            eprintln!(
+                "paired: suspected regression; confirming with {confirm_pairs} more slice pair(s)"
+            );
         }
         measure_slices(plan, &mut rec, confirm_pairs)?;
-        compare_paired_slices(&la, &lb, &rec.pairs, &rec.lost, plan_differences.clone(), settings)
+        compare_paired_slices(
+            &la,
+            &lb,
+            &rec.pairs,
+            &rec.lost,
+            plan_differences.clone(),
+            settings,
+        )
     })
 }

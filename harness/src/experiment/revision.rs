@@ -4,6 +4,7 @@
 //! A second gate against the same commit starts measuring at once.
 
 use crate::error::{Error, Result};
+use crate::slice::abi::LIBRARY_FILE;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -17,6 +18,8 @@ pub struct BaseBinary {
     pub commit: String,
     /// The binary.
     pub path: PathBuf,
+    /// Its slice library (`statbench-abi`), when the revision has the slice ABI.
+    pub library: Option<PathBuf>,
     /// Whether it came from the cache (no build this time).
     pub cached: bool,
 }
@@ -95,19 +98,22 @@ pub fn base_binary(rev: &str, quiet: bool) -> Result<BaseBinary> {
     let commit = resolve_commit(&root, rev)?;
     let target = target_dir(&root);
     let path = cached_binary(&target, &commit);
-    if path.is_file() {
-        return Ok(BaseBinary {
-            commit,
-            path,
-            cached: true,
-        });
+    let cached = path.is_file();
+    if !cached {
+        build(&root, &target, &commit, &path, quiet)?;
     }
-    build(&root, &target, &commit, &path, quiet)?;
     Ok(BaseBinary {
+        library: library_beside(&path),
         commit,
         path,
-        cached: false,
+        cached,
     })
+}
+
+/// The slice library kept beside a statbench binary, if there is one.
+pub fn library_beside(binary: &Path) -> Option<PathBuf> {
+    let lib = binary.with_file_name(LIBRARY_FILE);
+    lib.is_file().then_some(lib)
 }
 
 /// Checks `commit` out in a worktree under the cache folder, builds it with the shared target
@@ -156,17 +162,53 @@ fn build(root: &Path, target: &Path, commit: &str, dest: &Path, quiet: bool) -> 
     result
 }
 
+/// Copies `file` aside (if it exists) and puts it back when dropped: the base's build writes
+/// into the same target/release/ as this checkout's.
+struct Kept {
+    file: PathBuf,
+    copy: Option<PathBuf>,
+}
+
+impl Kept {
+    fn aside(file: PathBuf, slot: &Path) -> Kept {
+        let copy = file.is_file().then(|| {
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            slot.join(format!(".kept-{}-{name}", std::process::id()))
+        });
+        let copy = copy.filter(|c| std::fs::copy(&file, c).is_ok());
+        Kept { file, copy }
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if let Some(c) = &self.copy {
+            let _ = std::fs::rename(c, &self.file);
+        }
+    }
+}
+
 fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -> Result<()> {
-    // The base and this checkout share target/release/statbench: keep the file that is there
-    // now and put it back afterwards, so this checkout's binary is not left replaced by REV's.
-    let shared = target.join("release").join("statbench");
-    let kept = shared.is_file().then(|| {
-        let keep = dest.with_file_name(format!(".candidate-{}", std::process::id()));
-        std::fs::copy(&shared, &keep).ok().map(|_| keep)
-    });
+    let slot = dest.parent().expect("cache path has a parent");
+    let release = target.join("release");
+    let shared = release.join("statbench");
+    let shared_lib = release.join(LIBRARY_FILE);
+    // This checkout's files there now are put back afterwards, not left replaced by REV's.
+    let _kept = (
+        Kept::aside(shared.clone(), slot),
+        Kept::aside(shared_lib.clone(), slot),
+    );
+    // Revisions with the slice ABI also get their slice library, for in-process pairing.
+    let has_abi = tree.join("harness/abi/Cargo.toml").is_file();
+    let mut packages = vec!["-p", "statbench"];
+    if has_abi {
+        packages.extend(["-p", "statbench-abi"]);
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "-p", "statbench", "--manifest-path"])
+        .args(["build", "--release"])
+        .args(&packages)
+        .arg("--manifest-path")
         .arg(tree.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .stdout(Stdio::null())
@@ -178,10 +220,17 @@ fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -
         .status();
     let built = match status {
         Ok(s) if s.success() && shared.is_file() => {
-            let tmp = dest.with_file_name(format!(".statbench-{}.tmp", std::process::id()));
-            std::fs::copy(&shared, &tmp)
-                .and_then(|_| std::fs::rename(&tmp, dest))
-                .map_err(|e| Error::io(dest, e))
+            // The library first: a cached binary means the slot is complete.
+            let keep = |from: &Path, to: &Path| {
+                let tmp = to.with_file_name(format!(".keep-{}.tmp", std::process::id()));
+                std::fs::copy(from, &tmp)
+                    .and_then(|_| std::fs::rename(&tmp, to))
+                    .map_err(|e| Error::io(to, e))
+            };
+            if has_abi && shared_lib.is_file() {
+                keep(&shared_lib, &dest.with_file_name(LIBRARY_FILE))?;
+            }
+            keep(&shared, dest)
         }
         Ok(s) => Err(Error::input(format!(
             "--base {short}: cargo build of the base revision failed ({s}); see the build output above"
@@ -190,9 +239,6 @@ fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -
             "--base {short}: cannot run cargo: {e}"
         ))),
     };
-    if let Some(Some(keep)) = kept {
-        let _ = std::fs::rename(&keep, &shared);
-    }
     built
 }
 

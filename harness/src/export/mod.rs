@@ -126,6 +126,19 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         ),
         None => "throughput not available".into(),
     };
+    let slices = c.metrics.is_empty()
+        && c.headline
+            .as_ref()
+            .is_some_and(|h| h.method == Some(crate::compare::stats::Method::Paired));
+    if slices {
+        // Slice pairing (in-process): throughput and lost updates are all it measures.
+        return format!(
+            "{verdict}: {a} vs {b}, alternated in one process: {speed}; every slice's totals checked (alpha {alpha}).",
+            a = c.a_label,
+            b = c.b_label,
+            alpha = c.alpha,
+        );
+    }
     let changed = c.metrics.iter().filter(|m| m.outcome.is_change()).count();
     let count = |o: crate::compare::Outcome| c.metrics.iter().filter(|m| m.outcome == o).count();
     let (same, open) = (

@@ -3,6 +3,8 @@
 //! in-process pairing alternates (two layouts of this build, or two revisions loaded through
 //! the slice ABI), tens of milliseconds at a time, so that both sides share every drift.
 
+pub mod abi;
+
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, SinkKind};
 use crate::workload::plan::mismatches;
