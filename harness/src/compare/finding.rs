@@ -239,7 +239,10 @@ impl fmt::Display for Finding {
                 Ok(())
             }
             Finding::ThroughputInconclusive { reason } => {
-                write!(f, "throughput inconclusive: {reason}")
+                // The rule's sentence may open with the verdict itself: say it once.
+                let text = reason.to_string();
+                let text = text.strip_prefix("inconclusive: ").unwrap_or(&text);
+                write!(f, "throughput inconclusive: {text}")
             }
             Finding::MachineChangedState { sides, threshold } => {
                 let list: Vec<String> = sides

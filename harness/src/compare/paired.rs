@@ -9,7 +9,7 @@ use super::frame::{Describe, Quantity};
 use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::policy::gate;
-use super::stats::paired::analyze_paired;
+use super::stats::paired::{analyze_paired, classify_paired};
 use super::stats::{Direction, Method, PValues, Summary, Verdict};
 use crate::error::{Error, Result};
 use crate::store::RunSet;
@@ -109,7 +109,16 @@ fn paired_headline(
         method: Some(Method::Paired),
         p_adjusted: Some(est.p_two_sided),
         outcome,
-        reason: QuantityReason::Paired(an.reason.clone()),
+        // The rule's own words; the outlying pairs are a finding of their own (below), 1-based.
+        reason: QuantityReason::Paired(
+            classify_paired(
+                est,
+                est.p_two_sided,
+                Direction::HigherIsBetter,
+                &settings.stats,
+            )
+            .1,
+        ),
         needed_samples: None,
         needed_runs: None,
         samples_a: va,
