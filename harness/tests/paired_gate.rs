@@ -267,6 +267,7 @@ fn ab_refuses_a_single_layout_and_a_command_with_layouts() {
 #[test]
 fn paired_calibration_reports_three_procedures_under_injected_drift() {
     let dir = scratch("paired-calibrate");
+    let out = dir.join("cal");
     let scenario = quick_scenario();
     let (code, stdout, stderr) = statbench_in(
         &dir,
@@ -285,11 +286,55 @@ fn paired_calibration_reports_three_procedures_under_injected_drift() {
             "--comparisons",
             "10",
             "--json",
+            "--out",
+            out.to_str().unwrap(),
         ],
         &[],
     );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // The rounds are kept, and re-analysed without recording: the same figures.
+    let (code, again, stderr) = statbench_in(
+        &dir,
+        &[
+            "calibrate",
+            &scenario,
+            "--paired",
+            "--pairs",
+            "20",
+            "--confirm-pairs",
+            "0",
+            "--comparisons",
+            "10",
+            "--json",
+            "--reuse",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let again: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(again["measured_slowdowns"], r["measured_slowdowns"]);
+    assert_eq!(again["paired"], r["paired"]);
+    // A damaged rounds file is bad input naming the line.
+    let file = out.join("rounds.csv");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("61,0,1.0,nan,1,1,1\n");
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) = statbench_in(
+        &dir,
+        &[
+            "calibrate",
+            &scenario,
+            "--paired",
+            "--json",
+            "--reuse",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("rounds.csv: line 62"), "{stderr}");
     assert_eq!(r["rounds"], 60);
     let loaded = r["loaded_rounds"].as_u64().unwrap();
     assert!(loaded <= 60);
@@ -429,4 +474,80 @@ fn a_base_that_predates_the_slice_abi_is_paired_by_whole_runs_and_says_so() {
     assert!(stderr.contains("predates the slice ABI"), "{stderr}");
     assert!(stderr.contains("process-level pairing"), "{stderr}");
     assert_eq!(runs_in(&out).len(), 8);
+}
+
+/// Copies the tracked files of this checkout into a fresh git repository (one commit).
+fn repository_copy(dest: &Path) -> String {
+    let files = git(&repo_root(), &["ls-files"]);
+    for f in files.lines() {
+        let from = repo_root().join(f);
+        if !from.is_file() {
+            continue;
+        }
+        let to = dest.join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&from, &to).unwrap();
+    }
+    git(dest, &["init", "-q"]);
+    git(dest, &["add", "-A"]);
+    git(dest, &["commit", "-q", "-m", "copy"]);
+    git(dest, &["rev-parse", "HEAD"])
+}
+
+/// The whole way of `gate --base REV`: a base revision in a temporary git repository is checked
+/// out, built (release, sharing this checkout's target folder) and cached with its slice
+/// library; the gate then pairs it with this build in-process; a second gate takes the cached
+/// build. Ignored by default: it builds statbench in release mode (a minute with a warm target
+/// folder, many on a cold one); run it with `cargo test -p statbench --test paired_gate --
+/// --ignored`.
+#[test]
+#[ignore]
+fn a_base_revision_is_built_from_git_cached_and_paired_through_the_slice_abi() {
+    let lib = slice_library();
+    let dir = scratch("paired-build");
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let commit = repository_copy(&repo);
+    // The candidate: this build and its slice library, side by side (as in target/release).
+    let cand = dir.join("candidate");
+    std::fs::create_dir_all(&cand).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_statbench"), cand.join("statbench")).unwrap();
+    std::fs::copy(&lib, cand.join(lib.file_name().unwrap())).unwrap();
+    let target = repo_root().join("target");
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or(target);
+    let run = |label: &str| {
+        let out = Command::new(cand.join("statbench"))
+            .args([
+                "gate",
+                "default",
+                "--base",
+                "HEAD",
+                "--slices",
+                "40",
+                "--slice-ms",
+                "20",
+                "--confirm-pairs",
+                "0",
+            ])
+            .current_dir(&repo)
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{label}: {stdout}\n{stderr}");
+        stderr
+    };
+    let first = run("first");
+    assert!(first.contains("built now"), "{first}");
+    let slot = target.join("statbench-base").join(&commit);
+    assert!(slot.join("statbench").is_file());
+    assert!(slot.join(lib.file_name().unwrap()).is_file());
+    assert!(first.contains("slice ABI v1"), "{first}");
+    let second = run("second");
+    assert!(second.contains("(cached build)"), "{second}");
+    // No worktree is left registered in the repository.
+    assert_eq!(git(&repo, &["worktree", "list"]).lines().count(), 1);
 }

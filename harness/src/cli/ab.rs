@@ -201,7 +201,7 @@ pub struct CalibrateArgs {
     /// Calibrate the paired gate (`gate --base`) beside `ab` and the stored-baseline gate, on
     /// one session of rounds (unchanged twice, ≈1%, ≈2%, ≈5% slower, in random order) with a
     /// busy neighbour switched on for a random half of the rounds.
-    #[arg(long, conflicts_with = "reuse")]
+    #[arg(long)]
     pub paired: bool,
     /// Rounds of the paired calibration (5 slices of --slice-ms each, in this process).
     #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u64).range(8..=1_000_000), requires = "paired")]
@@ -227,6 +227,7 @@ pub struct CalibrateArgs {
 fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     use crate::experiment::calibrate_paired::{calibrate_paired, PairedCalibratePlan, KNOBS};
     let scenario = args.run.scenario()?;
+    let name = scenario.name.clone();
     let plan = PairedCalibratePlan {
         scenario,
         rounds: args.rounds as usize,
@@ -235,6 +236,18 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
         comparisons: args.comparisons as usize,
         drift: !args.no_drift,
         slice_ms: args.slice_ms,
+        rounds_file: Some(match (&args.reuse, &args.run.out) {
+            (Some(dir), _) => dir.join("rounds.csv"),
+            (None, Some(dir)) => {
+                crate::files::create_fresh_dir(dir)?;
+                dir.join("rounds.csv")
+            }
+            (None, None) => {
+                create_unique_dir(default_runs_dir(), &format!("calibrate-paired-{name}"))?
+                    .join("rounds.csv")
+            }
+        }),
+        reuse: args.reuse.is_some(),
         verbose: std::io::stderr().is_terminal() || !args.json,
     };
     let unpaired = args.verdict.settings().stats;

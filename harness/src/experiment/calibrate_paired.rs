@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::scenario::{Overrides, Scenario};
 use crate::slice::SliceRunner;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -54,6 +55,62 @@ pub struct PairedCalibratePlan {
     pub drift: bool,
     /// Print progress to stderr.
     pub verbose: bool,
+    /// Where the recorded rounds are kept (`rounds.csv`), or read from with `reuse`.
+    pub rounds_file: Option<PathBuf>,
+    /// Re-analyse the rounds in `rounds_file` instead of recording.
+    pub reuse: bool,
+}
+
+/// Header of `rounds.csv`: one recorded round a line, updates/s of each slice.
+const ROUNDS_HEADER: &str = "round,loaded,base,twin,slow1,slow2,slow5";
+
+fn write_rounds(path: &Path, rounds: &[Round]) -> Result<()> {
+    let mut text = String::from(ROUNDS_HEADER);
+    text.push('\n');
+    for (i, r) in rounds.iter().enumerate() {
+        text.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            i + 1,
+            u8::from(r.loaded),
+            r.base,
+            r.twin,
+            r.slow[0],
+            r.slow[1],
+            r.slow[2]
+        ));
+    }
+    crate::files::atomic_write(path, text.as_bytes())
+}
+
+fn read_rounds(path: &Path) -> Result<Vec<Round>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(ROUNDS_HEADER) {
+        return Err(Error::input(format!(
+            "{}: line 1: not a rounds file of calibrate --paired (expected `{ROUNDS_HEADER}`)",
+            path.display()
+        )));
+    }
+    let mut rounds = Vec::new();
+    for (n, line) in lines.enumerate() {
+        let bad = |why: &str| Error::input(format!("{}: line {}: {why}", path.display(), n + 2));
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() != 7 {
+            return Err(bad("expected 7 fields"));
+        }
+        let v: Vec<f64> = f[2..]
+            .iter()
+            .map(|x| x.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0))
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad("a rate is not a positive number"))?;
+        rounds.push(Round {
+            loaded: f[1] == "1",
+            base: v[0],
+            twin: v[1],
+            slow: [v[2], v[3], v[4]],
+        });
+    }
+    Ok(rounds)
 }
 
 /// Verdict counts of one kind of replayed comparison.
@@ -297,46 +354,53 @@ fn replay(
     seed: u64,
     widths: &mut Vec<f64>,
 ) -> Counts {
-    let mut rng = SplitMix64::new(seed);
+    use rayon::prelude::*;
     let (first, all) = (plan.pairs, plan.pairs + plan.confirm);
     let n = rounds.len();
     let (early, late): (Vec<usize>, Vec<usize>) = ((0..n / 2).collect(), (n / 2..n).collect());
     let everything: Vec<usize> = (0..n).collect();
-    let mut counts = Counts::default();
-    for _ in 0..plan.comparisons {
-        let judge = |k: usize, picked_a: &[usize], picked_b: &[usize]| -> Option<(Verdict, f64)> {
-            match procedure {
-                Procedure::Paired => paired_verdict(rounds, &picked_a[..k], kind, s),
-                Procedure::Ab | Procedure::Gate => {
-                    let a: Vec<f64> = picked_a[..k].iter().map(|&i| rounds[i].base).collect();
-                    let b: Vec<f64> = picked_b[..k]
-                        .iter()
-                        .map(|&i| rounds[i].other(kind))
-                        .collect();
-                    unpaired_verdict(&a, &b, s)
-                }
-            }
-        };
-        let (pa, pb) = match procedure {
-            Procedure::Paired | Procedure::Ab => {
-                let p = pick(&everything, all.min(n), &mut rng);
-                (p.clone(), p)
-            }
-            Procedure::Gate => (
-                pick(&early, all.min(early.len()), &mut rng),
-                pick(&late, all.min(late.len()), &mut rng),
-            ),
-        };
-        let k1 = first.min(pa.len()).min(pb.len());
-        let Some((mut verdict, width)) = judge(k1, &pa, &pb) else {
-            continue;
-        };
-        let k2 = all.min(pa.len()).min(pb.len());
-        if verdict == Verdict::Regression && k2 > k1 {
-            if let Some((v, _)) = judge(k2, &pa, &pb) {
-                verdict = v;
+    let judge = |k: usize, picked_a: &[usize], picked_b: &[usize]| -> Option<(Verdict, f64)> {
+        match procedure {
+            Procedure::Paired => paired_verdict(rounds, &picked_a[..k], kind, s),
+            Procedure::Ab | Procedure::Gate => {
+                let a: Vec<f64> = picked_a[..k].iter().map(|&i| rounds[i].base).collect();
+                let b: Vec<f64> = picked_b[..k]
+                    .iter()
+                    .map(|&i| rounds[i].other(kind))
+                    .collect();
+                unpaired_verdict(&a, &b, s)
             }
         }
+    };
+    // Each replay draws with its own generator, so they run in parallel and the result does
+    // not depend on the number of threads.
+    let verdicts: Vec<(Verdict, f64)> = (0..plan.comparisons as u64)
+        .into_par_iter()
+        .filter_map(|i| {
+            let mut rng = SplitMix64::for_item(seed, i);
+            let (pa, pb) = match procedure {
+                Procedure::Paired | Procedure::Ab => {
+                    let p = pick(&everything, all.min(n), &mut rng);
+                    (p.clone(), p)
+                }
+                Procedure::Gate => (
+                    pick(&early, all.min(early.len()), &mut rng),
+                    pick(&late, all.min(late.len()), &mut rng),
+                ),
+            };
+            let k1 = first.min(pa.len()).min(pb.len());
+            let (mut verdict, width) = judge(k1, &pa, &pb)?;
+            let k2 = all.min(pa.len()).min(pb.len());
+            if verdict == Verdict::Regression && k2 > k1 {
+                if let Some((v, _)) = judge(k2, &pa, &pb) {
+                    verdict = v;
+                }
+            }
+            Some((verdict, width))
+        })
+        .collect();
+    let mut counts = Counts::default();
+    for (verdict, width) in verdicts {
         counts.comparisons += 1;
         match verdict {
             Verdict::Regression => counts.regressions += 1,
@@ -385,14 +449,31 @@ pub fn calibrate_paired(
     unpaired: &Settings,
 ) -> Result<PairedCalibration> {
     let needed = 2 * (plan.pairs + plan.confirm);
-    if plan.rounds < needed {
+    if plan.rounds < needed && !plan.reuse {
         return Err(Error::input(format!(
             "calibrate --paired: --rounds {} is too few: the stored-baseline replays draw --pairs {} + --confirm-pairs {} rounds from each half of the session ({needed} rounds)",
             plan.rounds, plan.pairs, plan.confirm
         )));
     }
-    let mut rng = SplitMix64::new(0xCA11_B8A7);
-    let rounds = record_rounds(plan, &mut rng)?;
+    let rounds = match (&plan.rounds_file, plan.reuse) {
+        (Some(file), true) => read_rounds(file)?,
+        (file, _) => {
+            let mut rng = SplitMix64::new(0xCA11_B8A7);
+            let rounds = record_rounds(plan, &mut rng)?;
+            if let Some(file) = file {
+                write_rounds(file, &rounds)?;
+            }
+            rounds
+        }
+    };
+    if rounds.len() < needed {
+        return Err(Error::input(format!(
+            "calibrate --paired: {} rounds recorded, {needed} needed for --pairs {} + --confirm-pairs {}",
+            rounds.len(),
+            plan.pairs,
+            plan.confirm
+        )));
+    }
     let levels = |loaded: bool| -> Vec<f64> {
         rounds
             .iter()
