@@ -1,7 +1,9 @@
 //! statbench: drives synthetic swarms against `session-stats`, records snapshots, compares runs.
 //!
 //! The stages follow the data: [`scenario`] → [`workload`] → [`recorder`] (wired by
-//! [`runner`]); [`cli`] only parses arguments and calls them.
+//! [`runner`]), or run for a fixed time in this process by [`slice`] (what paired comparisons
+//! alternate; [`slice::abi`] is the C ABI another revision's slice library speaks); [`cli`] only
+//! parses arguments and calls them.
 //! Those modules, with [`store`], [`compare`] (and its [`compare::stats`] library), [`export`]
 //! and [`error`], are the library surface; [`cli`] offers only [`cli::main`], and the experiment
 //! loops, report pages and file helpers stay private to the binary.
