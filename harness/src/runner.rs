@@ -26,7 +26,7 @@ pub struct RunRequest {
     pub scenario: Scenario,
     /// Folder for `snapshots.csv` and `run.json` (created; must not hold files).
     pub out_dir: PathBuf,
-    /// Sample every `scenario.sample_interval_ms`; when false only the first and final rows.
+    /// Sample every `scenario.sample_interval_ms()`; when false only the first and final rows.
     pub sampling: bool,
     /// Show a progress bar on stderr.
     pub progress: bool,
@@ -78,8 +78,8 @@ impl RunReport {
 
 /// Runs `req` to the end and writes its files.
 pub fn run(req: &RunRequest) -> Result<RunReport> {
-    let diagnostics = req.scenario.diagnostics;
-    match req.scenario.layout {
+    let diagnostics = req.scenario.diagnostics();
+    match req.scenario.layout() {
         SinkKind::Layout(LayoutKind::Contiguous) => run_with_sink(
             req,
             &Shared(SessionCounters::<Contiguous>::with_layout(diagnostics)),
@@ -106,22 +106,22 @@ fn initial_meta(req: &RunRequest) -> RunMeta {
         format: RUN_META_FORMAT,
         statbench_version: env!("CARGO_PKG_VERSION").to_string(),
         git_revision: Some(env!("STATBENCH_GIT_REVISION").to_string()).filter(|r| !r.is_empty()),
-        scenario: s.name.clone(),
-        scenario_path: s.source.path.clone(),
-        scenario_hash: s.source.hash.clone(),
+        scenario: s.name().to_string(),
+        scenario_path: s.source().path.clone(),
+        scenario_hash: s.source().hash.clone(),
         scenario_settings: serde_json::to_value(s).expect("scenario serialises"),
         settings_hash: None,
-        seed: s.seed,
-        layout: s.layout.name().to_string(),
-        threads: s.threads,
-        peers: s.peers,
-        diagnostics: s.diagnostics,
+        seed: s.seed(),
+        layout: s.layout().name().to_string(),
+        threads: s.threads(),
+        peers: s.peers(),
+        diagnostics: s.diagnostics(),
         sample_interval_ms: if req.sampling {
-            s.sample_interval_ms
+            s.sample_interval_ms()
         } else {
             0
         },
-        extra_work: s.extra_work,
+        extra_work: s.extra_work(),
         repetition: req.repetition,
         host: Host::current(),
         start_time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
@@ -142,7 +142,7 @@ fn progress_bar(req: &RunRequest) -> Option<ProgressBar> {
     if !req.progress {
         return None;
     }
-    let (len, template) = match req.scenario.budget {
+    let (len, template) = match req.scenario.budget() {
         Budget::DurationMs(ms) => (ms, "{spinner} {prefix} [{bar:30}] {elapsed_precise} {msg}"),
         Budget::Operations(ops) => (ops, "{spinner} {prefix} [{bar:30}] {percent}% {msg}"),
     };
@@ -152,7 +152,7 @@ fn progress_bar(req: &RunRequest) -> Option<ProgressBar> {
             .expect("valid template")
             .progress_chars("=> "),
     );
-    bar.set_prefix(req.scenario.name.clone());
+    bar.set_prefix(req.scenario.name().to_string());
     Some(bar)
 }
 
@@ -164,7 +164,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     let mut meta = initial_meta(req);
     // The machine's speed, before the clock starts and before the worker threads exist.
     let pin = |i| {
-        if s.pin_threads {
+        if s.pin_threads() {
             pin_to_cpu(i)
         }
     };
@@ -176,14 +176,14 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     let config = SamplerConfig {
         interval: req
             .sampling
-            .then(|| Duration::from_millis(s.sample_interval_ms)),
+            .then(|| Duration::from_millis(s.sample_interval_ms())),
     };
 
     // Everything the hot loop replays is generated before the clock starts.
     let plan = Plan::new(s);
-    let pin = s.pin_threads;
+    let pin = s.pin_threads();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(s.threads)
+        .num_threads(s.threads())
         .thread_name(|i| format!("swarm-{i}"))
         .start_handler(move |i| {
             if pin {
@@ -191,9 +191,9 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
             }
         })
         .build()
-        .map_err(|e| Error::input(format!("cannot start {} worker threads: {e}", s.threads)))?;
-    let swarm = Swarm::new(&plan, s.threads, s.peers, s.extra_work);
-    let run_for = match s.budget {
+        .map_err(|e| Error::input(format!("cannot start {} worker threads: {e}", s.threads())))?;
+    let swarm = Swarm::new(&plan, s.threads(), s.peers(), s.extra_work());
+    let run_for = match s.budget() {
         Budget::DurationMs(ms) => Some(Duration::from_millis(ms)),
         Budget::Operations(_) => None,
     };
@@ -234,7 +234,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
                 }
             }
             if let Some(bar) = &bar {
-                match s.budget {
+                match s.budget() {
                     Budget::DurationMs(_) => bar.set_position(now.as_millis() as u64),
                     Budget::Operations(_) => bar.set_position(swarm.ops_so_far()),
                 }
@@ -265,7 +265,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     meta.intervals = sampler.finish()?;
 
     if sink.verifiable() {
-        let expected = plan.expected(outcome.lives, s.diagnostics);
+        let expected = plan.expected(outcome.lives, s.diagnostics());
         meta.mismatches = mismatches(&expected, &values)
             .into_iter()
             .map(|(index, expected, actual)| Mismatch {

@@ -3,7 +3,7 @@
 use session_stats::{LayoutKind, SessionCounters, NUM_METRICS};
 use statbench::recorder::RunMeta;
 use statbench::runner::{run, run_with_sink, RunRequest};
-use statbench::scenario::{Budget, Scenario, SinkKind};
+use statbench::scenario::{Budget, Overrides, Scenario, SinkKind};
 use statbench::workload::{Plan, Sink, Updater};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -59,10 +59,14 @@ fn totals_verified_for_every_layout_at_1_2_8_threads() {
     for layout in sinks {
         let layout = layout.name();
         for threads in [1, 2, 8] {
-            let mut s = scenario("diagnostics = true\n");
-            s.layout = SinkKind::from_name(layout).unwrap();
-            s.threads = threads;
-            s.peers = 4 * threads;
+            let s = scenario("diagnostics = true\n")
+                .with(&Overrides {
+                    layout: SinkKind::from_name(layout),
+                    threads: Some(threads),
+                    peers: Some(4 * threads),
+                    ..Overrides::default()
+                })
+                .unwrap();
             let out = dir.join(format!("{layout}-{threads}"));
             let report = run(&request(s, out)).unwrap();
             assert_eq!(
@@ -170,8 +174,12 @@ fn csv_header_and_rows_follow_the_contract() {
 
 #[test]
 fn noop_sink_is_not_verified_but_runs() {
-    let mut s = scenario("");
-    s.layout = SinkKind::Noop;
+    let s = scenario("")
+        .with(&Overrides {
+            layout: Some(SinkKind::Noop),
+            ..Overrides::default()
+        })
+        .unwrap();
     let report = run(&request(s, scratch("noop").join("run"))).unwrap();
     assert_eq!(report.meta.totals_verified, None);
     assert!(report.meta.total_ops >= 200_000);
@@ -334,7 +342,7 @@ fn repeat_writes_one_folder_per_repetition() {
 #[test]
 fn operation_budget_is_deterministic_in_lives() {
     let s = scenario("");
-    let Budget::Operations(ops) = s.budget else {
+    let Budget::Operations(ops) = s.budget() else {
         panic!()
     };
     let report = run(&request(s, scratch("ops").join("run"))).unwrap();

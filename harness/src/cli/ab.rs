@@ -227,7 +227,7 @@ pub struct CalibrateArgs {
 fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     use crate::experiment::calibrate_paired::{calibrate_paired, PairedCalibratePlan, KNOBS};
     let scenario = args.run.scenario()?;
-    let name = scenario.name.clone();
+    let name = scenario.name().to_string();
     let plan = PairedCalibratePlan {
         scenario,
         rounds: args.rounds as usize,
@@ -263,7 +263,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     outln!(
         "paired calibration of `{}`: {} rounds of 5 slices of {} ms ({} with a busy neighbour: {:+.1}% throughput)",
-        plan.scenario.name,
+        plan.scenario.name(),
         r.rounds,
         args.slice_ms,
         r.loaded_rounds,
@@ -324,9 +324,10 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
     let out = match (&args.reuse, &args.run.out) {
         (Some(dir), _) => dir.clone(),
         (None, Some(o)) => o.clone(),
-        (None, None) => {
-            create_unique_dir(default_runs_dir(), &format!("calibrate-{}", scenario.name))?
-        }
+        (None, None) => create_unique_dir(
+            default_runs_dir(),
+            &format!("calibrate-{}", scenario.name()),
+        )?,
     };
     let plan = CalibratePlan {
         reuse: args.reuse.is_some(),
@@ -372,7 +373,7 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
     };
     outln!(
         "calibration of `{}` ({} runs per variant, this host):",
-        plan.scenario.name,
+        plan.scenario.name(),
         plan.runs
     );
     outln!(
@@ -450,7 +451,9 @@ pub struct SweepArgs {
 /// Runs `statbench sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<i32> {
     use crate::experiment::sweep::{default_threads, summary_table, sweep, SweepPlan};
-    let mut scenario = RunArgs {
+    // `--duration-ms` replaces the file's run length (timed or counted) in the one validated
+    // path, so every point runs for that long.
+    let scenario = RunArgs {
         scenario: args.scenario.clone(),
         duration_ms: Some(args.duration_ms),
         interval_ms: Some(args.duration_ms.min(100)),
@@ -458,10 +461,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<i32> {
         ..RunArgs::default()
     }
     .scenario()?;
-    scenario.budget = crate::scenario::Budget::DurationMs(args.duration_ms);
     let out = match &args.out {
         Some(o) => o.clone(),
-        None => create_unique_dir(default_runs_dir(), &format!("sweep-{}", scenario.name))?,
+        None => create_unique_dir(default_runs_dir(), &format!("sweep-{}", scenario.name()))?,
     };
     let threads = if args.threads.is_empty() {
         default_threads()

@@ -120,7 +120,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
     let name = args
         .baseline
         .clone()
-        .unwrap_or_else(|| scenario.name.clone());
+        .unwrap_or_else(|| scenario.name().to_string());
     let store = Baseline::discover();
     if !store.exists(&name) {
         return Err(Error::input(format!(
@@ -198,9 +198,9 @@ fn refuse_other_settings(
          (statbench run {} --repeat {GATE_RUNS} && statbench baseline save {} RUN --force) or pass \
          --allow-different-settings",
         baseline.label,
-        scenario.source.path,
+        scenario.source().path,
         describe_differences(&diffs, 6),
-        scenario.name,
+        scenario.name(),
         baseline.label.trim_start_matches("baseline "),
     )))
 }

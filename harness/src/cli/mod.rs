@@ -233,7 +233,7 @@ pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
             crate::files::create_fresh_dir(out)?;
             out.clone()
         }
-        None => create_unique_dir(default_runs_dir(), &scenario.name)?,
+        None => create_unique_dir(default_runs_dir(), scenario.name())?,
     };
     let k = args.repeat as usize;
     let progress = !args.quiet && std::io::stderr().is_terminal();

@@ -142,8 +142,8 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         ..RunArgs::default()
     }
     .scenario()?;
-    let scenario_path = std::fs::canonicalize(&scenario.source.path)
-        .map_err(|e| Error::io(Path::new(&scenario.source.path), e))?;
+    let scenario_path = std::fs::canonicalize(&scenario.source().path)
+        .map_err(|e| Error::io(Path::new(&scenario.source().path), e))?;
     let verbose = !args.quiet;
     // Located before the base build: building REV replaces target/release/statbench (this
     // binary, when run from there) for a moment, and /proc/self/exe then names a deleted file.
@@ -212,7 +212,7 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         Some(o) => o.clone(), // run_paired refuses a non-empty one
         None => create_unique_dir(
             default_runs_dir(),
-            &format!("gate-{}-paired", scenario.name),
+            &format!("gate-{}-paired", scenario.name()),
         )?,
     };
     let mut plan = PairedPlan {

@@ -34,8 +34,9 @@ pub(super) fn side(runs: Vec<Run>) -> RunSet {
     }
 }
 
-use super::frame::{Describe, Quantity};
+use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityResult};
+use super::stats::Describe;
 use super::test::untested;
 use super::{CompareSettings, Comparison, Gate};
 

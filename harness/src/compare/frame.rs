@@ -1,12 +1,11 @@
-//! The data work of a comparison, in polars: per-interval rates and levels for every metric,
-//! pooled over a side's runs, and their descriptive statistics.
+//! The data work of a comparison: per-interval rates and levels for every metric, pooled over a
+//! side's runs (their descriptive statistics are [`super::stats::Describe`]'s).
 //!
 //! A counter becomes a rate per second (`Δvalue / Δt`), a gauge stays a level. Only a run's
 //! steady intervals compare ([`crate::store::run_set::steady_intervals`]).
 
 use crate::error::{Error, Result};
 use crate::store::{Run, RunSet};
-use polars::prelude::*;
 use rayon::prelude::*;
 
 /// What a compared quantity is, and so how its samples are formed.
@@ -29,10 +28,6 @@ impl std::fmt::Display for Quantity {
             Quantity::Level => "level",
         })
     }
-}
-
-fn polars_error(what: &str, e: PolarsError) -> Error {
-    Error::input(format!("{what}: {e}"))
 }
 
 /// One side's per-interval samples: for each compared metric, the values of every run's kept
@@ -128,50 +123,6 @@ pub fn pooled_frame(set: &RunSet, metrics: &[(usize, Quantity)]) -> Result<SideF
     })
 }
 
-/// Descriptive statistics of one metric on one side.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Describe {
-    /// Samples (intervals).
-    pub n: usize,
-    /// Median.
-    pub median: f64,
-    /// Mean.
-    pub mean: f64,
-    /// 95th percentile.
-    pub p95: f64,
-    /// Standard deviation (spread).
-    pub std_dev: f64,
-}
-
-/// Median, mean, p95 and standard deviation of every metric of `frame`, by polars, the metrics
-/// in parallel; each metric's runs are the chunks of one polars array.
-pub fn describe(frame: &SideFrame) -> Result<Vec<Describe>> {
-    frame
-        .columns
-        .par_iter()
-        .map(|runs| {
-            let name = PlSmallStr::from_static("m");
-            let mut ca =
-                Float64Chunked::from_slice(name.clone(), runs.first().map_or(&[], Vec::as_slice));
-            for r in runs.iter().skip(1) {
-                ca.append(&Float64Chunked::from_slice(name.clone(), r))
-                    .map_err(|e| polars_error("describe", e))?;
-            }
-            let p95 = ca
-                .quantile(0.95, QuantileMethod::Linear)
-                .map_err(|e| polars_error("describe", e))?;
-            let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
-            Ok(Describe {
-                n: ca.len(),
-                median: nan(ca.median()),
-                mean: nan(ca.mean()),
-                p95: nan(p95),
-                std_dev: nan(ca.std(1)),
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{run, side};
@@ -230,22 +181,5 @@ mod tests {
         };
         assert_eq!(one.into_samples(), vec![vec![1.0, 2.0]]);
         assert!(pooled_frame(&side(Vec::new()), &[]).is_err());
-    }
-
-    #[test]
-    fn describe_gives_the_pooled_statistics() {
-        let frame = SideFrame {
-            columns: vec![vec![vec![1.0, 2.0, 3.0, 4.0], vec![10.0]], Vec::new()],
-            run_lengths: vec![4, 1],
-        };
-        let d = describe(&frame).unwrap();
-        assert_eq!(d[0].n, 5);
-        assert_eq!(d[0].median, 3.0);
-        assert_eq!(d[0].mean, 4.0);
-        // Linear quantile: position 0.95·4 = 3.8 between 4 and 10.
-        assert!((d[0].p95 - 8.8).abs() < 1e-12, "{}", d[0].p95);
-        assert!((d[0].std_dev - 12.5f64.sqrt()).abs() < 1e-12);
-        assert_eq!(d[1].n, 0);
-        assert!(d[1].median.is_nan());
     }
 }

@@ -453,14 +453,14 @@ mod tests {
             index: None,
             quantity: super::super::frame::Quantity::Throughput,
             deprecated: false,
-            a: super::super::frame::Describe {
+            a: super::super::stats::Describe {
                 n: 1,
                 median: 1.0,
                 mean: 1.0,
                 p95: 1.0,
                 std_dev: 0.0,
             },
-            b: super::super::frame::Describe {
+            b: super::super::stats::Describe {
                 n: 1,
                 median: 2.0,
                 mean: 2.0,

@@ -1,5 +1,5 @@
 //! Comparing two sides (baseline vs candidate, A vs B): alignment by stable metric index,
-//! per-interval statistics in polars ([`Describe`]), verdicts from [`stats`], the gate
+//! per-interval samples and their statistics ([`Describe`]), verdicts from [`stats`], the gate
 //! ([`Gate`], decided by [`compare()`]).
 
 mod adjust;
@@ -28,7 +28,8 @@ pub(crate) use confirm::{confirm, Confirmed};
 pub use finding::{
     ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference, UnstableSide,
 };
-pub use frame::{Describe, Quantity};
+pub use frame::Quantity;
 pub use machine::{MachineCheck, SpeedJudgement};
 pub use outcome::{Gate, OneSided, Outcome, QuantityReason, QuantityResult};
 pub use paired::{compare_paired, compare_paired_slices, Pair};
+pub use stats::Describe;

@@ -1,7 +1,7 @@
 //! What a comparison concluded, per compared quantity and for the gate as a whole.
 
 use super::finding::{Finding, UnstableSide};
-use super::frame::Describe;
+use super::stats::Describe;
 use super::stats::Reason;
 use serde::{Serialize, Serializer};
 use std::fmt;

@@ -5,12 +5,12 @@
 
 use super::analysis::{compare, CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
-use super::frame::{Describe, Quantity};
+use super::frame::Quantity;
 use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::policy::gate;
 use super::stats::paired::{analyze_paired, classify_paired};
-use super::stats::{Direction, Method, PValues, Summary, Verdict};
+use super::stats::{Describe, Direction, Method, PValues, Verdict};
 use crate::error::{Error, Result};
 use crate::store::RunSet;
 
@@ -24,17 +24,6 @@ pub struct Pair {
     pub a: f64,
     /// Side B's throughput.
     pub b: f64,
-}
-
-fn describe(v: &[f64]) -> Describe {
-    let s = Summary::of(v);
-    Describe {
-        n: v.len(),
-        median: s.as_ref().map_or(f64::NAN, |s| s.median),
-        mean: s.as_ref().map_or(f64::NAN, |s| s.mean),
-        p95: s.as_ref().map_or(f64::NAN, |s| s.p95),
-        std_dev: s.as_ref().map_or(f64::NAN, |s| s.std_dev),
-    }
 }
 
 /// Compares the runs of `a` and `b`, with the throughput headline judged on `pairs` (in
@@ -96,8 +85,8 @@ fn paired_headline(
         index: None,
         quantity: Quantity::Throughput,
         deprecated: false,
-        a: describe(&va),
-        b: describe(&vb),
+        a: Describe::of(&va),
+        b: Describe::of(&vb),
         ratio: Some(est.ci.ratio),
         ci: Some((est.ci.lo, est.ci.hi)),
         p_value: Some(est.p_two_sided),

@@ -5,11 +5,12 @@
 
 use super::align::name_of;
 use super::finding::{DisturbedRun, Finding, UnstableSide};
-use super::frame::{describe, pooled_frame, Describe, Quantity};
-use super::stats::Summary;
+use super::frame::{pooled_frame, Quantity};
+use super::stats::Describe;
 use super::throughput::throughput_samples;
 use crate::error::Result;
 use crate::store::RunSet;
+use rayon::prelude::*;
 
 /// One side's samples of a quantity, with the number of samples each run contributed.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,10 +75,11 @@ pub(super) fn metric_samples(
 ) -> Result<Vec<QuantitySamples>> {
     let (fa, fb) = rayon::join(|| pooled_frame(a, metrics), || pooled_frame(b, metrics));
     let (fa, fb) = (fa?, fb?);
-    let (da, db) = rayon::join(|| describe(&fa), || describe(&fb));
-    let (da, db) = (da?, db?);
     let (la, lb) = (fa.run_lengths.clone(), fb.run_lengths.clone());
     let (sa, sb) = (fa.into_samples(), fb.into_samples());
+    let describe =
+        |side: &[Vec<f64>]| -> Vec<Describe> { side.par_iter().map(|v| Describe::of(v)).collect() };
+    let (da, db) = rayon::join(|| describe(&sa), || describe(&sb));
     Ok(metrics
         .iter()
         .zip(da.into_iter().zip(db))
@@ -136,7 +138,7 @@ pub(super) fn headline_samples(
             });
         }
     }
-    let describe = (describe_slice(&ta.values), describe_slice(&tb.values));
+    let describe = (Describe::of(&ta.values), Describe::of(&tb.values));
     Some(HeadlineSamples {
         samples: QuantitySamples {
             name: "throughput".into(),
@@ -155,26 +157,6 @@ pub(super) fn headline_samples(
         disturbed,
         unstable,
     })
-}
-
-/// The descriptive statistics of one side's samples (NaN figures when there are none).
-fn describe_slice(v: &[f64]) -> Describe {
-    match Summary::of(v) {
-        Some(s) => Describe {
-            n: s.n,
-            median: s.median,
-            mean: s.mean,
-            p95: s.p95,
-            std_dev: s.std_dev,
-        },
-        None => Describe {
-            n: 0,
-            median: f64::NAN,
-            mean: f64::NAN,
-            p95: f64::NAN,
-            std_dev: f64::NAN,
-        },
-    }
 }
 
 #[cfg(test)]
@@ -275,13 +257,5 @@ mod tests {
             }]
         );
         assert_eq!(h.samples.a.run_lengths, vec![5, 5, 5]);
-    }
-
-    #[test]
-    fn no_samples_describe_as_not_a_number() {
-        let d = describe_slice(&[]);
-        assert_eq!(d.n, 0);
-        assert!(d.median.is_nan() && d.mean.is_nan() && d.p95.is_nan() && d.std_dev.is_nan());
-        assert_eq!(describe_slice(&[2.0, 4.0]).mean, 3.0);
     }
 }

@@ -2,9 +2,10 @@
 //! interval ([`super::stats`]); the outcome stays provisional until the p-values are adjusted
 //! and the verdict rule is applied ([`super::classify`]).
 
-use super::frame::{Describe, Quantity};
+use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::sample::QuantitySamples;
+use super::stats::Describe;
 use super::stats::{analyze_runs, analyze_series, Settings};
 use rayon::prelude::*;
 use session_stats::metric;

@@ -168,8 +168,9 @@ fn within_run_share(runs: &[Vec<f64>], center: f64, run_cv: f64, disturbed: f64)
     (within / (run_cv * run_cv)).min(1.0)
 }
 
-/// Picks `k` distinct indices from `pool` (partial Fisher–Yates).
-fn pick(pool: &[usize], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
+/// Picks `k` distinct indices from `pool` (partial Fisher–Yates); calibrate --paired's replays
+/// draw the same way.
+pub(super) fn pick(pool: &[usize], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
     let mut p = pool.to_vec();
     for i in 0..k.min(p.len()) {
         let j = i + rng.below(p.len() - i);

@@ -18,6 +18,7 @@
 //! A/A replays (unchanged vs its twin) give the false alarms; the slowdowns the detection, with
 //! the slowdown each knob really produced (the median within-round ratio) beside it.
 
+use super::calibrate::pick;
 use crate::compare::stats::paired::analyze_paired;
 use crate::compare::stats::{
     analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict,
@@ -298,17 +299,6 @@ fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec
         n.set(false);
     }
     Ok(rounds)
-}
-
-/// Picks `k` distinct indices from `pool` (partial Fisher–Yates).
-fn pick(pool: &[usize], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
-    let mut p = pool.to_vec();
-    for i in 0..k.min(p.len()) {
-        let j = i + rng.below(p.len() - i);
-        p.swap(i, j);
-    }
-    p.truncate(k);
-    p
 }
 
 /// Paired verdict of the pairs (base, other) of `rounds[picked]`, each round its own block, and

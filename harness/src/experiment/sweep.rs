@@ -63,7 +63,7 @@ pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
                 let s = plan.scenario.with(&Overrides {
                     layout: Some(layout),
                     threads: Some(threads as u64),
-                    peers: Some(plan.scenario.peers.max(threads) as u64),
+                    peers: Some(plan.scenario.peers().max(threads) as u64),
                     ..Overrides::default()
                 })?;
                 let dir = plan
@@ -82,7 +82,7 @@ pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
                 let point = SweepPoint {
                     layout: layout.name().to_string(),
                     threads,
-                    pattern: plan.scenario.name.clone(),
+                    pattern: plan.scenario.name().to_string(),
                     repetition: rep,
                     ops_per_sec: ops,
                     ns_per_op: threads as f64 * 1e9 / ops.max(1e-9),

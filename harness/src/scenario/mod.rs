@@ -99,43 +99,44 @@ pub enum Budget {
 }
 
 /// A validated scenario: made only by [`Scenario::parse_with`] / [`Scenario::load_with`], which
-/// check every value once. Fields are public for reading; to change one, use [`Scenario::with`]
-/// so the bounds still hold (assigning a field skips them).
+/// check every value once. The fields are private, read through the methods of the same names;
+/// the only way to change one is [`Scenario::with`], which checks the bounds again, so no
+/// scenario can hold a value the file could not.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scenario {
     /// Short identifier, used in run folder names.
-    pub name: String,
+    name: String,
     /// What the scenario models, for humans.
-    pub description: String,
+    description: String,
     /// Seeds every peer's event stream: same seed, same expected totals.
-    pub seed: u64,
+    seed: u64,
     /// Worker threads in the rayon pool that hammers the counters.
-    pub threads: usize,
+    threads: usize,
     /// Concurrent peer connections (spread over the threads).
-    pub peers: usize,
+    peers: usize,
     /// Counter layout (or `noop`, `ceiling`).
     #[serde(serialize_with = "serialize_sink")]
-    pub layout: SinkKind,
+    layout: SinkKind,
     /// Whether diagnostic metrics (≥ 70) are updated.
-    pub diagnostics: bool,
+    diagnostics: bool,
     /// Run length.
-    pub budget: Budget,
+    budget: Budget,
     /// Time between snapshots.
-    pub sample_interval_ms: u64,
+    sample_interval_ms: u64,
     /// Extra cancelling update pairs (`+v`, `-v`) per 1000 updates: an injected, known
     /// slowdown for calibration that leaves totals exact.
-    pub extra_work: u32,
+    extra_work: u32,
     /// Distinct pre-generated peer lives the swarm draws from.
-    pub distinct_lives: usize,
+    distinct_lives: usize,
     /// Pin worker `i` to CPU `i` (mod the CPUs allowed): no migrations, no two workers sharing a
     /// core by chance; measured run-to-run CV 0.9 % pinned vs 3.7 % unpinned on 2 cores.
-    pub pin_threads: bool,
+    pin_threads: bool,
     /// Peer behaviour probabilities.
-    pub peer: PeerProfile,
+    peer: PeerProfile,
     /// Relative weights of events while connected.
-    pub mix: EventMix,
+    mix: EventMix,
     /// Where the scenario came from, and a hash of its text.
-    pub source: ScenarioSource,
+    source: ScenarioSource,
     /// The command-line overrides it was built with (so [`Scenario::with`] can add more).
     #[serde(skip)]
     overrides: Overrides,
@@ -204,6 +205,81 @@ impl Scenario {
     /// win), validated again as a whole: the way to change a setting without skipping a bound.
     pub fn with(&self, more: &Overrides) -> Result<Scenario> {
         draft::build(self.source.clone(), &self.overrides.then(more))
+    }
+
+    /// Short identifier, used in run folder names.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the scenario models, for humans.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Seeds every peer's event stream: same seed, same expected totals.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Worker threads in the pool that hammers the counters.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Concurrent peer connections (spread over the threads).
+    pub fn peers(&self) -> usize {
+        self.peers
+    }
+
+    /// Counter layout (or `noop`, `ceiling`).
+    pub fn layout(&self) -> SinkKind {
+        self.layout
+    }
+
+    /// Whether diagnostic metrics (≥ 70) are updated.
+    pub fn diagnostics(&self) -> bool {
+        self.diagnostics
+    }
+
+    /// Run length: wall time or an exact operation budget.
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// Time between snapshots, in milliseconds.
+    pub fn sample_interval_ms(&self) -> u64 {
+        self.sample_interval_ms
+    }
+
+    /// Extra cancelling update pairs per 1000 updates (an injected, known slowdown).
+    pub fn extra_work(&self) -> u32 {
+        self.extra_work
+    }
+
+    /// Distinct pre-generated peer lives the swarm draws from.
+    pub fn distinct_lives(&self) -> usize {
+        self.distinct_lives
+    }
+
+    /// Whether worker `i` is pinned to CPU `i` (mod the CPUs allowed).
+    pub fn pin_threads(&self) -> bool {
+        self.pin_threads
+    }
+
+    /// Peer behaviour probabilities.
+    pub fn peer(&self) -> &PeerProfile {
+        &self.peer
+    }
+
+    /// Relative weights of events while connected.
+    pub fn mix(&self) -> &EventMix {
+        &self.mix
+    }
+
+    /// Where the scenario came from, and a hash of its text.
+    pub fn source(&self) -> &ScenarioSource {
+        &self.source
     }
 }
 

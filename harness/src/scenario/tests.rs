@@ -786,3 +786,36 @@ fn duplicate_key_is_named_with_its_line() {
     let e = error_of(&format!("{GOOD}[peer]\nhashfail = 0.1\nhashfail = 0.2\n"));
     assert_eq!(e, "s.toml:9: duplicate key `hashfail`");
 }
+
+#[test]
+fn settings_serialise_as_the_committed_baseline_recorded_them() {
+    // run.json's `scenario_settings`, and so every baseline's settings identity, is this
+    // serialisation: the default baseline (recorded when the fields were still public) holds
+    // the same value as the default scenario serialises to now.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let s = Scenario::load(&root.join("scenarios/default.toml")).unwrap();
+    let run_json = std::fs::read_to_string(root.join("baselines/default/r1/run.json")).unwrap();
+    let meta: serde_json::Value = serde_json::from_str(&run_json).unwrap();
+    let mut now = serde_json::to_value(&s).unwrap();
+    // The path is recorded as given (relative to where `statbench run` ran).
+    now["source"]["path"] = "scenarios/default.toml".into();
+    assert_eq!(now, meta["scenario_settings"]);
+    // A setting changed through `with` serialises as one given on the command line.
+    let more = s
+        .with(&Overrides {
+            threads: Some(4),
+            ..Overrides::default()
+        })
+        .unwrap();
+    let loaded = Scenario::load_with(
+        &root.join("scenarios/default.toml"),
+        &Overrides {
+            threads: Some(4),
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let (a, b) = (serde_json::to_value(&more), serde_json::to_value(&loaded));
+    assert_eq!(a.unwrap(), b.unwrap());
+    assert_eq!(more.threads(), 4);
+}

@@ -42,7 +42,7 @@ pub struct SliceRunner {
 impl std::fmt::Debug for SliceRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SliceRunner")
-            .field("scenario", &self.scenario.name)
+            .field("scenario", &self.scenario.name())
             .finish_non_exhaustive()
     }
 }
@@ -50,9 +50,9 @@ impl std::fmt::Debug for SliceRunner {
 impl SliceRunner {
     /// Generates the plan and starts the pool (threads pinned as the scenario says).
     pub fn new(scenario: &Scenario) -> Result<SliceRunner> {
-        let pin = scenario.pin_threads;
+        let pin = scenario.pin_threads();
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(scenario.threads)
+            .num_threads(scenario.threads())
             .thread_name(|i| format!("slice-{i}"))
             .start_handler(move |i| {
                 if pin {
@@ -63,7 +63,7 @@ impl SliceRunner {
             .map_err(|e| {
                 Error::input(format!(
                     "cannot start {} worker threads: {e}",
-                    scenario.threads
+                    scenario.threads()
                 ))
             })?;
         Ok(SliceRunner {
@@ -76,8 +76,8 @@ impl SliceRunner {
     /// Runs the workload for about `ms` milliseconds into fresh counters of the scenario's
     /// layout (fresh each slice, so where the counters land in memory is not fixed per side).
     pub fn run(&self, ms: u64) -> SliceStats {
-        let d = self.scenario.diagnostics;
-        match self.scenario.layout {
+        let d = self.scenario.diagnostics();
+        match self.scenario.layout() {
             SinkKind::Layout(LayoutKind::Contiguous) => {
                 self.run_with(&Shared(SessionCounters::<Contiguous>::with_layout(d)), ms)
             }
@@ -94,7 +94,7 @@ impl SliceRunner {
 
     fn run_with<S: Sink>(&self, sink: &S, ms: u64) -> SliceStats {
         let s = &self.scenario;
-        let swarm = Swarm::new(&self.plan, s.threads, s.peers, s.extra_work);
+        let swarm = Swarm::new(&self.plan, s.threads(), s.peers(), s.extra_work());
         let deadline = Duration::from_millis(ms);
         let done = AtomicBool::new(false);
         let me = std::thread::current();
@@ -122,7 +122,7 @@ impl SliceRunner {
         if sink.verifiable() {
             let mut values = vec![0i64; NUM_METRICS];
             sink.snapshot_into(&mut values);
-            let expected = self.plan.expected(outcome.lives, s.diagnostics);
+            let expected = self.plan.expected(outcome.lives, s.diagnostics());
             mismatched = mismatches(&expected, &values).len() as u64;
         }
         SliceStats {

@@ -21,23 +21,23 @@ pub struct Plan {
 impl Plan {
     /// Generates the pool of `distinct_lives` tapes from the scenario's seed.
     pub fn new(scenario: &Scenario) -> Plan {
-        let picker = EventPicker::new(&scenario.mix);
-        let tapes: Vec<Box<[Update]>> = (0..scenario.distinct_lives as u64)
+        let picker = EventPicker::new(scenario.mix());
+        let tapes: Vec<Box<[Update]>> = (0..scenario.distinct_lives() as u64)
             .map(|t| {
-                let mut rng = SplitMix64::for_item(scenario.seed, t);
+                let mut rng = SplitMix64::for_item(scenario.seed(), t);
                 let mut out = Vec::new();
-                generate_life(&mut rng, &scenario.peer, &picker, &mut out);
+                generate_life(&mut rng, scenario.peer(), &picker, &mut out);
                 out.into_boxed_slice()
             })
             .collect();
         let effects = tapes.iter().map(|t| Effect::of(t)).collect();
         let mut plan = Plan {
-            seed: scenario.seed,
+            seed: scenario.seed(),
             tapes,
             effects,
             life_limit: None,
         };
-        if let Budget::Operations(ops) = scenario.budget {
+        if let Budget::Operations(ops) = scenario.budget() {
             plan.life_limit = Some(plan.lives_for_operations(ops));
         }
         plan

@@ -37,7 +37,7 @@ pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, M
 pub use paired::{analyze_paired, classify_paired, PairedAnalysis, PairedError, PairedEstimate};
 pub use reason::{Autocorrelation, Evidence, Reason};
 pub use rng::SplitMix64;
-pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Summary};
+pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Describe, Summary};
 pub use verdict::{
     analyze, analyze_runs, analyze_series, classify, pooled_cv, required_samples, Analysis,
     Direction, Method, PValues, Settings, Verdict, BOOTSTRAP_MAX_N,

@@ -18,6 +18,10 @@ pub struct Summary {
     pub median: f64,
     /// 5th percentile (type 7).
     pub p05: f64,
+    /// 25th percentile, the lower quartile (type 7).
+    pub p25: f64,
+    /// 75th percentile, the upper quartile (type 7).
+    pub p75: f64,
     /// 95th percentile (type 7).
     pub p95: f64,
     /// Smallest sample.
@@ -46,13 +50,7 @@ impl Summary {
         }
         let n = xs.len();
         let mut buf = xs.to_vec();
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        let std_dev = if n > 1 {
-            let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
-            (ss / (n - 1) as f64).sqrt()
-        } else {
-            0.0
-        };
+        let (mean, std_dev) = mean_and_std_dev(xs);
         let qs = [0.05, 0.25, 0.5, 0.75, 0.95];
         let q = quantiles_in_place(&mut buf, &qs);
         let (min, max) = buf
@@ -80,6 +78,8 @@ impl Summary {
             mean,
             median,
             p05: q[0],
+            p25: q[1],
+            p75: q[3],
             p95: q[4],
             min,
             max,
@@ -89,6 +89,63 @@ impl Summary {
             cv,
         })
     }
+}
+
+/// The figures a comparison reports for each side of a quantity: [`Summary`]'s that a reader
+/// compares at a glance, computed without the rest (no MAD, no extra quantiles).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Describe {
+    /// Samples (intervals).
+    pub n: usize,
+    /// Median.
+    pub median: f64,
+    /// Mean.
+    pub mean: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Standard deviation (spread).
+    pub std_dev: f64,
+}
+
+impl Describe {
+    /// The figures of `xs` (any order; NaN is not filtered, see the module doc), equal to the
+    /// bit to [`Summary::of`]'s: the same mean and deviation passes, and one selection of the
+    /// median's and p95's order statistics. No samples: `n` = 0 and NaN figures.
+    pub fn of(xs: &[f64]) -> Describe {
+        if xs.is_empty() {
+            return Describe {
+                n: 0,
+                median: f64::NAN,
+                mean: f64::NAN,
+                p95: f64::NAN,
+                std_dev: f64::NAN,
+            };
+        }
+        let (mean, std_dev) = mean_and_std_dev(xs);
+        let mut buf = xs.to_vec();
+        let q = quantiles_in_place(&mut buf, &[0.5, 0.95]);
+        Describe {
+            n: xs.len(),
+            median: q[0],
+            mean,
+            p95: q[1],
+            std_dev,
+        }
+    }
+}
+
+/// Mean and sample standard deviation (n − 1 denominator; 0 when n = 1) of non-empty `xs`, in
+/// two passes (the deviations from the mean, not a sum of squares that cancels).
+fn mean_and_std_dev(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len();
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let std_dev = if n > 1 {
+        let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+        (ss / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    (mean, std_dev)
 }
 
 /// Type-7 quantiles (as [`quantile_sorted`] on sorted data) of unsorted `buf` by selection,
@@ -238,6 +295,7 @@ mod tests {
         assert!((s.std_dev - 2.469_817_807_045_693_8).abs() < 1e-12);
         assert!((s.mad - 1.5 * MAD_TO_SIGMA).abs() < 1e-12);
         assert!((s.iqr - 2.75).abs() < 1e-12);
+        assert_eq!((s.p25, s.p75), (2.25, 5.0));
         assert!((s.p05 - 1.0).abs() < 1e-12 && (s.p95 - 7.65).abs() < 1e-12);
         assert_eq!((s.min, s.max), (1.0, 9.0));
         assert!((s.cv - 2.469_817_807_045_693_8 / 3.9).abs() < 1e-12);
@@ -252,6 +310,31 @@ mod tests {
         assert_eq!(zero_mean.cv, f64::INFINITY);
         let constant = Summary::of(&[0.0, 0.0, 0.0]).unwrap();
         assert_eq!(constant.cv, 0.0);
+    }
+
+    #[test]
+    fn describe_agrees_with_summary_to_the_bit() {
+        let v: Vec<f64> = (0..1001)
+            .map(|i| f64::from((i * 7919) % 113) * 1.37e6 + f64::from(i) * 0.1)
+            .collect();
+        for xs in [&v[..], &v[..2], &v[..1], &X[..]] {
+            let (s, d) = (Summary::of(xs).unwrap(), Describe::of(xs));
+            assert_eq!(
+                (d.n, d.median, d.mean, d.p95, d.std_dev),
+                (s.n, s.median, s.mean, s.p95, s.std_dev),
+                "n = {}",
+                xs.len()
+            );
+        }
+        // Two runs pooled: linear p95 at position 0.95·4 = 3.8, between 4 and 10.
+        let d = Describe::of(&[1.0, 2.0, 3.0, 4.0, 10.0]);
+        assert_eq!((d.n, d.median, d.mean), (5, 3.0, 4.0));
+        assert!((d.p95 - 8.8).abs() < 1e-12, "{}", d.p95);
+        assert!((d.std_dev - 12.5f64.sqrt()).abs() < 1e-12);
+        let none = Describe::of(&[]);
+        assert_eq!(none.n, 0);
+        assert!(none.median.is_nan() && none.mean.is_nan() && none.p95.is_nan());
+        assert!(none.std_dev.is_nan());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Side-by-side box plots with jittered samples for two sample sets (A vs B).
 
-// Type-7 quantiles from the statistics module: a box plot's median is the table's median.
-use crate::compare::stats::quantile_sorted as quantile;
+// The statistics module's summary: a box plot's median and quartiles are the table's.
+use crate::compare::stats::Summary;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -53,60 +53,48 @@ pub fn draw_distributions(
     )
 }
 
-/// Five-number summary with Tukey whiskers.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Summary {
-    q1: f64,
-    median: f64,
-    q3: f64,
-    whisker_lo: f64,
-    whisker_hi: f64,
-}
-
 struct Group<'a> {
     label: &'a str,
     sorted: Vec<f64>,
+    /// The box: median and quartiles (`None` without samples).
     summary: Option<Summary>,
+    /// Lowest and highest sample within 1.5 × IQR of the box (Tukey's whiskers).
+    whiskers: (f64, f64),
 }
 
 impl<'a> Group<'a> {
     fn new(label: &'a str, samples: &[f64]) -> Self {
         let mut sorted: Vec<f64> = samples.iter().copied().filter(|v| v.is_finite()).collect();
         sorted.sort_by(f64::total_cmp);
-        let summary = summarize(&sorted);
+        let summary = Summary::of(&sorted);
+        let whiskers = summary.map_or((f64::NAN, f64::NAN), |s| whiskers(&sorted, &s));
         Group {
             label,
             sorted,
             summary,
+            whiskers,
         }
     }
 }
 
-fn summarize(sorted: &[f64]) -> Option<Summary> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let q1 = quantile(sorted, 0.25);
-    let q3 = quantile(sorted, 0.75);
-    let iqr = q3 - q1;
-    let lo_fence = q1 - 1.5 * iqr;
-    let hi_fence = q3 + 1.5 * iqr;
-    Some(Summary {
-        q1,
-        median: quantile(sorted, 0.5),
-        q3,
-        whisker_lo: sorted
+/// Tukey's whiskers of ascending `sorted` with quartiles from `s`: the extreme samples within
+/// 1.5 × IQR of the box (the box's edge if none is).
+fn whiskers(sorted: &[f64], s: &Summary) -> (f64, f64) {
+    let lo_fence = s.p25 - 1.5 * s.iqr;
+    let hi_fence = s.p75 + 1.5 * s.iqr;
+    (
+        sorted
             .iter()
             .copied()
             .find(|v| *v >= lo_fence)
-            .unwrap_or(q1),
-        whisker_hi: sorted
+            .unwrap_or(s.p25),
+        sorted
             .iter()
             .rev()
             .copied()
             .find(|v| *v <= hi_fence)
-            .unwrap_or(q3),
-    })
+            .unwrap_or(s.p75),
+    )
 }
 
 /// Deterministic pseudo-random offset in [-0.5, 0.5) so output is reproducible (the harness's
@@ -186,12 +174,14 @@ impl Plot for DistPlot<'_> {
                 draw_text_px(root, canvas, "no samples", &note, (px, my))?;
                 continue;
             };
+            let (q1, q3) = (s.p25, s.p75);
+            let (whisker_lo, whisker_hi) = group.whiskers;
             let detail = format!(
                 "n = {} · median {} · IQR {} – {}",
                 group.sorted.len(),
                 format_value(s.median),
-                format_value(s.q1),
-                format_value(s.q3)
+                format_value(q1),
+                format_value(q3)
             );
             let detail = fit_text(root, &detail, &detail_style, half_width)?;
             draw_text_px(root, canvas, &detail, &detail_style, (px, py + 32))?;
@@ -199,20 +189,20 @@ impl Plot for DistPlot<'_> {
             let stroke = color.stroke_width(2);
             cc.draw_series([
                 Rectangle::new(
-                    [(cx - BOX_HALF, s.q1), (cx + BOX_HALF, s.q3)],
+                    [(cx - BOX_HALF, q1), (cx + BOX_HALF, q3)],
                     color.mix(0.12).filled(),
                 ),
-                Rectangle::new([(cx - BOX_HALF, s.q1), (cx + BOX_HALF, s.q3)], stroke),
+                Rectangle::new([(cx - BOX_HALF, q1), (cx + BOX_HALF, q3)], stroke),
             ])?;
             cc.draw_series([
-                PathElement::new(vec![(cx, s.q3), (cx, s.whisker_hi)], stroke),
-                PathElement::new(vec![(cx, s.q1), (cx, s.whisker_lo)], stroke),
+                PathElement::new(vec![(cx, q3), (cx, whisker_hi)], stroke),
+                PathElement::new(vec![(cx, q1), (cx, whisker_lo)], stroke),
                 PathElement::new(
-                    vec![(cx - 0.08, s.whisker_hi), (cx + 0.08, s.whisker_hi)],
+                    vec![(cx - 0.08, whisker_hi), (cx + 0.08, whisker_hi)],
                     stroke,
                 ),
                 PathElement::new(
-                    vec![(cx - 0.08, s.whisker_lo), (cx + 0.08, s.whisker_lo)],
+                    vec![(cx - 0.08, whisker_lo), (cx + 0.08, whisker_lo)],
                     stroke,
                 ),
                 PathElement::new(
@@ -243,15 +233,18 @@ mod tests {
 
     #[test]
     fn quartiles_and_whiskers() {
-        let data: Vec<f64> = (1..=9).map(f64::from).chain([100.0]).collect();
-        let s = summarize(&data).unwrap();
-        assert_eq!(s.median, 5.5);
-        assert_eq!(s.q1, 3.25);
-        assert_eq!(s.q3, 7.75);
-        assert_eq!(s.whisker_lo, 1.0);
-        assert_eq!(s.whisker_hi, 9.0);
-        assert!(summarize(&[]).is_none());
-        assert_eq!(summarize(&[2.0]).unwrap().median, 2.0);
+        let g = Group::new("g", &[100.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0]);
+        let s = g.summary.unwrap();
+        assert_eq!((s.median, s.p25, s.p75), (5.5, 3.25, 7.75));
+        // 100 lies past q3 + 1.5 × IQR = 14.5: the upper whisker stops at 9.
+        assert_eq!(g.whiskers, (1.0, 9.0));
+        let empty = Group::new("e", &[f64::NAN]);
+        assert!(empty.summary.is_none() && empty.sorted.is_empty());
+        let one = Group::new("o", &[2.0]);
+        assert_eq!(
+            (one.summary.unwrap().median, one.whiskers),
+            (2.0, (2.0, 2.0))
+        );
     }
 
     #[test]
