@@ -125,6 +125,11 @@ fn slice_gate(
         differences: Vec::new(),
     };
     let outcome = run_paired_slices(&mut plan, settings)?;
+    emit(args, outcome, verbose)
+}
+
+/// Prints the paired gate's verdict (and what the confirmation changed); the exit code.
+fn emit(args: &GateArgs, outcome: crate::compare::Confirmed, verbose: bool) -> Result<i32> {
     let c = outcome.comparison;
     if outcome.first_verdict.is_some() && verbose {
         eprintln!(
@@ -242,12 +247,5 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         );
     }
     let outcome = run_paired(&mut plan, &settings)?;
-    let c = outcome.comparison;
-    if outcome.first_verdict.is_some() && verbose {
-        eprintln!(
-            "gate: after confirmation: {}",
-            c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
-        );
-    }
-    args.output.emit(&c)
+    emit(args, outcome, verbose)
 }

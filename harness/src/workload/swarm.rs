@@ -100,9 +100,12 @@ impl<'p> Swarm<'p> {
             .map_or(claimed, |limit| claimed.min(limit))
     }
 
-    /// Every claimed life is replayed to its end; only claiming stops.
-    fn claim(&self) -> Option<u64> {
-        if self.stop.load(Relaxed) {
+    /// Every claimed life is replayed to its end; only claiming stops. A worker's first claim
+    /// ignores the stop, so a run always does some work: on an overloaded machine the time
+    /// budget can pass before a worker is first scheduled, and a run of no updates has no
+    /// throughput to record.
+    fn claim(&self, first: bool) -> Option<u64> {
+        if self.stop.load(Relaxed) && !first {
             return None;
         }
         let life = self.next_life.fetch_add(1, Relaxed);
@@ -119,10 +122,14 @@ impl<'p> Swarm<'p> {
         let mut tick_buf = Vec::new();
         let mut extra = ExtraWork::new(self.extra_work);
         let mut exhausted = false;
+        let mut first_claim = true;
         loop {
             while !exhausted && active.len() < in_flight {
-                match self.claim() {
-                    Some(life) => active.push((self.plan.tape(life), 0)),
+                match self.claim(first_claim) {
+                    Some(life) => {
+                        first_claim = false;
+                        active.push((self.plan.tape(life), 0));
+                    }
                     None => exhausted = true,
                 }
             }
