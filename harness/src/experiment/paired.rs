@@ -48,6 +48,16 @@ pub fn a_first(seed: u64, block: usize) -> bool {
     SplitMix64::for_item(seed, block as u64).next_u64() & 1 == 0
 }
 
+/// The four measurements of block `block`: side and pair within the block (0 or 1), in
+/// A B B A or B A A B order; one home for the design that run and slice pairing share.
+fn block_order(seed: u64, block: usize) -> [(char, usize); 4] {
+    if a_first(seed, block) {
+        [('a', 0), ('b', 0), ('b', 1), ('a', 1)]
+    } else {
+        [('b', 0), ('a', 0), ('a', 1), ('b', 1)]
+    }
+}
+
 /// Folder of pair `k`'s (0-based) run of side `side` (`'a'` or `'b'`).
 fn run_dir(out: &Path, side: char, k: usize) -> PathBuf {
     out.join(format!("{side}{:02}", k + 1))
@@ -58,21 +68,7 @@ fn measure_pairs(plan: &mut PairedPlan, done: usize, count: usize) -> Result<()>
     let first_block = done / 2;
     let blocks = count.div_ceil(2);
     for block in first_block..first_block + blocks {
-        let order: [(char, usize); 4] = if a_first(plan.seed, block) {
-            [
-                ('a', 2 * block),
-                ('b', 2 * block),
-                ('b', 2 * block + 1),
-                ('a', 2 * block + 1),
-            ]
-        } else {
-            [
-                ('b', 2 * block),
-                ('a', 2 * block),
-                ('a', 2 * block + 1),
-                ('b', 2 * block + 1),
-            ]
-        };
+        let order = block_order(plan.seed, block).map(|(side, offset)| (side, 2 * block + offset));
         if plan.verbose {
             let seq: String = order.iter().map(|(s, _)| s.to_ascii_uppercase()).collect();
             eprintln!(
@@ -218,13 +214,8 @@ fn measure_slices(plan: &mut SlicePlan, rec: &mut SlicesRecorded, count: usize) 
         }
     }
     for block in first_block..first_block + blocks {
-        let order = if a_first(plan.seed, block) {
-            ['a', 'b', 'b', 'a']
-        } else {
-            ['b', 'a', 'a', 'b']
-        };
         let mut got = [(0.0, 0.0); 2];
-        for (i, side) in order.into_iter().enumerate() {
+        for (i, (side, _)) in block_order(plan.seed, block).into_iter().enumerate() {
             let measure = if side == 'a' {
                 &mut plan.a.measure
             } else {
