@@ -67,10 +67,7 @@ fn run_command(command: &str, out: &Path, quiet: bool) -> Result<()> {
             )))
         }
     }
-    if !out
-        .join(crate::recorder::snapshot_csv::SNAPSHOTS_FILE)
-        .is_file()
-    {
+    if !out.join(crate::recorder::SNAPSHOTS_FILE).is_file() {
         return Err(Error::input(format!(
             "ab: `{shown}` wrote no snapshots.csv into {} (write your run to $STATBENCH_OUT)",
             out.display()

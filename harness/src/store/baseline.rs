@@ -7,8 +7,8 @@
 use super::run_set::{name_runs, Run, RunSet};
 use crate::error::{Error, Result};
 use crate::files::{atomic_write, install_dir, leftover_is_stale, unique_suffix};
-use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
 use crate::recorder::Host;
+use crate::recorder::SNAPSHOTS_FILE;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

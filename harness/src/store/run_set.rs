@@ -3,8 +3,8 @@
 use super::snapshots::SnapshotTable;
 use crate::error::{Error, Result};
 use crate::recorder::meta::RUN_META_FILE;
-use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
 use crate::recorder::RunMeta;
+use crate::recorder::SNAPSHOTS_FILE;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
