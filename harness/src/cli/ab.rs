@@ -89,7 +89,7 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
         confirm_rounds: args.confirm_rounds as usize,
         out,
     };
-    let mut settings = args.verdict.settings();
+    let mut settings = args.verdict.settings()?;
     settings.strict = true; // same machine, same session: speed always gates
     let outcome = run_ab(&plan, &settings, false)?;
     if let Some(first) = outcome.first_verdict {
@@ -155,7 +155,7 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
             b: b.name().into(),
         }],
     };
-    let mut settings = args.verdict.settings();
+    let mut settings = args.verdict.settings()?;
     if args.verdict.min_effect.is_none() {
         settings.stats.min_effect = super::paired::PAIRED_MIN_EFFECT;
     }
@@ -250,7 +250,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
         reuse: args.reuse.is_some(),
         verbose: std::io::stderr().is_terminal() || !args.json,
     };
-    let unpaired = args.verdict.settings().stats;
+    let unpaired = args.verdict.settings()?.stats;
     let mut paired = unpaired.clone();
     if args.verdict.min_effect.is_none() {
         paired.min_effect = super::paired::PAIRED_MIN_EFFECT;
@@ -342,7 +342,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
     let settings = crate::compare::CompareSettings {
         // Every replayed comparison draws runs of this one session on this machine.
         speed_judgement: crate::compare::SpeedJudgement::SameMachine,
-        ..args.verdict.settings()
+        ..args.verdict.settings()?
     };
     let report = calibrate(&plan, &settings)?;
     if args.json {

@@ -87,7 +87,7 @@ pub fn compare_command(args: &CompareArgs) -> Result<i32> {
             (a?, b?)
         }
     };
-    let c = compare(&a, &b, &args.verdict.settings())?;
+    let c = compare(&a, &b, &args.verdict.settings()?)?;
     if let Some(dir) = &args.report {
         super::report::write_comparison(&a, &b, &c, dir, args.force)?;
     }

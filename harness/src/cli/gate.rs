@@ -144,7 +144,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         Some(p) => p.display().to_string(),
         None => "this run".into(),
     };
-    let settings = args.verdict.settings();
+    let settings = args.verdict.settings()?;
     let first = compare(&baseline, &RunSet::load(label.clone(), &dirs)?, &settings)?;
     let outcome = confirm(first, args.confirm_runs > 0, || {
         eprintln!(

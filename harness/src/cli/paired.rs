@@ -192,7 +192,7 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         Some(n) => vec!["--extra-work".into(), n.to_string()],
         None => Vec::new(),
     };
-    let mut settings = args.verdict.settings();
+    let mut settings = args.verdict.settings()?;
     settings.strict = true; // one machine, one session: speed gates
     if args.verdict.min_effect.is_none() {
         settings.stats.min_effect = PAIRED_MIN_EFFECT;

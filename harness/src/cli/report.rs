@@ -59,7 +59,7 @@ pub fn write_comparison(
 /// the verdict, so it must be visible), the report path on stderr.
 fn comparison_command(a: &RunSet, b: &RunSet, dir: &Path, args: &ReportArgs) -> Result<i32> {
     crate::report::check_target(dir, args.force)?;
-    let c = compare(a, b, &args.verdict.settings())?;
+    let c = compare(a, b, &args.verdict.settings()?)?;
     write_comparison(a, b, &c, dir, args.force)?;
     let mut text = String::new();
     if let Some(note) = crate::export::settings_note(&c) {

@@ -42,6 +42,10 @@ pub struct VerdictArgs {
     /// own CSVs.
     #[arg(long)]
     pub metrics_only: bool,
+    /// Gate policy file (headline and unit of work of engine runs; per-metric direction,
+    /// threshold and gate) [default: statbench.toml here or in a folder above, if any].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 impl Default for VerdictArgs {
@@ -56,6 +60,7 @@ impl Default for VerdictArgs {
             allow_different_settings: s.allow_different_settings,
             drop_odd_runs: s.drop_odd_runs,
             metrics_only: s.metrics_only,
+            policy: None,
         }
     }
 }
@@ -95,8 +100,9 @@ fn parse_probability(s: &str) -> std::result::Result<f64, String> {
 }
 
 impl VerdictArgs {
-    /// The comparison settings these options stand for.
-    pub fn settings(&self) -> CompareSettings {
+    /// The comparison settings these options stand for, with the gate policy read (bad input
+    /// when the policy file is).
+    pub fn settings(&self) -> Result<CompareSettings> {
         let mut s = CompareSettings::default();
         s.stats.alpha = self.alpha;
         if let Some(m) = self.min_effect {
@@ -108,7 +114,8 @@ impl VerdictArgs {
         s.allow_different_settings = self.allow_different_settings;
         s.drop_odd_runs = self.drop_odd_runs;
         s.metrics_only = self.metrics_only;
-        s
+        s.policy = crate::policy::file::discover(self.policy.as_deref())?;
+        Ok(s)
     }
 }
 

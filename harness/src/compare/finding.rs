@@ -139,6 +139,26 @@ pub enum Finding {
         /// The largest few.
         top: Vec<ChangedMetric>,
     },
+    /// A metric the gate policy gives a direction moved the wrong way by more than its
+    /// threshold, significantly.
+    MetricRegression {
+        /// Dotted name (`#N` for a slot the registry does not name).
+        name: String,
+        /// Stable index.
+        index: usize,
+        /// How it was compared (per work, rate, level...).
+        quantity: super::frame::Quantity,
+        /// Which way is better (`either`: any change regresses).
+        direction: crate::policy::Direction,
+        /// The policy's threshold (fraction).
+        threshold: f64,
+        /// Relative change `ratio − 1`.
+        effect: f64,
+        /// Confidence interval of the ratio.
+        ci: Option<(f64, f64)>,
+        /// False when a per-second figure cannot gate because speed is not judged.
+        gating: bool,
+    },
     /// A run left out of the throughput test as disturbed.
     DisturbedRun(DisturbedRun),
     /// A run left out of its side on request (`--drop-odd-runs`).
@@ -266,6 +286,30 @@ impl fmt::Display for Finding {
                     .map(|m| format!("{} {}", m.name, pct(m.effect)))
                     .collect();
                 write!(f, "{count} metric(s) changed: {}", list.join(", "))
+            }
+            Finding::MetricRegression {
+                name,
+                index,
+                quantity,
+                direction,
+                threshold,
+                effect,
+                ci,
+                gating,
+            } => {
+                let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.0 - 1.0, c.1 - 1.0));
+                write!(
+                    f,
+                    "{name} [{index}] ({quantity}) regressed: {} (CI {} to {}); policy: {direction}, threshold {:.1}%",
+                    pct(*effect),
+                    pct(lo),
+                    pct(hi),
+                    threshold * 100.0
+                )?;
+                if !gating {
+                    write!(f, " [a per-second figure, and speed is not judged: not gating]")?;
+                }
+                Ok(())
             }
             Finding::DisturbedRun(d) => write!(
                 f,

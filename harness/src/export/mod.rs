@@ -68,14 +68,58 @@ pub(crate) fn num(v: f64) -> String {
         format!("{:.1}k", v / 1e3)
     } else if a >= 100.0 || v == v.trunc() {
         format!("{v:.0}")
+    } else if a < 0.01 {
+        // Per-update figures are small: keep three significant digits.
+        format!("{v:.2e}")
     } else {
         format!("{v:.3}")
     }
 }
 
-/// `name [idx]` with a deprecation mark.
+/// Whether a metric's rule gates it: the per-metric gate column is shown only then (the
+/// headline always gates).
+pub(crate) fn any_gated_metric(c: &Comparison) -> bool {
+    c.metrics.iter().any(|m| m.rule.is_some_and(|r| r.gate))
+}
+
+/// The gate column of a row: the rule (`↑ 3%`) and its verdict (`FAIL`), empty when the
+/// quantity does not gate.
+pub(crate) fn gate_cell(r: &QuantityResult) -> String {
+    match r.rule {
+        Some(rule) if rule.gate => format!("{} {}", rule.summary(), rule.verdict.label()),
+        _ => String::new(),
+    }
+}
+
+/// How counters were normalised, for the line under a table (`None`: per second, said by
+/// nothing).
+pub(crate) fn work_note(c: &Comparison) -> Option<String> {
+    use crate::compare::work::WorkUnit;
+    let unit = match c.work? {
+        WorkUnit::Updates => "counter update".to_string(),
+        WorkUnit::Metric(i) => format!(
+            "unit of {}",
+            crate::compare::frame::describe_unit(WorkUnit::Metric(i))
+        ),
+    };
+    Some(format!(
+        "counters compared per {unit}, so speed alone does not move them; gauges as levels"
+    ))
+}
+
+/// How the headline is called in sentences: `throughput`, or the headline metric's rate.
+pub(crate) fn headline_name(h: &QuantityResult) -> String {
+    match h.index {
+        None => "throughput".into(),
+        Some(_) => format!("{}/s", h.name),
+    }
+}
+
+/// `name [idx]` with a deprecation mark; a headline metric as its rate (`net.bytes_recv/s
+/// [1]`), so it never reads like the same metric's per-work row.
 pub(crate) fn label(r: &QuantityResult) -> String {
     let mut s = match r.index {
+        Some(i) if r.quantity == crate::compare::Quantity::Rate => format!("{}/s [{i}]", r.name),
         Some(i) => format!("{} [{i}]", r.name),
         None => format!("{} (updates/s)", r.name),
     };
@@ -117,7 +161,8 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
             h.a.n
         ),
         Some(h) => format!(
-            "throughput {} ({}, {}; {} vs {} samples)",
+            "{} {} ({}, {}; {} vs {} samples)",
+            headline_name(h),
             pct(h.ratio),
             ci(h),
             h.outcome.label(),

@@ -1,6 +1,8 @@
 //! Terminal table.
 
-use super::{ci, headline_sentence, label, num, pct, shown};
+use super::{
+    any_gated_metric, ci, gate_cell, headline_sentence, label, num, pct, shown, work_note,
+};
 use crate::compare::Comparison;
 use std::fmt::Write;
 
@@ -10,13 +12,17 @@ pub fn render(c: &Comparison, all: bool) -> String {
     for note in super::notes(c) {
         writeln!(out, "{note}").unwrap();
     }
-    let header = [
+    let gated = any_gated_metric(c);
+    let mut header = vec![
         "quantity", "A median", "B median", "change", "CI", "p(adj)", "verdict",
     ];
-    let rows: Vec<[String; 7]> = shown(c, all)
+    if gated {
+        header.push("gate");
+    }
+    let rows: Vec<Vec<String>> = shown(c, all)
         .into_iter()
         .map(|r| {
-            [
+            let mut row = vec![
                 label(r),
                 num(r.a.median),
                 num(r.b.median),
@@ -24,10 +30,14 @@ pub fn render(c: &Comparison, all: bool) -> String {
                 ci(r),
                 r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),
                 r.outcome.label().to_string(),
-            ]
+            ];
+            if gated {
+                row.push(gate_cell(r));
+            }
+            row
         })
         .collect();
-    let mut widths = header.map(str::len);
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -35,7 +45,7 @@ pub fn render(c: &Comparison, all: bool) -> String {
     }
     let line = |cells: &[String]| -> String {
         let mut s = String::new();
-        for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        for (k, (cell, &w)) in cells.iter().zip(&widths).enumerate() {
             let pad = w - cell.chars().count();
             if k == 0 {
                 s += cell;
@@ -48,7 +58,8 @@ pub fn render(c: &Comparison, all: bool) -> String {
         }
         s.trim_end().to_string()
     };
-    writeln!(out, "{}", line(&header.map(String::from))).unwrap();
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
+    writeln!(out, "{}", line(&header)).unwrap();
     for row in &rows {
         writeln!(out, "{}", line(row)).unwrap();
     }
@@ -59,6 +70,9 @@ pub fn render(c: &Comparison, all: bool) -> String {
             "({hidden} metrics without a material change not shown; --all shows them)"
         )
         .unwrap();
+    }
+    if let Some(note) = work_note(c) {
+        writeln!(out, "({note})").unwrap();
     }
     for m in &c.removed {
         writeln!(out, "only in A: {} [{}]", m.name, m.index).unwrap();

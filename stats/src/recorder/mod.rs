@@ -22,7 +22,7 @@
 //! let options = RecorderOptions::new(Duration::from_millis(50))
 //!     .label("my-engine 2.1")
 //!     .work_metric("net.bytes_recv") // the headline and unit of work of comparisons
-//!     .machine_probe(false); // on by default: ≈0.1 s of two busy threads at start
+//!     .machine_probe(false); // on by default: ≈0.1 s of two busy threads inside start
 //! let recorder = Recorder::start_with(&counters, &dir, options)?;
 //! let writer = counters.writer(); // the engine works as usual
 //! for _ in 0..1000 {
@@ -90,8 +90,9 @@ impl RecorderOptions {
         self
     }
 
-    /// Whether to measure the machine's speed (≈0.1 s, two busy threads) before the first row,
-    /// so that a comparison with another recording can tell whether the machines agree.
+    /// Whether to measure the machine's speed (≈0.1 s of two busy threads, inside
+    /// [`Recorder::start_with`], before the first row) so that a comparison with another
+    /// recording can tell whether the machines agree.
     pub fn machine_probe(mut self, on: bool) -> Self {
         self.machine_probe = on;
         self
@@ -135,7 +136,8 @@ impl Recorder {
         Recorder::start_with(counters, dir, RecorderOptions::new(interval))
     }
 
-    /// Starts recording with `options`. Errors (`InvalidInput`, one line naming the problem):
+    /// Starts recording with `options` (returns after the machine probe, if on, and the first
+    /// files are written; the first row is taken at once on the recorder's thread). Errors (`InvalidInput`, one line naming the problem):
     /// a zero interval, a work metric the registry does not know, a folder that holds files;
     /// and the I/O errors of creating the files.
     pub fn start_with<C>(
@@ -161,14 +163,17 @@ impl Recorder {
             }
         }
         create_empty_dir(&dir)?;
-        let mut info = RunInfo {
+        // Measured here, before the first row: the engine's work would disturb the probe (and
+        // the probe the engine's first interval).
+        let machine_probe = options.machine_probe.then(|| probe::measure(&|_| {}, None));
+        let info = RunInfo {
             format: RUN_INFO_FORMAT.into(),
             recorder: concat!("session-stats ", env!("CARGO_PKG_VERSION")).into(),
             label: options.label.clone(),
             layout: counters.name().to_string(),
             start_time: rfc3339_millis(SystemTime::now()),
             host: MachineInfo::current(),
-            machine_probe: None,
+            machine_probe,
             sample_interval_ms: options.interval.as_millis() as u64,
             width: counters.width(),
             diagnostics: counters.diagnostics_enabled(),
@@ -186,11 +191,7 @@ impl Recorder {
         let thread = std::thread::Builder::new()
             .name("stats-recorder".into())
             .spawn(move || {
-                if options.machine_probe {
-                    info.machine_probe = Some(probe::measure(&|_| {}, None));
-                    info.write(&folder)
-                        .map_err(|e| with_path(&folder, RUN_INFO_FILE, e))?;
-                }
+                let mut info = info;
                 let rows = sample_until_stopped(&*counters, &mut csv, options.interval, &signal)
                     .map_err(|e| with_path(&folder, SNAPSHOTS_FILE, e))?;
                 info.complete = true;
