@@ -195,7 +195,7 @@ impl Baseline {
             if let Some(engine) = &run.engine {
                 engine
                     .write(&dir)
-                    .map_err(|e| Error::io(&dir.join(crate::recorder::RUN_META_FILE), e))?;
+                    .map_err(|e| Error::io(dir.join(crate::recorder::RUN_META_FILE), e))?;
             }
             samples += run.table.rows();
             sources.push(format!("r{}/{SNAPSHOTS_FILE}", k + 1));
