@@ -133,7 +133,7 @@ impl fmt::Display for MachineMismatch {
             ),
             MachineMismatch::NoProbe { sides } => write!(
                 f,
-                "no machine probe in {} (recorded before statbench measured one; re-record to judge speed)",
+                "no machine probe in {} (a bare CSV, a run recorded before statbench measured one, or a recorder without it; re-record with one to judge speed)",
                 sides.join(" and ")
             ),
             MachineMismatch::ProbeVersionsDiffer { a, b } => write!(

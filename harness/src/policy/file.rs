@@ -382,6 +382,23 @@ gate = true
     }
 
     #[test]
+    fn the_shipped_example_policy_is_valid() {
+        let text = include_str!("../../../examples/statbench.toml");
+        let p = parse(text, Path::new("examples/statbench.toml")).unwrap();
+        assert_eq!(p.work, Some(session_stats::PROTO_PIECES_DOWNLOADED));
+        let disk = p.rule(DISK_READ_BYTES, 0.03, false);
+        assert_eq!(
+            (disk.direction, disk.gate),
+            (Some(Direction::LowerIsBetter), false)
+        );
+        let hashfails = p.rule(session_stats::PROTO_HASHFAILS, 0.03, false);
+        assert_eq!(
+            (hashfails.direction, hashfails.threshold, hashfails.gate),
+            (Some(Direction::Either), 0.02, true)
+        );
+    }
+
+    #[test]
     fn distance_counts_edits() {
         assert_eq!(edit_distance("net.bytes_recv", "net.bytes_recv"), 0);
         assert_eq!(edit_distance("net.bytes_recvd", "net.bytes_recv"), 1);
