@@ -67,7 +67,11 @@ pub(super) fn unit_of_work(a: &RunSet, b: &RunSet, policy: &Policy) -> Result<Op
         return Ok(None);
     }
     if kind(a) == RunKind::Statbench && kind(b) == RunKind::Statbench {
-        return Ok(Some(WorkUnit::Updates));
+        // A killed run has no intervals to count its updates by: then every run compares per
+        // second (the incomplete run fails the gate as such).
+        let countable = (a.runs.iter().chain(&b.runs))
+            .all(|r| cumulative_work(r, WorkUnit::Updates).is_some());
+        return Ok(countable.then_some(WorkUnit::Updates));
     }
     if let Some(w) = policy.work {
         return Ok(Some(WorkUnit::Metric(w)));

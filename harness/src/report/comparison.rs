@@ -25,13 +25,16 @@ fn colour(o: Outcome) -> VerdictColor {
     }
 }
 
-/// The quantities in report order: throughput, then by verdict severity and effect size.
+/// The quantities in report order: what fails the gate, then by verdict severity and effect
+/// size.
 pub(crate) fn ordered(c: &Comparison) -> Vec<&QuantityResult> {
+    use crate::compare::RuleVerdict::Fail;
+    let passes = |r: &QuantityResult| !r.rule.is_some_and(|x| x.verdict == Fail);
     let mut v: Vec<&QuantityResult> = c.headline.iter().chain(&c.metrics).collect();
     v.sort_by(|x, y| {
-        x.outcome
-            .severity()
-            .cmp(&y.outcome.severity())
+        passes(x)
+            .cmp(&passes(y))
+            .then(x.outcome.severity().cmp(&y.outcome.severity()))
             .then(y.effect().abs().total_cmp(&x.effect().abs()))
     });
     v
@@ -155,7 +158,11 @@ pub fn comparison_report(
         if !dists.is_empty() {
             sections.push(Section {
                 title: "Changed metrics: A vs B".into(),
-                intro_html: "Per-interval samples of each changed metric (rates per second for counters, levels for gauges).".into(),
+                intro_html: format!(
+                    "Samples of each changed metric ({}).",
+                    crate::export::work_note(c)
+                        .unwrap_or_else(|| "counters as rates per second, gauges as levels".into())
+                ),
                 charts: dists,
                 table: None,
             });
@@ -175,6 +182,7 @@ pub fn comparison_report(
                 }),
                 r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),
                 r.outcome.label().to_string(),
+                crate::export::gate_cell(r),
             ]);
             classes.push(colour(r.outcome).css_class().to_string());
         }
@@ -188,6 +196,7 @@ pub fn comparison_report(
                 String::new(),
                 String::new(),
                 "removed".into(),
+                String::new(),
             ]);
             classes.push(String::new());
         }
@@ -201,6 +210,7 @@ pub fn comparison_report(
                 String::new(),
                 String::new(),
                 "added".into(),
+                String::new(),
             ]);
             classes.push(String::new());
         }
@@ -211,7 +221,7 @@ pub fn comparison_report(
             table: Some(Table {
                 headers: [
                     "quantity", "kind", "A median", "B median", "change", "CI", "p (adj.)",
-                    "verdict",
+                    "verdict", "gate",
                 ]
                 .map(String::from)
                 .to_vec(),
