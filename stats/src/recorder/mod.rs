@@ -46,7 +46,7 @@ mod run_info;
 pub use csv::{SnapshotWriter, SNAPSHOTS_FILE};
 pub use host::MachineInfo;
 pub use probe::MachineProbe;
-pub use run_info::{rfc3339_millis, RunInfo, RUN_INFO_FILE, RUN_INFO_FORMAT};
+pub use run_info::{atomic_write, rfc3339_millis, RunInfo, RUN_INFO_FILE, RUN_INFO_FORMAT};
 
 use crate::{find_metric_idx, Counters};
 use std::io;
