@@ -1,6 +1,6 @@
 //! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments.
 
-use super::{ci, headline_sentence, label, num, pct, shown};
+use super::{ci, figure, headline_sentence, label, pct, shown};
 use crate::compare::{Comparison, Outcome};
 use std::fmt::Write;
 
@@ -44,8 +44,8 @@ pub fn render(c: &Comparison, all: bool) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
             cell(&label(r)),
-            num(r.a.median),
-            num(r.b.median),
+            figure(r, r.a.median),
+            figure(r, r.b.median),
             pct(r.ratio),
             ci(r),
             r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),

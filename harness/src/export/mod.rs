@@ -4,7 +4,10 @@
 pub(crate) mod csv;
 pub mod json;
 pub(crate) mod markdown;
+pub mod style;
 pub(crate) mod table;
+pub mod unit;
+pub mod width;
 
 use crate::compare::{Comparison, QuantityResult};
 
@@ -22,10 +25,33 @@ pub enum Format {
     Csv,
 }
 
+/// How a table is fitted to its reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// Columns every line fits (`None`: as wide as the content, `--wide`).
+    pub width: Option<usize>,
+    /// Colour codes around verdicts (the terminal table only).
+    pub paint: style::Paint,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            width: Some(width::DEFAULT_WIDTH),
+            paint: style::Paint::Off,
+        }
+    }
+}
+
 /// Renders `c` in `format`; `all` includes unchanged and unused metrics in table/markdown.
 pub fn render(c: &Comparison, format: Format, all: bool) -> String {
+    render_for(c, format, all, View::default())
+}
+
+/// [`render`] fitted to `view` (width and colour apply to the table).
+pub fn render_for(c: &Comparison, format: Format, all: bool, view: View) -> String {
     match format {
-        Format::Table => table::render(c, all),
+        Format::Table => table::render(c, all, view),
         Format::Markdown => markdown::render(c, all),
         Format::Json => json::render(c),
         Format::Csv => csv::render(c),
@@ -45,32 +71,36 @@ pub(crate) fn pct(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "—".into(), |r| crate::compare::outcome::percent(r - 1.0))
 }
 
-/// CI of the ratio as relative changes.
+/// The widest CI shown as computed: bounds beyond a halving or a doubling say only that the
+/// data are too few (2 runs a side give a 99% interval of ×0.0004 to ×29), so they are shown
+/// as `<-50%` / `>+100%` (JSON keeps the computed bounds).
+pub(crate) const CI_SHOWN: &str = "-50% and +100%";
+const CI_LOW: f64 = 0.5;
+const CI_HIGH: f64 = 2.0;
+
+/// CI of the ratio as relative changes, clamped to what few data can say (see [`CI_SHOWN`]).
 pub(crate) fn ci(r: &QuantityResult) -> String {
     match r.ci {
         Some((lo, hi)) if lo.is_finite() && hi.is_finite() => {
-            format!("[{:+.1}%, {:+.1}%]", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0)
+            let lo = if lo < CI_LOW {
+                "<-50%".to_string()
+            } else {
+                format!("{:+.1}%", (lo - 1.0) * 100.0)
+            };
+            let hi = if hi > CI_HIGH {
+                ">+100%".to_string()
+            } else {
+                format!("{:+.1}%", (hi - 1.0) * 100.0)
+            };
+            format!("[{lo}, {hi}]")
         }
         _ => "—".into(),
     }
 }
 
-/// Compact number: 12.3M, 4.5k, 0.25.
-pub(crate) fn num(v: f64) -> String {
-    let a = v.abs();
-    if !v.is_finite() {
-        "—".into()
-    } else if a >= 1e9 {
-        format!("{:.2}G", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.2}M", v / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.1}k", v / 1e3)
-    } else if a >= 100.0 || v == v.trunc() {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
+/// A figure of `r` with its unit (`21.66 GB/s`, `58.40 M/s` for throughput).
+pub(crate) fn figure(r: &QuantityResult, v: f64) -> String {
+    unit::Unit::of(&r.name, r.quantity).format(v, true)
 }
 
 /// `name [idx]` with a deprecation mark.
@@ -103,6 +133,15 @@ pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
             crate::recorder::settings::describe_differences(&c.settings_differences, 8)
         )
     })
+}
+
+/// `1 run`, `20 runs`.
+pub(crate) fn runs(n: usize) -> String {
+    if n == 1 {
+        "1 run".into()
+    } else {
+        format!("{n} runs")
+    }
 }
 
 /// One-paragraph verdict line shared by table, markdown and reports.
@@ -146,11 +185,11 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         count(crate::compare::Outcome::Inconclusive),
     );
     format!(
-        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
+        "{verdict}: {a} ({ra}) vs {b} ({rb}), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
         a = c.a_label,
-        ra = c.runs.0,
+        ra = runs(c.runs.0),
         b = c.b_label,
-        rb = c.runs.1,
+        rb = runs(c.runs.1),
         unused = c.metrics.len() - changed - same - open,
         effect = format!("{:.1}", c.min_effect * 100.0).trim_end_matches(".0"),
         alpha = c.alpha,

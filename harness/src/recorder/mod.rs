@@ -7,6 +7,7 @@ pub mod probe;
 pub(crate) mod sampler;
 pub mod settings;
 pub(crate) mod snapshot_csv;
+pub mod summary;
 
 pub use host::Host;
 pub use meta::{

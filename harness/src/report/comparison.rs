@@ -18,8 +18,10 @@ const MAX_DISTRIBUTIONS: usize = 12;
 
 fn colour(o: Outcome) -> VerdictColor {
     match o {
-        Outcome::Regression | Outcome::Decrease => VerdictColor::Regression,
-        Outcome::Improvement | Outcome::Increase => VerdictColor::Improvement,
+        Outcome::Regression => VerdictColor::Regression,
+        Outcome::Improvement => VerdictColor::Improvement,
+        Outcome::Increase => VerdictColor::Increase,
+        Outcome::Decrease => VerdictColor::Decrease,
         Outcome::Inconclusive => VerdictColor::Inconclusive,
         Outcome::NoChange | Outcome::Unused => VerdictColor::NoChange,
     }
@@ -128,7 +130,7 @@ pub fn comparison_report(
         sections.push(Section {
             title: "Every compared quantity".into(),
             intro_html: format!(
-                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression or decrease, green: improvement or increase, amber: inconclusive, grey: no change. Most important first.",
+                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression, green: improvement (throughput, which has a direction); blue: increase, purple: decrease (metrics, which have none); amber: inconclusive; grey: no change. Most important first.",
                 99.0,
                 c.min_effect * 100.0
             ),
