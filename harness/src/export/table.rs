@@ -10,6 +10,9 @@ use std::fmt::Write;
 
 /// The quantity column never shrinks below this (enough for `net.bytes_sent [0]`).
 const MIN_NAME: usize = 18;
+/// Columns a narrow terminal drops, in this order.
+const P_COLUMN: usize = 5;
+const CI_COLUMN: usize = 4;
 
 /// Aligned text; `view.width` (None: as wide as the content) bounds every line.
 pub fn render(c: &Comparison, all: bool, view: View) -> String {
@@ -64,14 +67,27 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
             *w = (*w).max(columns(cell));
         }
     }
+    // Columns shown: all, unless a narrow terminal cannot hold them with a readable name;
+    // then p(adj) goes first, then the CI (the verdict and the change stay).
+    let mut keep = [true; 7];
     if let Some(limit) = width {
+        let rest = |keep: &[bool; 7]| -> usize {
+            (1..7).filter(|&k| keep[k]).map(|k| widths[k] + 2).sum()
+        };
+        for drop in [P_COLUMN, CI_COLUMN] {
+            if MIN_NAME + rest(&keep) > limit {
+                keep[drop] = false;
+            }
+        }
         // The name column absorbs what does not fit: 2 columns between cells.
-        let rest: usize = widths[1..].iter().map(|w| w + 2).sum();
-        widths[0] = widths[0].min(limit.saturating_sub(rest).max(MIN_NAME));
+        widths[0] = widths[0].min(limit.saturating_sub(rest(&keep)).max(MIN_NAME));
     }
     let line = |cells: &[String], styles: &[anstyle::Style]| -> String {
         let mut s = String::new();
         for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if !keep[k] {
+                continue;
+            }
             let text = if k == 0 {
                 elide_label(cell, w)
             } else {
