@@ -227,7 +227,10 @@ fn a_repeat_folder_report_leads_with_the_run_summary() {
     let texts: Vec<&str> = svg.lines().map(str::trim).collect();
     for k in 1..=3 {
         let name = format!("run {k}");
-        assert!(texts.contains(&name.as_str()), "{name} missing from the legend");
+        assert!(
+            texts.contains(&name.as_str()),
+            "{name} missing from the legend"
+        );
     }
     assert!(!texts.contains(&"run 4"));
 }
@@ -272,7 +275,8 @@ fn ab_runs_a_bare_statbench_and_reports_a_and_b_apart() {
     assert!(code == 0 || code == 1, "{err}");
     let html = std::fs::read_to_string(d.join("rep2/index.html")).unwrap();
     assert!(html.contains("statbench comparison"), "not a comparison");
-    assert!(html.contains("A (ab/a*)") && html.contains("B (ab/b*)"));
+    // Labelled with the commands ab recorded in ab.json.
+    assert!(html.contains("A (statbench run quick") && html.contains("B (statbench run quick"));
 }
 
 #[test]

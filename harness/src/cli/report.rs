@@ -71,17 +71,13 @@ fn comparison_command(a: &RunSet, b: &RunSet, dir: &Path, args: &ReportArgs) -> 
     crate::report::check_target(dir, args.force)?;
     let c = compare(a, b, &args.verdict.settings())?;
     write_comparison(a, b, &c, dir, args.force)?;
-    let mut text = String::new();
     if let Some(note) = crate::export::settings_note(&c) {
-        text.push_str(&note);
-        text.push('\n');
+        super::output::paragraph(&note, 2);
     }
     for f in &c.gate.failures {
-        text.push_str(&format!("FAIL: {f}\n"));
+        super::output::paragraph(&format!("FAIL: {f}"), 2);
     }
-    text.push_str(&crate::export::headline_sentence(&c));
-    text.push('\n');
-    super::output::print(&text);
+    super::output::paragraph(&crate::export::headline_sentence(&c), 2);
     Ok(c.gate.exit_code)
 }
 

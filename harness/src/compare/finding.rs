@@ -226,9 +226,12 @@ impl fmt::Display for Finding {
                 gating,
             } => {
                 let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.0 - 1.0, c.1 - 1.0));
+                // The rule's sentence opens with the verdict itself: say it once.
+                let text = reason.to_string();
+                let text = text.strip_prefix("regression: ").unwrap_or(&text);
                 write!(
                     f,
-                    "throughput regression: {} (CI {} to {}), {reason}",
+                    "throughput regression: {} (CI {} to {}): {text}",
                     pct(*effect),
                     pct(lo),
                     pct(hi)
@@ -333,7 +336,7 @@ mod tests {
         let text = f.to_string();
         assert_eq!(
             text,
-            "throughput regression: -10.0% (CI -15.0% to -5.0%), no samples on one side [different host: not gating]"
+            "throughput regression: -10.0% (CI -15.0% to -5.0%): no samples on one side [different host: not gating]"
         );
         #[derive(Serialize)]
         struct Wrap {

@@ -139,7 +139,7 @@ fn batch(plan: &AbPlan, done: usize, count: usize, progress: &Progress) -> Resul
             ),
             None => format!("{}: done", side.to_ascii_uppercase()),
         };
-        progress.step(&format!("ab: {}", dir.display()), &latest);
+        progress.step(&format!("{side}{n:02}"), &latest);
     }
     Ok(())
 }
@@ -163,8 +163,13 @@ fn side_dirs(dir: &Path, side: char) -> Vec<PathBuf> {
     v
 }
 
-/// The two sides of a folder `ab` (or the process-level paired gate) wrote: `a01`, `b01`...
-/// `None` when `dir` is not such a folder.
+/// The file in an `ab` folder that names its two commands, so a later report labels the sides
+/// as `ab` did.
+pub const COMMANDS_FILE: &str = "ab.json";
+
+/// The two sides of a folder `ab` (or the process-level paired gate) wrote: `a01`, `b01`...,
+/// labelled `A (command)` from its [`COMMANDS_FILE`], else with `label_a` / `label_b`. `None`
+/// when `dir` is not such a folder.
 pub fn ab_folder_sides(
     dir: &Path,
     label_a: &str,
@@ -174,19 +179,23 @@ pub fn ab_folder_sides(
     if a.is_empty() || b.is_empty() {
         return Ok(None);
     }
+    let commands: Option<serde_json::Value> = std::fs::read(dir.join(COMMANDS_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let label = |side: &str, fallback: &str| match commands.as_ref().and_then(|c| c[side].as_str())
+    {
+        Some(cmd) => format!("{} ({cmd})", side.to_uppercase()),
+        None => fallback.to_string(),
+    };
     Ok(Some((
-        RunSet::load(label_a, &a)?,
-        RunSet::load(label_b, &b)?,
+        RunSet::load(label("a", label_a), &a)?,
+        RunSet::load(label("b", label_b), &b)?,
     )))
 }
 
 fn sides(plan: &AbPlan) -> Result<(RunSet, RunSet)> {
-    ab_folder_sides(
-        &plan.out,
-        &format!("A ({})", plan.command_a),
-        &format!("B ({})", plan.command_b),
-    )?
-    .ok_or_else(|| Error::input(format!("{}: no runs of A and B", plan.out.display())))
+    ab_folder_sides(&plan.out, "A", "B")?
+        .ok_or_else(|| Error::input(format!("{}: no runs of A and B", plan.out.display())))
 }
 
 /// Runs the experiment: `rounds` per side in ABBA order, then, on a suspected regression,
@@ -197,6 +206,11 @@ pub fn run_ab(plan: &AbPlan, settings: &CompareSettings) -> Result<(Confirmed, R
         ..settings.clone()
     }; // one machine, interleaved: speed always judged
     crate::files::create_fresh_dir(&plan.out)?;
+    let commands = serde_json::json!({ "a": plan.command_a, "b": plan.command_b });
+    crate::files::atomic_write(
+        &plan.out.join(COMMANDS_FILE),
+        format!("{commands:#}\n").as_bytes(),
+    )?;
     let progress = Progress::start("ab", 2 * plan.rounds as u64, "runs");
     batch(plan, 0, plan.rounds, &progress)?;
     let (a, b) = sides(plan)?;

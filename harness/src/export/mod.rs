@@ -135,6 +135,38 @@ pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
     })
 }
 
+/// The gate's warnings as lines: the runs of a side left out as disturbed on one line (a gate
+/// can leave out several), the rest as they are.
+pub(crate) fn warning_lines(c: &Comparison) -> Vec<String> {
+    use crate::compare::Finding;
+    let mut lines = Vec::new();
+    let mut disturbed: Vec<(char, Vec<String>)> = Vec::new();
+    for w in &c.gate.warnings {
+        match w {
+            Finding::DisturbedRun(d) => {
+                let run = format!(
+                    "{} ({:+.0}%)",
+                    d.run,
+                    (d.median / d.side_median - 1.0) * 100.0
+                );
+                match disturbed.iter_mut().find(|(side, _)| *side == d.side) {
+                    Some((_, runs)) => runs.push(run),
+                    None => disturbed.push((d.side, vec![run])),
+                }
+            }
+            other => lines.push(other.to_string()),
+        }
+    }
+    for (side, runs) in disturbed {
+        lines.push(format!(
+            "{side}: {} left out of the throughput test as disturbed (vs the side's median run): {}",
+            if runs.len() == 1 { "1 run".to_string() } else { format!("{} runs", runs.len()) },
+            runs.join(", ")
+        ));
+    }
+    lines
+}
+
 /// `1 run`, `20 runs`.
 pub(crate) fn runs(n: usize) -> String {
     if n == 1 {

@@ -141,8 +141,7 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
     for t in tail {
         para(&mut out, "", style::DIM, &t);
     }
-    for w in &c.gate.warnings {
-        let text = w.to_string();
+    for text in super::warning_lines(c) {
         // The machine note already opens the output: say it once.
         if notes.iter().any(|n| n.ends_with(&text)) {
             continue;

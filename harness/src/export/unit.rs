@@ -126,6 +126,10 @@ fn join(number: &str, prefix: &str, symbol: &str) -> String {
     match (prefix, symbol) {
         ("", "") => number.to_string(),
         ("", s) if s.starts_with('/') => format!("{number}{s}"),
+        // A word after a prefix keeps its own space: `58.40 M updates/s`, but `21.66 GB/s`.
+        (p, s) if s.len() > 3 && s.starts_with(char::is_alphabetic) => {
+            format!("{number} {p} {s}")
+        }
         (p, s) => format!("{number} {p}{s}"),
     }
 }

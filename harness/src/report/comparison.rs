@@ -13,6 +13,9 @@ use crate::export::label;
 use crate::store::RunSet;
 use std::path::Path;
 
+/// Runs drawn per side in the throughput chart (a 20-run gate and its confirmation fit).
+const MAX_RUN_LINES: usize = 40;
+
 /// Distribution charts drawn at most (the most important changed quantities).
 const MAX_DISTRIBUTIONS: usize = 12;
 
@@ -49,9 +52,19 @@ pub fn comparison_report(
 ) -> Result<()> {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let title = format!("statbench comparison: {verdict}");
+    // `ab` labels its sides `A (command)`: no `A = A (...)`.
+    let side = |name: &str, label: &str, runs: usize| {
+        let runs = crate::export::runs(runs);
+        if label.starts_with(&format!("{name} (")) {
+            format!("{label} ({runs})")
+        } else {
+            format!("{name} = {label} ({runs})")
+        }
+    };
     let subtitle = format!(
-        "A = {} ({} runs) · B = {} ({} runs)",
-        c.a_label, c.runs.0, c.b_label, c.runs.1
+        "{} · {}",
+        side("A", &c.a_label, c.runs.0),
+        side("B", &c.b_label, c.runs.1)
     );
     write_report(dir, force, &title, &subtitle, |out| {
         let mut sections = Vec::new();
@@ -69,16 +82,17 @@ pub fn comparison_report(
                 escape_html(&f.to_string())
             );
         }
-        for w in &c.gate.warnings {
-            intro += &format!("<p>warning: {}</p>", escape_html(&w.to_string()));
+        for w in crate::export::warning_lines(c) {
+            intro += &format!("<p>warning: {}</p>", escape_html(&w));
         }
         let mut charts = Vec::new();
         if let Some(h) = &c.headline {
-            let mut series = throughput_series(a, "A ", true, 4);
-            series.extend(throughput_series(b, "B ", false, 4));
+            // Every run, A's in one colour (dashed), B's in another: the sides apart.
+            let mut series = throughput_series(a, "A ", true, MAX_RUN_LINES, Some(0));
+            series.extend(throughput_series(b, "B ", false, MAX_RUN_LINES, Some(1)));
             charts.push(draw_line_chart(
                 &LineChart {
-                    title: "Throughput over time (A dashed, B solid)".into(),
+                    title: "Throughput over time, one line per run (A dashed, B solid)".into(),
                     x_label: "time (s)".into(),
                     y_label: "counter updates / s".into(),
                     series,

@@ -96,7 +96,7 @@ pub fn run_report(set: &RunSet, dir: &Path, force: bool) -> Result<()> {
     };
     write_report(dir, force, &title, &subtitle, |out| {
         let mut sections = Vec::new();
-        let series = throughput_series(set, "", false, MAX_RUN_LINES);
+        let series = throughput_series(set, "", false, MAX_RUN_LINES, None);
         if !series.is_empty() {
             let chart = draw_line_chart(
                 &LineChart {
@@ -170,6 +170,7 @@ pub fn run_report(set: &RunSet, dir: &Path, force: bool) -> Result<()> {
                     name: m.name.to_string(),
                     points: median_series(&tables, m.index, rate),
                     dashed: false,
+                    group: None,
                 })
                 .collect();
             let name = category.as_str();
