@@ -129,7 +129,9 @@ pub fn comparison_report(
                 RatioRow {
                     label: label(r),
                     ratio: r.ratio.unwrap_or(f64::NAN),
-                    lo,
+                    // A ratio of medians of counts is never below 0: an interval computed past
+                    // it (few, noisy samples) is drawn to what the data can say.
+                    lo: if lo < 0.0 { 0.0 } else { lo },
                     hi,
                     verdict: colour(r.outcome),
                 }
