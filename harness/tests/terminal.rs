@@ -348,3 +348,42 @@ fn completions_and_man_page_come_from_the_definition() {
         "{man}"
     );
 }
+
+#[test]
+fn the_latest_run_is_a_run_folder_not_a_sweep_and_reports_go_under_runs() {
+    let d = scratch("latest");
+    let quick = [
+        "run",
+        "quick",
+        "--duration-ms",
+        "200",
+        "--interval-ms",
+        "20",
+        "--threads",
+        "1",
+        "--no-pin",
+        "--repeat",
+        "2",
+        "--out",
+    ];
+    let mut args = quick.to_vec();
+    args.push("runs/mine");
+    let (code, _, err) = run(&args, &d, &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&["baseline", "save", "tiny", "runs/mine"], &d, &[]);
+    assert_eq!(code, 0, "{err}");
+    // A newer sweep folder (with run folders inside) is not "the latest run".
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let sweep = d.join("runs/sweep-quick-20991231-000000");
+    std::fs::create_dir_all(sweep.join("runs")).unwrap();
+    std::fs::write(sweep.join("sweep.csv"), "layout,threads\n").unwrap();
+    let (code, out, err) = run(&["compare", "--baseline", "tiny", "--wide"], &d, &[]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    assert!(out.contains("vs runs/mine (2 runs)"), "{out}");
+    // A report without -o goes to runs/reports/, out of the tracked folders.
+    let (code, _, err) = run(&["report", "runs/mine"], &d, &[]);
+    assert_eq!(code, 0, "{err}");
+    let reports: Vec<_> = std::fs::read_dir(d.join("runs/reports")).unwrap().collect();
+    assert_eq!(reports.len(), 1);
+    assert!(!d.join("reports").exists());
+}

@@ -71,26 +71,31 @@ pub(crate) fn pct(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "—".into(), |r| crate::compare::outcome::percent(r - 1.0))
 }
 
-/// The widest CI shown as computed: bounds beyond a halving or a doubling say only that the
-/// data are too few (2 runs a side give a 99% interval of ×0.0004 to ×29), so they are shown
-/// as `<-50%` / `>+100%` (JSON keeps the computed bounds).
-pub(crate) const CI_SHOWN: &str = "-50% and +100%";
-const CI_LOW: f64 = 0.5;
-const CI_HIGH: f64 = 2.0;
+/// How far a CI bound may lie from the estimate and still be shown as computed: a bound more
+/// than a factor of 2 away says only that the data are too few (2 runs a side give a 99%
+/// interval of ×0.0004 to ×29), so it is shown as `<-50%` / `>+100%` of the estimate's side
+/// (JSON keeps the computed bounds).
+pub(crate) const CI_SHOWN: &str = "a factor of 2 from the estimate";
+const CI_FACTOR: f64 = 2.0;
 
 /// CI of the ratio as relative changes, clamped to what few data can say (see [`CI_SHOWN`]).
 pub(crate) fn ci(r: &QuantityResult) -> String {
-    match r.ci {
-        Some((lo, hi)) if lo.is_finite() && hi.is_finite() => {
-            let lo = if lo < CI_LOW {
-                "<-50%".to_string()
-            } else {
-                format!("{:+.1}%", (lo - 1.0) * 100.0)
+    ci_text(r.ratio, r.ci)
+}
+
+/// [`ci`] of an estimate `ratio` and its interval.
+fn ci_text(ratio: Option<f64>, ci: Option<(f64, f64)>) -> String {
+    let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
+    match (ci, ratio) {
+        (Some((lo, hi)), ratio) if lo.is_finite() && hi.is_finite() => {
+            let est = ratio.filter(|x| x.is_finite() && *x > 0.0);
+            let lo = match est {
+                Some(e) if lo < e / CI_FACTOR => format!("<{:+.0}%", (e / CI_FACTOR - 1.0) * 100.0),
+                _ => pct(lo),
             };
-            let hi = if hi > CI_HIGH {
-                ">+100%".to_string()
-            } else {
-                format!("{:+.1}%", (hi - 1.0) * 100.0)
+            let hi = match est {
+                Some(e) if hi > e * CI_FACTOR => format!(">{:+.0}%", (e * CI_FACTOR - 1.0) * 100.0),
+                _ => pct(hi),
             };
             format!("[{lo}, {hi}]")
         }
@@ -227,4 +232,23 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         alpha = c.alpha,
         n = c.quantities_compared,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ci_text;
+
+    fn with_ci(ratio: f64, lo: f64, hi: f64) -> String {
+        ci_text(Some(ratio), Some((lo, hi)))
+    }
+
+    #[test]
+    fn bounds_far_from_the_estimate_are_clamped_and_near_ones_shown() {
+        // Two runs a side: no more than "within a factor of 2" can be said.
+        assert_eq!(with_ci(1.0, 0.0004, 29.2), "[<-50%, >+100%]");
+        // A large, well-measured change keeps its computed bounds.
+        assert_eq!(with_ci(0.454, 0.43, 0.483), "[-57.0%, -51.7%]");
+        assert_eq!(with_ci(0.5, 0.2, 0.6), "[<-75%, -40.0%]");
+        assert_eq!(ci_text(Some(1.0), None), "—");
+    }
 }

@@ -128,7 +128,7 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
         .any(|r| ci(r).contains('<') || ci(r).contains('>'))
     {
         tail.push(format!(
-            "(CI bounds beyond {} are shown as such: the runs are too few to say more)",
+            "(CI bounds more than {} are shown as `<` or `>` that: the runs are too few to say more)",
             super::CI_SHOWN
         ));
     }

@@ -80,8 +80,7 @@ pub fn run_report(set: &RunSet, dir: &Path, force: bool) -> Result<()> {
     let runs = set.runs.len();
     let subtitle = match (&first.meta, ThroughputSummary::of(set.metas())) {
         (Some(m), Some(tp)) => format!(
-            "{tp} · {} · started {} · {} · totals {}",
-            crate::export::runs(runs),
+            "{tp} · started {} · {} · totals {}",
             m.start_time,
             m.host.speed_fingerprint(),
             if set.metas().all(|m| m.totals_verified == Some(true)) {
