@@ -207,6 +207,8 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
         Budget::Operations(_) => None,
     };
     let bar = progress_bar(req);
+    // A command's overall line (`crate::progress`), moved by this run's share of its budget.
+    let overall = crate::progress::current().filter(|_| bar.is_none());
     let mut values = vec![0i64; NUM_METRICS];
     let done = AtomicBool::new(false);
 
@@ -248,8 +250,15 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
                     Budget::Operations(_) => bar.set_position(swarm.ops_so_far()),
                 }
             }
+            if let Some(p) = &overall {
+                p.partial(match s.budget() {
+                    Budget::DurationMs(ms) => now.as_millis() as f64 / ms.max(1) as f64,
+                    Budget::Operations(ops) => swarm.ops_so_far() as f64 / ops.max(1) as f64,
+                });
+            }
             // Sleep until the next event: a sample, the stop deadline, or a progress tick.
-            let mut wake = Duration::from_millis(if bar.is_some() { 100 } else { 1000 });
+            let ticking = bar.is_some() || overall.is_some();
+            let mut wake = Duration::from_millis(if ticking { 100 } else { 1000 });
             let now = start.elapsed();
             if let Some(due) = config.deadline(sampler.next_sample()) {
                 wake = wake.min(due.saturating_sub(now));

@@ -497,14 +497,14 @@ fn the_gate_confirms_a_suspected_regression_before_failing() {
             // Baseline and gate ran seconds apart on this machine: judge speed even when the
             // machine probe moved (the contended loop moved 16% under the parallel test suite).
             "--strict",
-            "--quiet",
+            "-v", // the steps on stderr, also off a terminal
             "--format",
             "json",
         ],
         &d,
     );
     assert_eq!(code, 1, "{stderr}\n{stdout}");
-    assert!(stderr.contains("confirming with 2 more run(s)"), "{stderr}");
+    assert!(stderr.contains("confirming with 2 more runs"), "{stderr}");
     assert!(
         stderr.contains("after confirmation: REGRESSION"),
         "{stderr}"

@@ -136,7 +136,7 @@ fn engine_recordings_gate_through_a_policy() {
 
     // Without a policy, an engine run's work metric is its headline and unit, and nothing
     // has a direction: the behaviour change is reported, not gated.
-    let (code, out, err) = statbench(&["compare", "base", "fewer"], &dir);
+    let (code, out, err) = statbench(&["compare", "base", "fewer", "--wide"], &dir);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("proto.pieces_downloaded/s [41]"), "{out}");
     assert!(

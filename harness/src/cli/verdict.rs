@@ -5,7 +5,7 @@
 use crate::compare::stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
 use crate::error::{Error, Result};
-use crate::export::{render, Format};
+use crate::export::{render_for, Format};
 use crate::files::atomic_write;
 use clap::Args;
 use std::path::PathBuf;
@@ -76,9 +76,13 @@ pub struct OutputArgs {
     #[arg(long)]
     pub all: bool,
     /// Also write the rendered output to this file (atomically; an existing file is refused,
-    /// before any work starts).
+    /// before any work starts). The file never holds colour codes.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Let the table be as wide as its content: full metric names and sentences on one line
+    /// (by default it fits the terminal, at most 100 columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
@@ -133,11 +137,15 @@ impl OutputArgs {
 
     /// Prints (and optionally writes) the comparison; returns the gate's exit code.
     pub fn emit(&self, c: &Comparison) -> Result<i32> {
-        let text = render(c, self.format, self.all);
-        crate::cli::output::print(&text);
+        let view = crate::cli::output::stdout_view(self.wide);
+        crate::cli::output::print(&render_for(c, self.format, self.all, view));
         if let Some(path) = &self.output {
             self.check()?;
-            atomic_write(path, text.as_bytes())?;
+            let plain = crate::export::View {
+                paint: crate::export::style::Paint::Off,
+                ..view
+            };
+            atomic_write(path, render_for(c, self.format, self.all, plain).as_bytes())?;
         }
         Ok(c.gate.exit_code)
     }

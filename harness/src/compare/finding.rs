@@ -107,6 +107,9 @@ pub enum Finding {
     },
     /// Throughput got worse, significantly and materially.
     ThroughputRegression {
+        /// What the headline is: `throughput` (updates/s), or a headline metric's rate
+        /// (`net.bytes_recv/s`) for runs without statbench's run.json.
+        headline: String,
         /// Relative change `ratio − 1`.
         effect: f64,
         /// Confidence interval of the ratio.
@@ -240,15 +243,19 @@ impl fmt::Display for Finding {
                 speed_judged,
             } => f.write_str(&super::machine::describe(mismatch, *speed_judged)),
             Finding::ThroughputRegression {
+                headline,
                 effect,
                 ci,
                 reason,
                 gating,
             } => {
                 let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.0 - 1.0, c.1 - 1.0));
+                // The rule's sentence opens with the verdict itself: say it once.
+                let text = reason.to_string();
+                let text = text.strip_prefix("regression: ").unwrap_or(&text);
                 write!(
                     f,
-                    "throughput regression: {} (CI {} to {}), {reason}",
+                    "{headline} regression: {} (CI {} to {}): {text}",
                     pct(*effect),
                     pct(lo),
                     pct(hi)
@@ -369,6 +376,7 @@ mod tests {
     #[test]
     fn findings_render_one_line_and_serialise_with_kind_and_message() {
         let f = Finding::ThroughputRegression {
+            headline: "throughput".into(),
             effect: -0.1,
             ci: Some((0.85, 0.95)),
             reason: QuantityReason::NoSamples,
@@ -377,7 +385,7 @@ mod tests {
         let text = f.to_string();
         assert_eq!(
             text,
-            "throughput regression: -10.0% (CI -15.0% to -5.0%), no samples on one side [different host: not gating]"
+            "throughput regression: -10.0% (CI -15.0% to -5.0%): no samples on one side [different host: not gating]"
         );
         #[derive(Serialize)]
         struct Wrap {

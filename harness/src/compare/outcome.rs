@@ -292,13 +292,14 @@ impl fmt::Display for QuantityReason {
             QuantityReason::Verdict {
                 reason,
                 needed_runs,
-            } => {
-                write!(f, "{reason}")?;
-                match needed_runs {
-                    Some(n) => write!(f, "; need ~{n} runs per side"),
-                    None => Ok(()),
-                }
-            }
+            } => match needed_runs {
+                Some(n) => write!(
+                    f,
+                    "{}; need ~{n} runs per side",
+                    reason.without_sample_need()
+                ),
+                None => write!(f, "{reason}"),
+            },
             QuantityReason::SpeedNotJudged(m) => write!(f, "speed not judged: {m}"),
             QuantityReason::BeyondMachine {
                 mismatch,

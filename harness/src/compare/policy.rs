@@ -52,6 +52,10 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Fi
         Some(h) if h.outcome == Outcome::Regression => {
             let gating = speed_gates || matches!(h.reason, QuantityReason::BeyondMachine { .. });
             let f = Finding::ThroughputRegression {
+                headline: match h.index {
+                    None => "throughput".into(),
+                    Some(_) => format!("{}/s", h.name),
+                },
                 effect: h.effect(),
                 ci: h.ci,
                 reason: h.reason.clone(),

@@ -69,8 +69,8 @@ pub(super) fn unit_of_work(a: &RunSet, b: &RunSet, policy: &Policy) -> Result<Op
     if kind(a) == RunKind::Statbench && kind(b) == RunKind::Statbench {
         // A killed run has no intervals to count its updates by: then every run compares per
         // second (the incomplete run fails the gate as such).
-        let countable = (a.runs.iter().chain(&b.runs))
-            .all(|r| cumulative_work(r, WorkUnit::Updates).is_some());
+        let countable =
+            (a.runs.iter().chain(&b.runs)).all(|r| cumulative_work(r, WorkUnit::Updates).is_some());
         return Ok(countable.then_some(WorkUnit::Updates));
     }
     if let Some(w) = policy.work {

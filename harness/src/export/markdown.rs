@@ -1,7 +1,7 @@
 //! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments.
 
 use super::{
-    any_gated_metric, ci, gate_cell, headline_sentence, label, num, pct, shown, work_note,
+    any_gated_metric, ci, figure, gate_cell, headline_sentence, label, pct, shown, work_note,
 };
 use crate::compare::{Comparison, Outcome, RuleVerdict};
 use std::fmt::Write;
@@ -62,8 +62,8 @@ pub fn render(c: &Comparison, all: bool) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} | {} |{gate}",
             cell(&label(r)),
-            num(r.a.median),
-            num(r.b.median),
+            figure(r, r.a.median),
+            figure(r, r.b.median),
             pct(r.ratio),
             ci(r),
             r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),

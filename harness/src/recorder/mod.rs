@@ -8,6 +8,7 @@ pub(crate) mod meta;
 pub mod probe;
 pub(crate) mod sampler;
 pub mod settings;
+pub mod summary;
 
 pub use host::Host;
 pub use meta::{

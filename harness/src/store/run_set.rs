@@ -102,9 +102,17 @@ impl Run {
     }
 
     /// How the run is named in messages: its folder when it is a statbench run folder
-    /// (`…/r3/snapshots.csv` → `…/r3`), else the CSV's path.
+    /// (`…/r3/snapshots.csv` → `…/r3`), else the CSV's path; relative to the current folder
+    /// when it lies below it (a baseline found upwards is `baselines/default/r3`).
     pub fn name(&self) -> String {
-        let p = &self.table.path;
+        let cwd = std::env::current_dir().ok();
+        let p = match cwd
+            .as_deref()
+            .and_then(|c| self.table.path.strip_prefix(c).ok())
+        {
+            Some(rel) if !rel.as_os_str().is_empty() => rel,
+            _ => &self.table.path,
+        };
         match (p.file_name(), p.parent()) {
             (Some(n), Some(dir)) if n == SNAPSHOTS_FILE && !dir.as_os_str().is_empty() => {
                 dir.display().to_string()
