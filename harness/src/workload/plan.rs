@@ -79,8 +79,9 @@ impl Plan {
 
     /// Expected final counters after lives `0..lives` and their housekeeping ticks.
     ///
-    /// Peer tapes only `inc` and `set_max`; ticks `set` slots no tape touches, in order, so
-    /// the result does not depend on thread interleaving.
+    /// Peer tapes only `inc` (counters and delta gauges) and `set_max_diag` (high-water gauges);
+    /// ticks `set` level gauges no tape touches, in order, so the result does not depend on
+    /// thread interleaving.
     pub fn expected(&self, lives: u64, diagnostics: bool) -> Vec<i64> {
         let mut counts = vec![0u64; self.tapes.len()];
         for life in 0..lives {
@@ -94,7 +95,6 @@ impl Plan {
             }
             for i in 0..NUM_METRICS {
                 want[i] += effect.inc[i] * n as i64;
-                max[i] = max[i].max(effect.max[i]);
                 if diagnostics {
                     want[i] += effect.inc_diag[i] * n as i64;
                     max[i] = max[i].max(effect.max_diag[i]);
@@ -116,7 +116,6 @@ impl Plan {
                     OpCode::Inc => want[i] += v,
                     OpCode::IncDiag if diagnostics => want[i] += v,
                     OpCode::Set => want[i] = v,
-                    OpCode::SetMax => want[i] = want[i].max(v),
                     OpCode::SetMaxDiag if diagnostics => want[i] = want[i].max(v),
                     _ => {}
                 }

@@ -13,8 +13,6 @@ pub enum OpCode {
     IncDiag,
     /// `set(idx, value)`.
     Set,
-    /// `set_max(idx, value)`.
-    SetMax,
     /// `set_max_diag(idx, value)`.
     SetMaxDiag,
 }
@@ -49,7 +47,6 @@ impl Update {
             OpCode::Inc => sink.inc(idx, v),
             OpCode::IncDiag => sink.inc_diag(idx, v),
             OpCode::Set => sink.set(idx, v),
-            OpCode::SetMax => sink.set_max(idx, v),
             OpCode::SetMaxDiag => sink.set_max_diag(idx, v),
         }
     }
@@ -83,8 +80,6 @@ pub struct Effect {
     pub inc: Vec<i64>,
     /// Sum of `inc_diag` deltas per slot.
     pub inc_diag: Vec<i64>,
-    /// Largest `set_max` value per slot (`i64::MIN` if none).
-    pub max: Vec<i64>,
     /// Largest `set_max_diag` value per slot (`i64::MIN` if none).
     pub max_diag: Vec<i64>,
 }
@@ -96,7 +91,6 @@ impl Effect {
         let mut e = Effect {
             inc: vec![0; NUM_METRICS],
             inc_diag: vec![0; NUM_METRICS],
-            max: vec![i64::MIN; NUM_METRICS],
             max_diag: vec![i64::MIN; NUM_METRICS],
         };
         for u in updates {
@@ -104,7 +98,6 @@ impl Effect {
             match u.op {
                 OpCode::Inc => e.inc[i] += v,
                 OpCode::IncDiag => e.inc_diag[i] += v,
-                OpCode::SetMax => e.max[i] = e.max[i].max(v),
                 OpCode::SetMaxDiag => e.max_diag[i] = e.max_diag[i].max(v),
                 OpCode::Set => panic!("set() on a peer tape: final value would be order-dependent"),
             }
