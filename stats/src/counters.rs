@@ -3,7 +3,7 @@
 use crate::clock::{Clock, MonotonicClock};
 use crate::layout::{Contiguous, CounterLayout, LayoutKind};
 use crate::registry::{
-    metric_kinds, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NET_BYTES_RECV, NET_BYTES_SENT, NUM_METRICS,
+    slot_kinds, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NET_BYTES_RECV, NET_BYTES_SENT, NUM_METRICS,
     SES_UPTIME_SECS,
 };
 use crate::writer::{BatchedWriter, CounterWriter};
@@ -82,7 +82,7 @@ impl<L: CounterLayout> SessionCounters<L> {
     pub fn with_clock(diagnostics: bool, clock: Arc<dyn Clock>) -> Self {
         let created = clock.now();
         SessionCounters {
-            layout: L::with_kinds(&metric_kinds()),
+            layout: L::with_slots(&slot_kinds()),
             diagnostics,
             clock,
             created,
