@@ -2,13 +2,14 @@
 //! an atomic counter array that many threads update concurrently.
 //!
 //! * [`registry`]: the metric table ([`session_stats_metrics`], [`find_metric_idx`], one
-//!   constant per index). Indices never move; retired metrics keep their slot.
+//!   constant per index). Indices never move; retired metrics keep their slot. Every gauge has
+//!   a [`GaugeKind`]: moved by deltas, set as a level by one owner, or a high-water mark.
 //! * [`SessionCounters`]: the engine's counter API (`inc`, `inc_diag`, `set`, `set_max`,
 //!   `snapshot`, ...), generic over a memory [`layout`].
 //! * [`layout`]: [`Contiguous`] (the reference), [`Padded`] and [`Sharded`], all passing one
 //!   test suite; pick by measuring (`statbench sweep`, `cargo bench -p session-stats`).
 //! * [`CounterWriter`] ([`SessionCounters::writer`]): one handle per writer thread/task; with
-//!   [`Sharded`] its updates are a plain load + store on a private shard.
+//!   [`Sharded`] its counter and delta-gauge updates are a plain load + store on a private shard.
 //!   [`BatchedWriter`] ([`SessionCounters::batched_writer`]) buffers deltas locally instead.
 //!
 //! No dependencies; `serde` derives are behind the optional `serde` feature.
