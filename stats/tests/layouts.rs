@@ -630,6 +630,8 @@ fn sharded_reuses_shards_of_exited_threads_and_keeps_their_totals() {
                 std::thread::spawn(move || {
                     for _ in 0..1_000 {
                         c.inc(NET_BYTES_SENT, 3);
+                        c.inc(DISK_QUEUE_DEPTH, 2);
+                        c.inc(DISK_QUEUE_DEPTH, -1);
                     }
                 })
             })
@@ -639,6 +641,11 @@ fn sharded_reuses_shards_of_exited_threads_and_keeps_their_totals() {
         }
     }
     assert_eq!(c.get(NET_BYTES_SENT), 25 * 4 * 1_000 * 3);
+    assert_eq!(
+        c.get(DISK_QUEUE_DEPTH),
+        25 * 4 * 1_000,
+        "delta gauges survive their writers"
+    );
     // 100 threads ran, at most 4 (+ a race margin of exiting threads) at a time.
     let shards = c.layout().shards_in_use();
     assert!(
@@ -708,6 +715,8 @@ fn sharded_overflow_beyond_capacity_stays_exact() {
                 start.wait();
                 for i in 0..10_000 {
                     layout.add(DISK_READ_BYTES, t as i64 + i % 3);
+                    layout.add(DISK_WRITE_BUFFER_BYTES, 16_384);
+                    layout.add(DISK_WRITE_BUFFER_BYTES, -16_384 + t as i64);
                 }
                 start.wait(); // keep every thread alive so none frees its shard early
             })
@@ -719,6 +728,14 @@ fn sharded_overflow_beyond_capacity_stays_exact() {
     let per_thread_extra: i64 = (0..10_000).map(|i| i % 3).sum();
     let want: i64 = (0..8).map(|t| t * 10_000 + per_thread_extra).sum();
     assert_eq!(layout.load(DISK_READ_BYTES), want);
+    let gauge: i64 = (0..8).map(|t| t * 10_000).sum();
+    assert_eq!(layout.load(DISK_WRITE_BUFFER_BYTES), gauge);
+    let mut all = vec![0; NUM_METRICS];
+    layout.load_all(&mut all);
+    assert_eq!(
+        (all[DISK_READ_BYTES], all[DISK_WRITE_BUFFER_BYTES]),
+        (want, gauge)
+    );
     assert_eq!(layout.shards_in_use(), 2);
 }
 
