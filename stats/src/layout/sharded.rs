@@ -302,6 +302,21 @@ fn add_private(slot: &AtomicI64, delta: i64) {
     );
 }
 
+/// `acc[i] += Σ group[k][i]` for four shards of `acc.len()` slots each.
+#[inline]
+fn add_four(acc: &mut [i64], group: &[&[AtomicI64]; 4]) {
+    let len = acc.len();
+    let [a, b, c, d] = group.map(|g| &g[..len]);
+    for (i, v) in acc.iter_mut().enumerate() {
+        let sum = a[i]
+            .load(Ordering::Relaxed)
+            .wrapping_add(b[i].load(Ordering::Relaxed))
+            .wrapping_add(c[i].load(Ordering::Relaxed))
+            .wrapping_add(d[i].load(Ordering::Relaxed));
+        *v = v.wrapping_add(sum);
+    }
+}
+
 impl CounterLayout for Sharded {
     const KIND: LayoutKind = LayoutKind::Sharded;
 
@@ -395,12 +410,23 @@ impl CounterLayout for Sharded {
             for (a, s) in acc.iter_mut().zip(&common[c * CHUNK..]) {
                 *a = s.load(Ordering::Relaxed);
             }
+            // Four shards per pass over the accumulator: one accumulator load and store per
+            // four shard loads (the loads are atomic, so the compiler does not vectorise them).
+            let mut group: [&[AtomicI64]; 4] = [&[]; 4];
+            let mut n = 0;
             for shard in self.set.shards[..shards_end]
                 .iter()
                 .filter_map(OnceLock::get)
             {
-                let slots = &shard.slots()[c * CHUNK..][..dense.len()];
-                for (a, s) in acc.iter_mut().zip(slots) {
+                group[n] = &shard.slots()[c * CHUNK..][..dense.len()];
+                n += 1;
+                if n == group.len() {
+                    add_four(acc, &group);
+                    n = 0;
+                }
+            }
+            for slots in &group[..n] {
+                for (a, s) in acc.iter_mut().zip(slots.iter()) {
                     *a = a.wrapping_add(s.load(Ordering::Relaxed));
                 }
             }
