@@ -137,6 +137,8 @@ pub struct Sharded {
     home: Box<[u32]>,
     /// One padded line per non-additive slot.
     shared: Box<[CacheLine<AtomicI64>]>,
+    /// Line in `shared` → slot index (the inverse of `home`).
+    unsharded: Box<[usize]>,
     /// The additive slots' shared part, dense like a shard: writers without a shard add here
     /// atomically, and `store`/`fetch_max` adjust here.
     common: AlignedSlots,
@@ -159,19 +161,22 @@ impl Sharded {
         for (p, &idx) in dense.iter().enumerate() {
             pos[idx] = p as u32;
         }
+        let unsharded: Box<[usize]> = (0..kinds.len())
+            .filter(|&i| pos[i] == NOT_PRIVATE)
+            .collect();
         let mut home = vec![NOT_PRIVATE; kinds.len()].into_boxed_slice();
-        let mut lines = 0u32;
-        for (h, p) in home.iter_mut().zip(pos.iter()) {
-            if *p == NOT_PRIVATE {
-                *h = lines;
-                lines += 1;
-            }
+        for (line, &idx) in unsharded.iter().enumerate() {
+            home[idx] = line as u32;
         }
         Sharded {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             pos,
             home,
-            shared: (0..lines).map(|_| CacheLine(AtomicI64::new(0))).collect(),
+            shared: unsharded
+                .iter()
+                .map(|_| CacheLine(AtomicI64::new(0)))
+                .collect(),
+            unsharded,
             common: AlignedSlots::zeroed(dense.len()),
             kinds: kinds.into(),
             set: Arc::new(ShardSet {
@@ -393,10 +398,8 @@ impl CounterLayout for Sharded {
 
     fn load_all(&self, out: &mut [i64]) {
         assert_eq!(out.len(), self.len(), "load_all: output length mismatch");
-        for (v, &home) in out.iter_mut().zip(self.home.iter()) {
-            if home != NOT_PRIVATE {
-                *v = self.shared[home as usize].0.load(Ordering::Relaxed);
-            }
+        for (line, &idx) in self.shared.iter().zip(self.unsharded.iter()) {
+            out[idx] = line.0.load(Ordering::Relaxed);
         }
         // Shard-major over the dense additive slots, into a stack accumulator that starts from
         // the shared dense part, in chunks so any number of slots works; then one scatter per
