@@ -251,6 +251,19 @@ impl Sharded {
         &self.shared[self.home[idx] as usize].0
     }
 
+    /// `add` without a private shard: a level or high-water slot's line, or the shared dense
+    /// part of an additive slot (a thread beyond the shard capacity). Out of line, so the
+    /// private path of `add` stays small enough to inline into the caller's loop.
+    #[inline(never)]
+    fn add_shared(&self, idx: usize, pos: u32, delta: i64) {
+        let slot = if pos == NOT_PRIVATE {
+            self.line(idx)
+        } else {
+            self.common(pos as usize)
+        };
+        slot.fetch_add(delta, Ordering::Relaxed);
+    }
+
     /// `store` on an additive slot: the shared part absorbs the difference to the shard sum.
     #[cold]
     fn store_sharded(&self, pos: usize, value: i64) {
@@ -342,16 +355,15 @@ impl CounterLayout for Sharded {
     #[inline]
     fn add(&self, idx: usize, delta: i64) {
         let pos = self.pos[idx];
-        if pos == NOT_PRIVATE {
-            self.line(idx).fetch_add(delta, Ordering::Relaxed);
-        } else if let Some(slots) = self.local_slots() {
-            // SAFETY: `slots` points at a live shard of this instance (ids are unique and the
-            // shards live as long as `self`), which has `dense_len > pos` slots.
-            add_private(unsafe { &*slots.add(pos as usize) }, delta);
-        } else {
-            self.common(pos as usize)
-                .fetch_add(delta, Ordering::Relaxed);
+        if pos != NOT_PRIVATE {
+            if let Some(slots) = self.local_slots() {
+                // SAFETY: `slots` points at a live shard of this instance (ids are unique and
+                // the shards live as long as `self`), which has `dense_len > pos` slots.
+                add_private(unsafe { &*slots.add(pos as usize) }, delta);
+                return;
+            }
         }
+        self.add_shared(idx, pos, delta);
     }
 
     #[inline]
