@@ -15,6 +15,8 @@ pub mod error;
 pub(crate) mod experiment;
 pub mod export;
 pub(crate) mod files;
+pub mod policy;
+pub mod progress;
 pub mod recorder;
 pub(crate) mod report;
 mod rng;

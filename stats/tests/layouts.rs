@@ -110,10 +110,10 @@ fn hammer<L: CounterLayout>(threads: usize, n: usize, diagnostics: bool) {
             c.get(idx),
             want[idx],
             "{}: slot {idx} ({}) via get",
-            L::KIND,
+            L::NAME,
             metric(idx).unwrap().name
         );
-        assert_eq!(bulk[idx], want[idx], "{}: slot {idx} via load_all", L::KIND);
+        assert_eq!(bulk[idx], want[idx], "{}: slot {idx} via load_all", L::NAME);
     }
     assert!(want.iter().any(|&v| v != 0));
 }
@@ -173,13 +173,13 @@ fn hammer_writers<L: CounterLayout>(threads: usize, n: usize, diagnostics: bool,
             c.get(idx),
             want[idx],
             "{} {via:?}: slot {idx} via get",
-            L::KIND
+            L::NAME
         );
         assert_eq!(
             snap[idx],
             want[idx],
             "{} {via:?}: slot {idx} via snapshot",
-            L::KIND
+            L::NAME
         );
     }
     assert!(want.iter().any(|&v| v != 0));
@@ -506,12 +506,12 @@ fn delta_gauge_reads_stay_within_what_writers_hold<L: CounterLayout>(via: Via) {
             assert!(
                 (0..=WRITERS as i64).contains(&depth),
                 "{} {via:?}: queue depth {depth} outside 0..={WRITERS}",
-                L::KIND
+                L::NAME
             );
             assert!(
                 (0..=WRITERS as i64 * 16_384).contains(&bytes),
                 "{} {via:?}: write buffer {bytes} outside what the writers hold",
-                L::KIND
+                L::NAME
             );
             reads += 1;
         }
@@ -745,10 +745,17 @@ fn layouts_are_named() {
         assert_eq!(LayoutKind::from_name(kind.name()), Some(kind));
     }
     assert_eq!(LayoutKind::from_name("bogus"), None);
-    assert_eq!(SessionCounters::new().layout_kind(), LayoutKind::Contiguous);
+    assert_eq!(
+        SessionCounters::new().layout_kind(),
+        Some(LayoutKind::Contiguous)
+    );
     assert_eq!(
         SessionCounters::<Padded>::with_layout(false).layout_kind(),
-        LayoutKind::Padded
+        Some(LayoutKind::Padded)
+    );
+    assert_eq!(
+        SessionCounters::<Sharded>::with_layout(false).layout_name(),
+        "sharded"
     );
 }
 
@@ -810,4 +817,54 @@ fn sharded_keeps_counters_and_delta_gauges_per_writer_and_levels_shared() {
     // 21 padded lines (levels, high-water), the shared dense part, one writer's shard.
     let lines = 36 - 15;
     assert_eq!(c.layout().memory_bytes(), lines * 128 + 2 * 640);
+}
+
+/// A layout of another crate: the trait is open, and `SessionCounters` works on top of it.
+#[derive(Debug)]
+struct Locked(std::sync::Mutex<Vec<i64>>);
+
+impl CounterLayout for Locked {
+    const NAME: &'static str = "locked";
+    fn with_kinds(kinds: &[session_stats::MetricKind]) -> Self {
+        Locked(std::sync::Mutex::new(vec![0; kinds.len()]))
+    }
+    fn add(&self, idx: usize, delta: i64) {
+        self.0.lock().unwrap()[idx] += delta;
+    }
+    fn store(&self, idx: usize, value: i64) {
+        self.0.lock().unwrap()[idx] = value;
+    }
+    fn fetch_max(&self, idx: usize, value: i64) {
+        let mut v = self.0.lock().unwrap();
+        v[idx] = v[idx].max(value);
+    }
+    fn load(&self, idx: usize) -> i64 {
+        self.0.lock().unwrap()[idx]
+    }
+    fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+#[test]
+fn an_external_layout_runs_under_session_counters_and_the_open_interface() {
+    use session_stats::{Counters, Update};
+    let counters = SessionCounters::<Locked>::with_layout(false);
+    assert_eq!(counters.layout_kind(), None);
+    assert_eq!(Counters::name(&counters), "locked");
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            let w = Counters::writer(&counters);
+            s.spawn(move || {
+                for _ in 0..10_000 {
+                    Update::inc(&w, NET_BYTES_RECV, 3);
+                }
+                w.inc_diag(EVENT_TX_HIGH_WATER, 1); // diagnostics off: ignored
+            });
+        }
+    });
+    let mut snap = vec![0; counters.width()];
+    Counters::snapshot_into(&counters, &mut snap);
+    assert_eq!(snap[NET_BYTES_RECV], 4 * 10_000 * 3);
+    assert_eq!(snap[EVENT_TX_HIGH_WATER], 0);
 }

@@ -1,6 +1,6 @@
 use super::{
-    debug_refuse_set_on_delta_gauge, AlignedSlots, CacheLine, CounterLayout, LayoutKind,
-    WriterShard, NOT_PRIVATE, SLOTS_PER_LINE,
+    debug_refuse_set_on_delta_gauge, AlignedSlots, CacheLine, CounterLayout, WriterShard,
+    NOT_PRIVATE, SLOTS_PER_LINE,
 };
 use crate::{MetricKind, SlotKind};
 use std::cell::{Cell, RefCell};
@@ -336,7 +336,8 @@ fn add_four(acc: &mut [i64], group: &[&[AtomicI64]; 4]) {
 }
 
 impl CounterLayout for Sharded {
-    const KIND: LayoutKind = LayoutKind::Sharded;
+    const NAME: &'static str = "sharded";
+    const PRIVATE_WRITERS: bool = true;
 
     /// Without gauge kinds every gauge is taken for a level (kept in a shared line): only the
     /// counters are sharded.
