@@ -64,7 +64,7 @@ fn real_swarm_keeps_every_update_in_every_layout_from_1_to_64_threads() {
     every_layout_keeps_every_update(400_000, "contention-small");
 }
 
-/// The issue-17 figure: 10^8 updates per layout and thread count (28 runs; ≈ 2 min in release
+/// The issue-17 figure: 10^8 updates per layout and thread count (28 runs; ≈ 20 s in release
 /// on a 2-core machine).
 #[test]
 #[ignore = "10^8 updates × 28 points: run with --release -- --ignored"]
