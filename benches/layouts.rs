@@ -10,7 +10,7 @@
 //!
 //! Groups are the access patterns (`random_slot`, `hot_slot`, `swarm_mix`, `set_max_storm`,
 //! `inc_diag_off`, see `common::Pattern`); the parameter is the thread count
-//! ({1, 2, 4, 8, 2 × cores}). Throughput is updates/s over all threads. Every thread draws its
+//! (1, 2, 4, …, 64: past the cores, as an engine with many peer tasks). Throughput is updates/s over all threads. Every thread draws its
 //! ops from a precomputed table.
 //!
 //! Run: `cargo bench -p session-stats --bench layouts` (quick: `-- --quick`; one pattern at 1

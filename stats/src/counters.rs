@@ -3,7 +3,7 @@
 use crate::clock::{Clock, MonotonicClock};
 use crate::layout::{Contiguous, CounterLayout, LayoutKind};
 use crate::registry::{
-    metric_kinds, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NET_BYTES_RECV, NET_BYTES_SENT, NUM_METRICS,
+    slot_kinds, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE, NET_BYTES_RECV, NET_BYTES_SENT, NUM_METRICS,
     SES_UPTIME_SECS,
 };
 use crate::writer::{BatchedWriter, CounterWriter};
@@ -33,16 +33,18 @@ struct RateState {
 /// bad index can never corrupt another metric.
 ///
 /// ```
-/// use session_stats::{SessionCounters, NET_BYTES_SENT, DISK_QUEUE_DEPTH, EVENT_TX_HIGH_WATER};
+/// use session_stats::{SessionCounters, NET_BYTES_SENT, DISK_QUEUE_DEPTH, DHT_NODES, EVENT_TX_HIGH_WATER};
 ///
 /// let counters = SessionCounters::new();
 /// counters.inc(NET_BYTES_SENT, 16_384);
-/// counters.set(DISK_QUEUE_DEPTH, 3);
+/// counters.inc(DISK_QUEUE_DEPTH, 1); // a delta gauge: moved by +/- deltas
+/// counters.set(DHT_NODES, 170); // a level gauge: set by its one owner
 /// counters.set_max_diag(EVENT_TX_HIGH_WATER, 12); // ignored: diagnostics are off
 ///
 /// let snapshot = counters.snapshot();
 /// assert_eq!(snapshot[NET_BYTES_SENT], 16_384);
-/// assert_eq!(snapshot[DISK_QUEUE_DEPTH], 3);
+/// assert_eq!(snapshot[DISK_QUEUE_DEPTH], 1);
+/// assert_eq!(snapshot[DHT_NODES], 170);
 /// assert_eq!(snapshot[EVENT_TX_HIGH_WATER], 0);
 /// ```
 pub struct SessionCounters<L: CounterLayout = Contiguous> {
@@ -82,7 +84,7 @@ impl<L: CounterLayout> SessionCounters<L> {
     pub fn with_clock(diagnostics: bool, clock: Arc<dyn Clock>) -> Self {
         let created = clock.now();
         SessionCounters {
-            layout: L::with_kinds(&metric_kinds()),
+            layout: L::with_slots(&slot_kinds()),
             diagnostics,
             clock,
             created,
@@ -142,7 +144,10 @@ impl<L: CounterLayout> SessionCounters<L> {
         }
     }
 
-    /// Sets gauge `idx` to `value`.
+    /// Sets gauge `idx` to `value`: for [level gauges](crate::GaugeKind::Level) (and counter
+    /// restores). A [delta gauge](crate::GaugeKind::Delta) moves only by `inc`; the sharded
+    /// layout refuses `set` on one in debug builds (the reference layout keeps the engine's
+    /// behaviour).
     #[inline]
     pub fn set(&self, idx: usize, value: i64) {
         self.layout.store(idx, value);

@@ -2,7 +2,8 @@
 //! an atomic counter array that many threads update concurrently.
 //!
 //! * [`registry`]: the metric table ([`session_stats_metrics`], [`find_metric_idx`], one
-//!   constant per index). Indices never move; retired metrics keep their slot.
+//!   constant per index). Indices never move; retired metrics keep their slot. Every gauge has
+//!   a [`GaugeKind`]: moved by deltas, set as a level by one owner, or a high-water mark.
 //! * [`SessionCounters`]: the engine's counter API (`inc`, `inc_diag`, `set`, `set_max`,
 //!   `snapshot`, ...), generic over a memory [`layout`].
 //! * [`layout`]: [`Contiguous`] (the reference), [`Padded`] and [`Sharded`], all passing one
@@ -10,7 +11,7 @@
 //! * [`Counters`] / [`Update`]: the open interface every layout implements, and an engine's
 //!   own counter implementation can too, to run through the same benchmarks and the recorder.
 //! * [`CounterWriter`] ([`SessionCounters::writer`]): one handle per writer thread/task; with
-//!   [`Sharded`] its updates are a plain load + store on a private shard.
+//!   [`Sharded`] its counter and delta-gauge updates are a plain load + store on a private shard.
 //!   [`BatchedWriter`] ([`SessionCounters::batched_writer`]) buffers deltas locally instead.
 //!
 //! * [`recorder`] (feature `recorder`): an engine records its own runs in statbench's format

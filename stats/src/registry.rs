@@ -26,6 +26,77 @@ pub enum MetricKind {
     Gauge,
 }
 
+/// How the engine moves a gauge: decides where a counter layout may keep it and what a reader
+/// may assume between updates (see [`SlotKind`]). Not in the spec CSV; `tests/registry_golden.rs`
+/// locks the classification of all 36 gauges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum GaugeKind {
+    /// Moved by signed deltas (`inc` with +n/−n) from any writer: queue depths, buffer bytes,
+    /// connection counts. Its value is the sum of every delta, so it may be kept per writer like
+    /// a counter; it is never `set` (a level written over other writers' deltas means nothing).
+    Delta,
+    /// Set as a level (`set`) by one owner at a time: a housekeeping tick (torrent counts, DHT
+    /// table size, rates) or the snapshot itself (uptime, the derived rates).
+    Level,
+    /// A high-water mark raised with `set_max` from any writer and never lowered.
+    HighWater,
+}
+
+impl GaugeKind {
+    /// Every gauge kind.
+    pub const ALL: [GaugeKind; 3] = [GaugeKind::Delta, GaugeKind::Level, GaugeKind::HighWater];
+
+    /// Lower-case name: `delta`, `level` or `high_water`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GaugeKind::Delta => "delta",
+            GaugeKind::Level => "level",
+            GaugeKind::HighWater => "high_water",
+        }
+    }
+}
+
+impl fmt::Display for GaugeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a counter layout needs to know of one slot: a counter, or a gauge and how it moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SlotKind {
+    /// A monotonic total moved by `inc` from any writer.
+    Counter,
+    /// A gauge, moved as its [`GaugeKind`] says.
+    Gauge(GaugeKind),
+}
+
+impl SlotKind {
+    /// The spec's counter/gauge distinction of this slot.
+    pub fn metric_kind(self) -> MetricKind {
+        match self {
+            SlotKind::Counter => MetricKind::Counter,
+            SlotKind::Gauge(_) => MetricKind::Gauge,
+        }
+    }
+
+    /// True when the slot's value is the sum of every writer's deltas (counters and delta
+    /// gauges): per-writer copies summed by readers keep it exact.
+    pub fn is_additive(self) -> bool {
+        matches!(self, SlotKind::Counter | SlotKind::Gauge(GaugeKind::Delta))
+    }
+
+    /// The most cautious reading of a bare [`MetricKind`]: a gauge of unknown kind is a level.
+    pub fn from_metric_kind(kind: MetricKind) -> SlotKind {
+        match kind {
+            MetricKind::Counter => SlotKind::Counter,
+            MetricKind::Gauge => SlotKind::Gauge(GaugeKind::Level),
+        }
+    }
+}
+
 /// The subsystem a metric belongs to, so tools can group and chart them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -112,6 +183,8 @@ pub struct SessionStatsMetric {
     pub name: &'static str,
     /// Counter or gauge: decides whether a comparison looks at rates or levels.
     pub kind: MetricKind,
+    /// How a gauge moves (`None` for counters): decides where a layout keeps it.
+    pub gauge: Option<GaugeKind>,
     /// Subsystem, for grouping in reports.
     pub category: MetricCategory,
     /// Retired metric whose slot is kept forever so old CSVs stay aligned.
@@ -129,20 +202,38 @@ impl SessionStatsMetric {
     pub fn is_diagnostic(&self) -> bool {
         self.index >= DIAGNOSTIC_COUNTERS_START
     }
+
+    /// Counter, or gauge and how it moves: what a layout needs to know of this slot.
+    pub fn slot_kind(&self) -> SlotKind {
+        match self.gauge {
+            None => SlotKind::Counter,
+            Some(g) => SlotKind::Gauge(g),
+        }
+    }
 }
+
+const COUNTER: SlotKind = SlotKind::Counter;
+const DELTA: SlotKind = SlotKind::Gauge(GaugeKind::Delta);
+const LEVEL: SlotKind = SlotKind::Gauge(GaugeKind::Level);
+const HIGH_WATER: SlotKind = SlotKind::Gauge(GaugeKind::HighWater);
 
 const fn m(
     index: usize,
     constant: &'static str,
     name: &'static str,
-    kind: MetricKind,
+    slot: SlotKind,
     category: MetricCategory,
     deprecated: bool,
     since_schema: u16,
 ) -> SessionStatsMetric {
+    let (kind, gauge) = match slot {
+        SlotKind::Counter => (MetricKind::Counter, None),
+        SlotKind::Gauge(g) => (MetricKind::Gauge, Some(g)),
+    };
     SessionStatsMetric {
         name,
         kind,
+        gauge,
         category,
         deprecated,
         index,
@@ -173,35 +264,42 @@ pub fn metrics_in_category(
     METRICS.iter().filter(move |m| m.category == category)
 }
 
-/// Kinds of all slots by index; layouts use it to decide which slots may be sharded.
+/// Kinds of all slots by index (the spec's counter/gauge distinction).
 pub fn metric_kinds() -> [MetricKind; NUM_METRICS] {
-    let mut kinds = [MetricKind::Counter; NUM_METRICS];
+    slot_kinds().map(SlotKind::metric_kind)
+}
+
+/// Slot kinds of all slots by index, gauges with how they move; layouts use it to decide which
+/// slots may be kept per writer (see [`SlotKind::is_additive`]).
+pub fn slot_kinds() -> [SlotKind; NUM_METRICS] {
+    let mut kinds = [SlotKind::Counter; NUM_METRICS];
     let mut i = 0;
     while i < NUM_METRICS {
-        kinds[i] = METRICS[i].kind;
+        kinds[i] = METRICS[i].slot_kind();
         i += 1;
     }
     kinds
 }
 
 // The table below mirrors `tests/golden/metrics.csv` row by row; `tests/registry_golden.rs`
-// fails if an index moves, vanishes or changes kind.
+// fails if an index moves, vanishes or changes kind, and if a gauge changes its gauge kind.
+// Each constant's doc says what moves its gauge, which is why it has the kind it has.
 
 /// `net.bytes_sent` (counter, network).
 pub const NET_BYTES_SENT: usize = 0;
 /// `net.bytes_recv` (counter, network).
 pub const NET_BYTES_RECV: usize = 1;
-/// `net.num_connections` (gauge, network).
+/// `net.num_connections` (delta gauge, network): +1 when a peer connection is established, −1 when it closes.
 pub const NET_NUM_CONNECTIONS: usize = 2;
-/// `net.num_half_open` (gauge, network).
+/// `net.num_half_open` (delta gauge, network): +1 when a connection attempt starts, −1 when it connects or fails.
 pub const NET_NUM_HALF_OPEN: usize = 3;
-/// `net.num_tcp_peers` (gauge, network).
+/// `net.num_tcp_peers` (delta gauge, network): +1 when a TCP peer connects, −1 when it disconnects.
 pub const NET_NUM_TCP_PEERS: usize = 4;
-/// `net.num_utp_peers` (gauge, network).
+/// `net.num_utp_peers` (delta gauge, network): +1 when a uTP peer connects, −1 when it disconnects.
 pub const NET_NUM_UTP_PEERS: usize = 5;
-/// `net.num_tcp_connections` (gauge, network).
+/// `net.num_tcp_connections` (delta gauge, network): +1 when a TCP socket opens, −1 when it closes.
 pub const NET_NUM_TCP_CONNECTIONS: usize = 6;
-/// `net.num_utp_connections` (gauge, network).
+/// `net.num_utp_connections` (delta gauge, network): +1 when a uTP socket opens, −1 when it closes.
 pub const NET_NUM_UTP_CONNECTIONS: usize = 7;
 /// `net.tcp_bytes_sent` (counter, network).
 pub const NET_TCP_BYTES_SENT: usize = 8;
@@ -223,15 +321,15 @@ pub const DISK_WRITE_BYTES: usize = 15;
 pub const DISK_CACHE_HITS: usize = 16;
 /// `disk.cache_misses` (counter, disk).
 pub const DISK_CACHE_MISSES: usize = 17;
-/// `disk.queue_depth` (gauge, disk).
+/// `disk.queue_depth` (delta gauge, disk): +1 when a disk job is queued, −1 when it completes.
 pub const DISK_QUEUE_DEPTH: usize = 18;
 /// `disk.job_time_us` (counter, disk).
 pub const DISK_JOB_TIME_US: usize = 19;
-/// `disk.write_buffer_bytes` (gauge, disk).
+/// `disk.write_buffer_bytes` (delta gauge, disk): +bytes when a block enters the write buffer, −bytes when it is written out.
 pub const DISK_WRITE_BUFFER_BYTES: usize = 20;
 /// `disk.hash_count` (counter, disk).
 pub const DISK_HASH_COUNT: usize = 21;
-/// `dht.nodes` (gauge, dht).
+/// `dht.nodes` (level gauge, dht): the DHT routing table's size, set by the DHT's periodic refresh.
 pub const DHT_NODES: usize = 22;
 /// `dht.lookups` (counter, dht).
 pub const DHT_LOOKUPS: usize = 23;
@@ -239,35 +337,35 @@ pub const DHT_LOOKUPS: usize = 23;
 pub const DHT_BYTES_IN: usize = 24;
 /// `dht.bytes_out` (counter, dht).
 pub const DHT_BYTES_OUT: usize = 25;
-/// `dht.nodes_v4` (gauge, dht).
+/// `dht.nodes_v4` (level gauge, dht): IPv4 nodes in the DHT routing table, set by the DHT's periodic refresh.
 pub const DHT_NODES_V4: usize = 26;
-/// `dht.nodes_v6` (gauge, dht).
+/// `dht.nodes_v6` (level gauge, dht): IPv6 nodes in the DHT routing table, set by the DHT's periodic refresh.
 pub const DHT_NODES_V6: usize = 27;
 /// `dht.announce_count` (counter, dht).
 pub const DHT_ANNOUNCE_COUNT: usize = 28;
-/// `peer.num_unchoked` (gauge, peers).
+/// `peer.num_unchoked` (delta gauge, peers): +1 when a peer unchokes us, −1 when it chokes us or disconnects.
 pub const PEER_NUM_UNCHOKED: usize = 29;
-/// `peer.num_interested` (gauge, peers).
+/// `peer.num_interested` (delta gauge, peers): +1 when we become interested in a peer, −1 when we lose interest or it disconnects.
 pub const PEER_NUM_INTERESTED: usize = 30;
-/// `peer.num_uploading` (gauge, peers).
+/// `peer.num_uploading` (delta gauge, peers): +1 when we start serving a peer blocks, −1 when that ends.
 pub const PEER_NUM_UPLOADING: usize = 31;
-/// `peer.num_downloading` (gauge, peers).
+/// `peer.num_downloading` (delta gauge, peers): +1 when a peer starts sending us blocks, −1 when that ends.
 pub const PEER_NUM_DOWNLOADING: usize = 32;
-/// `peer.num_seeding_torrents` (gauge, peers).
+/// `peer.num_seeding_torrents` (level gauge, peers): set by the session's housekeeping tick from its torrent list.
 pub const PEER_NUM_SEEDING_TORRENTS: usize = 33;
-/// `peer.num_downloading_torrents` (gauge, peers).
+/// `peer.num_downloading_torrents` (level gauge, peers): set by the session's housekeeping tick from its torrent list.
 pub const PEER_NUM_DOWNLOADING_TORRENTS: usize = 34;
-/// `peer.num_checking_torrents` (gauge, peers).
+/// `peer.num_checking_torrents` (level gauge, peers): set by the session's housekeeping tick from its torrent list.
 pub const PEER_NUM_CHECKING_TORRENTS: usize = 35;
-/// `peer.num_paused_torrents` (gauge, peers).
+/// `peer.num_paused_torrents` (level gauge, peers): set by the session's housekeeping tick from its torrent list.
 pub const PEER_NUM_PAUSED_TORRENTS: usize = 36;
-/// `peer.peers_connected` (gauge, peers).
+/// `peer.peers_connected` (delta gauge, peers): +1 when a peer connects, −1 when it disconnects.
 pub const PEER_PEERS_CONNECTED: usize = 37;
-/// `peer.peers_available` (gauge, peers).
+/// `peer.peers_available` (delta gauge, peers): peers we could dial: +n when PEX (or a tracker, the DHT) names new ones, −1 while we dial one.
 pub const PEER_PEERS_AVAILABLE: usize = 38;
-/// `peer.num_web_seeds` (gauge, peers).
+/// `peer.num_web_seeds` (level gauge, peers): set by the session's housekeeping tick from the torrents' web-seed lists.
 pub const PEER_NUM_WEB_SEEDS: usize = 39;
-/// `peer.num_banned` (gauge, peers).
+/// `peer.num_banned` (delta gauge, peers): +1 when a peer is banned (e.g. for hash failures), −1 if it is unbanned.
 pub const PEER_NUM_BANNED: usize = 40;
 /// `proto.pieces_downloaded` (counter, protocol).
 pub const PROTO_PIECES_DOWNLOADED: usize = 41;
@@ -297,39 +395,39 @@ pub const PROTO_TRACKER_ERRORS: usize = 52;
 pub const PROTO_METADATA_REQUESTS: usize = 53;
 /// `proto.metadata_receives` (counter, protocol).
 pub const PROTO_METADATA_RECEIVES: usize = 54;
-/// `bw.upload_rate` (gauge, bandwidth).
+/// `bw.upload_rate` (level gauge, bandwidth): bytes/sec derived by every snapshot from `net.bytes_sent` (the snapshot owns it).
 pub const BW_UPLOAD_RATE: usize = 55;
-/// `bw.download_rate` (gauge, bandwidth).
+/// `bw.download_rate` (level gauge, bandwidth): bytes/sec derived by every snapshot from `net.bytes_recv` (the snapshot owns it).
 pub const BW_DOWNLOAD_RATE: usize = 56;
-/// `bw.upload_rate_tcp` (gauge, bandwidth).
+/// `bw.upload_rate_tcp` (level gauge, bandwidth): set by the rate accounting's periodic tick.
 pub const BW_UPLOAD_RATE_TCP: usize = 57;
-/// `bw.download_rate_tcp` (gauge, bandwidth).
+/// `bw.download_rate_tcp` (level gauge, bandwidth): set by the rate accounting's periodic tick.
 pub const BW_DOWNLOAD_RATE_TCP: usize = 58;
-/// `bw.upload_rate_utp` (gauge, bandwidth).
+/// `bw.upload_rate_utp` (level gauge, bandwidth): set by the rate accounting's periodic tick.
 pub const BW_UPLOAD_RATE_UTP: usize = 59;
-/// `bw.download_rate_utp` (gauge, bandwidth).
+/// `bw.download_rate_utp` (level gauge, bandwidth): set by the rate accounting's periodic tick.
 pub const BW_DOWNLOAD_RATE_UTP: usize = 60;
-/// `bw.payload_upload_rate` (gauge, bandwidth).
+/// `bw.payload_upload_rate` (level gauge, bandwidth): set by the rate accounting's periodic tick.
 pub const BW_PAYLOAD_UPLOAD_RATE: usize = 61;
-/// `bw.payload_download_rate` (gauge, bandwidth).
+/// `bw.payload_download_rate` (level gauge, bandwidth): set by the rate accounting's periodic tick.
 pub const BW_PAYLOAD_DOWNLOAD_RATE: usize = 62;
 /// `bw.total_uploaded` (counter, bandwidth).
 pub const BW_TOTAL_UPLOADED: usize = 63;
 /// `bw.total_downloaded` (counter, bandwidth).
 pub const BW_TOTAL_DOWNLOADED: usize = 64;
-/// `ses.active_torrents` (gauge, session).
+/// `ses.active_torrents` (level gauge, session): set by the session's housekeeping tick from its torrent list.
 pub const SES_ACTIVE_TORRENTS: usize = 65;
-/// `ses.num_torrents` (gauge, session).
+/// `ses.num_torrents` (level gauge, session): set by the session's housekeeping tick from its torrent list.
 pub const SES_NUM_TORRENTS: usize = 66;
-/// `ses.uptime_secs` (gauge, session).
+/// `ses.uptime_secs` (level gauge, session): written by every snapshot from the clock.
 pub const SES_UPTIME_SECS: usize = 67;
 /// `ses.ip_filter_blocked` (counter, session).
 pub const SES_IP_FILTER_BLOCKED: usize = 68;
 /// `ses.queue_paused_by_auto` (counter, session).
 pub const SES_QUEUE_PAUSED_BY_AUTO: usize = 69;
-/// `perf.event_tx_high_water` (gauge, diagnostics).
+/// `perf.event_tx_high_water` (high-water gauge, diagnostics): deepest event-queue backlog seen, raised with `set_max` by any peer task.
 pub const EVENT_TX_HIGH_WATER: usize = 70;
-/// `perf.dispatch_tx_high_water` (gauge, diagnostics).
+/// `perf.dispatch_tx_high_water` (high-water gauge, diagnostics): deepest dispatch-queue backlog seen, raised with `set_max` by any peer task.
 pub const DISPATCH_TX_HIGH_WATER: usize = 71;
 /// `perf.peer_wake_events_total` (counter, diagnostics).
 pub const PEER_WAKE_EVENTS_TOTAL: usize = 72;
@@ -391,7 +489,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         0,
         "NET_BYTES_SENT",
         "net.bytes_sent",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Network,
         false,
         70,
@@ -400,7 +498,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         1,
         "NET_BYTES_RECV",
         "net.bytes_recv",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Network,
         false,
         70,
@@ -409,7 +507,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         2,
         "NET_NUM_CONNECTIONS",
         "net.num_connections",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Network,
         false,
         70,
@@ -418,7 +516,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         3,
         "NET_NUM_HALF_OPEN",
         "net.num_half_open",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Network,
         false,
         70,
@@ -427,7 +525,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         4,
         "NET_NUM_TCP_PEERS",
         "net.num_tcp_peers",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Network,
         false,
         70,
@@ -436,7 +534,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         5,
         "NET_NUM_UTP_PEERS",
         "net.num_utp_peers",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Network,
         false,
         70,
@@ -445,7 +543,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         6,
         "NET_NUM_TCP_CONNECTIONS",
         "net.num_tcp_connections",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Network,
         false,
         70,
@@ -454,7 +552,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         7,
         "NET_NUM_UTP_CONNECTIONS",
         "net.num_utp_connections",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Network,
         false,
         70,
@@ -463,7 +561,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         8,
         "NET_TCP_BYTES_SENT",
         "net.tcp_bytes_sent",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Network,
         false,
         70,
@@ -472,7 +570,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         9,
         "NET_TCP_BYTES_RECV",
         "net.tcp_bytes_recv",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Network,
         false,
         70,
@@ -481,7 +579,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         10,
         "NET_UTP_BYTES_SENT",
         "net.utp_bytes_sent",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Network,
         false,
         70,
@@ -490,7 +588,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         11,
         "NET_UTP_BYTES_RECV",
         "net.utp_bytes_recv",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Network,
         false,
         70,
@@ -499,7 +597,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         12,
         "DISK_READ_COUNT",
         "disk.read_count",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -508,7 +606,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         13,
         "DISK_WRITE_COUNT",
         "disk.write_count",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -517,7 +615,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         14,
         "DISK_READ_BYTES",
         "disk.read_bytes",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -526,7 +624,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         15,
         "DISK_WRITE_BYTES",
         "disk.write_bytes",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -535,7 +633,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         16,
         "DISK_CACHE_HITS",
         "disk.cache_hits",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -544,7 +642,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         17,
         "DISK_CACHE_MISSES",
         "disk.cache_misses",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -553,7 +651,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         18,
         "DISK_QUEUE_DEPTH",
         "disk.queue_depth",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Disk,
         false,
         70,
@@ -562,7 +660,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         19,
         "DISK_JOB_TIME_US",
         "disk.job_time_us",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -571,7 +669,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         20,
         "DISK_WRITE_BUFFER_BYTES",
         "disk.write_buffer_bytes",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Disk,
         false,
         70,
@@ -580,7 +678,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         21,
         "DISK_HASH_COUNT",
         "disk.hash_count",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Disk,
         false,
         70,
@@ -589,7 +687,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         22,
         "DHT_NODES",
         "dht.nodes",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Dht,
         false,
         70,
@@ -598,7 +696,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         23,
         "DHT_LOOKUPS",
         "dht.lookups",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Dht,
         false,
         70,
@@ -607,7 +705,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         24,
         "DHT_BYTES_IN",
         "dht.bytes_in",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Dht,
         false,
         70,
@@ -616,7 +714,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         25,
         "DHT_BYTES_OUT",
         "dht.bytes_out",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Dht,
         false,
         70,
@@ -625,7 +723,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         26,
         "DHT_NODES_V4",
         "dht.nodes_v4",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Dht,
         false,
         70,
@@ -634,7 +732,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         27,
         "DHT_NODES_V6",
         "dht.nodes_v6",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Dht,
         false,
         70,
@@ -643,7 +741,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         28,
         "DHT_ANNOUNCE_COUNT",
         "dht.announce_count",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Dht,
         false,
         70,
@@ -652,7 +750,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         29,
         "PEER_NUM_UNCHOKED",
         "peer.num_unchoked",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -661,7 +759,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         30,
         "PEER_NUM_INTERESTED",
         "peer.num_interested",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -670,7 +768,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         31,
         "PEER_NUM_UPLOADING",
         "peer.num_uploading",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -679,7 +777,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         32,
         "PEER_NUM_DOWNLOADING",
         "peer.num_downloading",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -688,7 +786,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         33,
         "PEER_NUM_SEEDING_TORRENTS",
         "peer.num_seeding_torrents",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Peers,
         false,
         70,
@@ -697,7 +795,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         34,
         "PEER_NUM_DOWNLOADING_TORRENTS",
         "peer.num_downloading_torrents",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Peers,
         false,
         70,
@@ -706,7 +804,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         35,
         "PEER_NUM_CHECKING_TORRENTS",
         "peer.num_checking_torrents",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Peers,
         false,
         70,
@@ -715,7 +813,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         36,
         "PEER_NUM_PAUSED_TORRENTS",
         "peer.num_paused_torrents",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Peers,
         false,
         70,
@@ -724,7 +822,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         37,
         "PEER_PEERS_CONNECTED",
         "peer.peers_connected",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -733,7 +831,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         38,
         "PEER_PEERS_AVAILABLE",
         "peer.peers_available",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -742,7 +840,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         39,
         "PEER_NUM_WEB_SEEDS",
         "peer.num_web_seeds",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Peers,
         false,
         70,
@@ -751,7 +849,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         40,
         "PEER_NUM_BANNED",
         "peer.num_banned",
-        MetricKind::Gauge,
+        DELTA,
         MetricCategory::Peers,
         false,
         70,
@@ -760,7 +858,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         41,
         "PROTO_PIECES_DOWNLOADED",
         "proto.pieces_downloaded",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -769,7 +867,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         42,
         "PROTO_PIECES_UPLOADED",
         "proto.pieces_uploaded",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -778,7 +876,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         43,
         "PROTO_HASHFAILS",
         "proto.hashfails",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -787,7 +885,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         44,
         "PROTO_WASTE_BYTES",
         "proto.waste_bytes",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -796,7 +894,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         45,
         "PROTO_PIECE_REQUESTS",
         "proto.piece_requests",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -805,7 +903,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         46,
         "PROTO_PIECE_REJECTS",
         "proto.piece_rejects",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -814,7 +912,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         47,
         "PROTO_HANDSHAKES_IN",
         "proto.handshakes_in",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -823,7 +921,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         48,
         "PROTO_HANDSHAKES_OUT",
         "proto.handshakes_out",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -832,7 +930,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         49,
         "PROTO_PEX_MESSAGES_IN",
         "proto.pex_messages_in",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -841,7 +939,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         50,
         "PROTO_PEX_MESSAGES_OUT",
         "proto.pex_messages_out",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -850,7 +948,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         51,
         "PROTO_TRACKER_ANNOUNCES",
         "proto.tracker_announces",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -859,7 +957,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         52,
         "PROTO_TRACKER_ERRORS",
         "proto.tracker_errors",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -868,7 +966,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         53,
         "PROTO_METADATA_REQUESTS",
         "proto.metadata_requests",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -877,7 +975,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         54,
         "PROTO_METADATA_RECEIVES",
         "proto.metadata_receives",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Protocol,
         false,
         70,
@@ -886,7 +984,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         55,
         "BW_UPLOAD_RATE",
         "bw.upload_rate",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -895,7 +993,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         56,
         "BW_DOWNLOAD_RATE",
         "bw.download_rate",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -904,7 +1002,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         57,
         "BW_UPLOAD_RATE_TCP",
         "bw.upload_rate_tcp",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -913,7 +1011,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         58,
         "BW_DOWNLOAD_RATE_TCP",
         "bw.download_rate_tcp",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -922,7 +1020,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         59,
         "BW_UPLOAD_RATE_UTP",
         "bw.upload_rate_utp",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -931,7 +1029,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         60,
         "BW_DOWNLOAD_RATE_UTP",
         "bw.download_rate_utp",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -940,7 +1038,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         61,
         "BW_PAYLOAD_UPLOAD_RATE",
         "bw.payload_upload_rate",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -949,7 +1047,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         62,
         "BW_PAYLOAD_DOWNLOAD_RATE",
         "bw.payload_download_rate",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -958,7 +1056,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         63,
         "BW_TOTAL_UPLOADED",
         "bw.total_uploaded",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -967,7 +1065,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         64,
         "BW_TOTAL_DOWNLOADED",
         "bw.total_downloaded",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Bandwidth,
         false,
         70,
@@ -976,7 +1074,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         65,
         "SES_ACTIVE_TORRENTS",
         "ses.active_torrents",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Session,
         false,
         70,
@@ -985,7 +1083,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         66,
         "SES_NUM_TORRENTS",
         "ses.num_torrents",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Session,
         false,
         70,
@@ -994,7 +1092,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         67,
         "SES_UPTIME_SECS",
         "ses.uptime_secs",
-        MetricKind::Gauge,
+        LEVEL,
         MetricCategory::Session,
         false,
         70,
@@ -1003,7 +1101,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         68,
         "SES_IP_FILTER_BLOCKED",
         "ses.ip_filter_blocked",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Session,
         false,
         70,
@@ -1012,7 +1110,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         69,
         "SES_QUEUE_PAUSED_BY_AUTO",
         "ses.queue_paused_by_auto",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Session,
         false,
         70,
@@ -1021,7 +1119,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         70,
         "EVENT_TX_HIGH_WATER",
         "perf.event_tx_high_water",
-        MetricKind::Gauge,
+        HIGH_WATER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1030,7 +1128,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         71,
         "DISPATCH_TX_HIGH_WATER",
         "perf.dispatch_tx_high_water",
-        MetricKind::Gauge,
+        HIGH_WATER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1039,7 +1137,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         72,
         "PEER_WAKE_EVENTS_TOTAL",
         "perf.peer_wake_events_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1048,7 +1146,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         73,
         "PEER_DRAIN_ITEMS_TOTAL",
         "perf.peer_drain_items_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1057,7 +1155,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         74,
         "DISPATCH_ACQUIRE_TOTAL",
         "dispatch.acquire_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1066,7 +1164,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         75,
         "DISPATCH_ACQUIRE_NONE_TOTAL",
         "dispatch.acquire_none_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1075,7 +1173,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         76,
         "DISPATCH_ACQUIRE_US",
         "dispatch.acquire_us",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1084,7 +1182,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         77,
         "DISPATCH_NOTIFY_WAKEUP_TOTAL",
         "dispatch.notify_wakeup_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1093,7 +1191,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         78,
         "DISPATCH_PEER_CONNECT_TOTAL",
         "dispatch.peer_connect_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1102,7 +1200,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         79,
         "DISPATCH_PEER_DISCONNECT_TOTAL",
         "dispatch.peer_disconnect_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1111,7 +1209,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         80,
         "DISPATCH_ACQUIRE_RTT_US",
         "dispatch.acquire_rtt_us",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1120,7 +1218,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         81,
         "DISPATCH_NOTIFY_WAIT_US",
         "dispatch.notify_wait_us",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1129,7 +1227,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         82,
         "DISPATCH_TICK_WAKE_SKIPPED",
         "dispatch.tick_wake_skipped",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1138,7 +1236,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         83,
         "DISPATCH_WALK_SKIPPED",
         "dispatch.walk_skipped",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1147,7 +1245,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         84,
         "DISPATCH_CURSOR_RESUMED",
         "dispatch.cursor_resumed",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1156,7 +1254,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         85,
         "REMOTE_UNCHOKE_TOTAL",
         "peer.remote_unchoke_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1165,7 +1263,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         86,
         "REMOTE_RECHOKE_TOTAL",
         "peer.remote_rechoke_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1174,7 +1272,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         87,
         "REMOTE_UNCHOKE_DURATION_SUM_MS",
         "peer.remote_unchoke_duration_sum_ms",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1183,7 +1281,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         88,
         "TARGET_DEPTH_SUM",
         "peer.target_depth_sum",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         true,
         99,
@@ -1192,7 +1290,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         89,
         "TARGET_DEPTH_SAMPLES",
         "peer.target_depth_samples",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         true,
         99,
@@ -1201,7 +1299,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         90,
         "TARGET_DEPTH_BELOW_32",
         "peer.target_depth_below_32",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         true,
         99,
@@ -1210,7 +1308,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         91,
         "FIRST_BLOCK_LATENCY_SUM_US",
         "peer.first_block_latency_sum_us",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1219,7 +1317,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         92,
         "FIRST_BLOCK_LATENCY_COUNT",
         "peer.first_block_latency_count",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1228,7 +1326,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         93,
         "PEER_LIFETIME_SUM_MS",
         "peer.lifetime_sum_ms",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1237,7 +1335,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         94,
         "PEER_LIFETIME_COUNT",
         "peer.lifetime_count",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1246,7 +1344,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         95,
         "PIECE_STEALS_TOTAL",
         "peer.piece_steals_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1255,7 +1353,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         96,
         "CHOKE_ROTATION_EVICTIONS_TOTAL",
         "peer.choke_rotation_evictions_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1264,7 +1362,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         97,
         "CONNECT_FAILURES_TOTAL",
         "peer.connect_failures_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,
@@ -1273,7 +1371,7 @@ static METRICS: [SessionStatsMetric; NUM_METRICS] = [
         98,
         "DATA_TIMEOUT_EVICTIONS_TOTAL",
         "peer.data_timeout_evictions_total",
-        MetricKind::Counter,
+        COUNTER,
         MetricCategory::Diagnostics,
         false,
         99,

@@ -1,8 +1,8 @@
 //! Per-writer handles: [`CounterWriter`] (a private shard, no per-update lookup) and
 //! [`BatchedWriter`] (a plain local buffer flushed every N updates).
 
-use crate::layout::{CounterLayout, WriterShard, NOT_PRIVATE};
-use crate::registry::{metric_kinds, MetricKind, NUM_METRICS};
+use crate::layout::{debug_refuse_set_on_delta_gauge, CounterLayout, WriterShard, NOT_PRIVATE};
+use crate::registry::{session_stats_metrics, slot_kinds, NUM_METRICS};
 use crate::SessionCounters;
 use std::cell::Cell;
 use std::fmt;
@@ -15,16 +15,20 @@ type SingleWriter = PhantomData<Cell<()>>;
 /// Position table of a writer without private slots: every update is forwarded.
 static FORWARD_ALL: [u32; NUM_METRICS] = [NOT_PRIVATE; NUM_METRICS];
 
-/// One writer's handle on a [`SessionCounters`]: same update methods, but counter updates go
-/// straight to a shard the layout lent to this writer alone (a relaxed load + store, no
-/// thread-local lookup, no locked instruction).
+/// One writer's handle on a [`SessionCounters`]: same update methods, but counter and delta-gauge
+/// updates go straight to a shard the layout lent to this writer alone (a relaxed load + store,
+/// no thread-local lookup, no locked instruction).
 ///
 /// Get one per engine thread or peer task with [`SessionCounters::writer`]. It is `Send` (hand it
 /// to the thread that will use it) but not `Sync`. Dropping it returns the shard to the layout
 /// with its values, so totals stay exact. Layouts without private shards ([`Contiguous`],
 /// [`Padded`]) forward every update to the shared methods, so the handle is always valid.
 ///
-/// Gauge updates (`set`, `set_max`, and `inc` on a gauge) always use the shared slots.
+/// `inc` on a counter or a [delta gauge](crate::GaugeKind::Delta) goes to the private shard;
+/// `set` (level gauges, counter restores) and `set_max` (high-water gauges) use the shared slots.
+/// **Rule:** a delta gauge moves only by `inc`: `set` on one is refused in debug builds, whatever
+/// the layout, because in a sharded layout its value is the sum of every writer's deltas (and
+/// `set` would have to read every shard).
 ///
 /// ```
 /// use session_stats::{SessionCounters, Sharded, NET_BYTES_RECV};
@@ -134,9 +138,12 @@ impl<'a, L: CounterLayout> CounterWriter<'a, L> {
         }
     }
 
-    /// Sets gauge `idx` to `value`, like [`SessionCounters::set`].
+    /// Sets gauge `idx` to `value`, like [`SessionCounters::set`]; for level gauges (and counter
+    /// restores) only: a delta gauge is refused in debug builds (see the type's rule).
     #[inline]
+    #[track_caller]
     pub fn set(&self, idx: usize, value: i64) {
+        debug_check_set(idx);
         self.counters.set(idx, value);
     }
 
@@ -174,30 +181,43 @@ impl<L: CounterLayout> fmt::Debug for CounterWriter<'_, L> {
     }
 }
 
-/// Bit `i` set when slot `i` is a counter (NUM_METRICS < 128).
-fn counter_mask() -> u128 {
+/// The rule check of `set` through a writer, in debug builds only (release: no cost).
+#[inline(always)]
+#[track_caller]
+fn debug_check_set(idx: usize) {
+    if cfg!(debug_assertions) {
+        if let Some(m) = session_stats_metrics().get(idx) {
+            debug_refuse_set_on_delta_gauge(m.slot_kind(), idx);
+        }
+    }
+}
+
+/// Bit `i` set when slot `i` is additive: a counter or a delta gauge (NUM_METRICS < 128).
+fn additive_mask() -> u128 {
     const _: () = assert!(NUM_METRICS <= 128);
-    metric_kinds()
+    slot_kinds()
         .iter()
         .enumerate()
-        .filter(|(_, k)| **k == MetricKind::Counter)
+        .filter(|(_, k)| k.is_additive())
         .fold(0u128, |m, (i, _)| m | 1 << i)
 }
 
-/// A writer that adds counter deltas to a plain thread-local buffer and pushes them to the
-/// shared layout every `flush_every` buffered updates, on [`flush`](Self::flush) and on drop.
+/// A writer that adds counter and delta-gauge deltas to a plain thread-local buffer and pushes
+/// them to the shared layout every `flush_every` buffered updates, on [`flush`](Self::flush) and
+/// on drop.
 ///
 /// Works with any layout; the per-update cost is a non-atomic add. The price is lag: a snapshot
 /// may miss up to `flush_every` buffered updates per live writer, and an idle writer holds its
 /// deltas until it is flushed or dropped, so call [`flush`](Self::flush) at idle points (end of
 /// a tick) and before a final snapshot. Totals are exact once every writer has flushed.
 ///
-/// Gauge updates go straight to the shared slots; `set`/`set_max` on a counter slot first push
-/// this writer's pending delta for that slot, so they keep their meaning.
+/// Level and high-water gauge updates go straight to the shared slots; `set`/`set_max` on a
+/// buffered slot first push this writer's pending delta for that slot, so they keep their
+/// meaning (`set` on a delta gauge is refused in debug builds, as for [`CounterWriter`]).
 pub struct BatchedWriter<'a, L: CounterLayout> {
     counters: &'a SessionCounters<L>,
     buf: Box<[Cell<i64>; NUM_METRICS]>,
-    counters_mask: u128,
+    additive: u128,
     pending: Cell<u32>,
     flush_every: u32,
     _single: SingleWriter,
@@ -208,7 +228,7 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
         BatchedWriter {
             counters,
             buf: Box::new(std::array::from_fn(|_| Cell::new(0))),
-            counters_mask: counter_mask(),
+            additive: additive_mask(),
             pending: Cell::new(0),
             flush_every: flush_every.max(1),
             _single: PhantomData,
@@ -220,16 +240,17 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
         self.counters
     }
 
-    /// Counter updates buffered since the last full flush (at most `flush_every`).
+    /// Updates buffered since the last full flush (at most `flush_every`).
     pub fn pending(&self) -> u32 {
         self.pending.get()
     }
 
-    /// Adds `delta` to metric `idx`: buffered for counters, immediate for gauges.
+    /// Adds `delta` to metric `idx`: buffered for counters and delta gauges, immediate for
+    /// levels and high-water gauges.
     #[inline]
     pub fn inc(&self, idx: usize, delta: i64) {
         let cell = &self.buf[idx]; // panics past NUM_METRICS before touching anything
-        if self.counters_mask >> idx & 1 != 0 {
+        if self.additive >> idx & 1 != 0 {
             cell.set(cell.get().wrapping_add(delta));
             let pending = self.pending.get() + 1;
             self.pending.set(pending);
@@ -249,10 +270,13 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
         }
     }
 
-    /// Sets metric `idx` to `value` (after pushing this writer's pending delta for it).
+    /// Sets metric `idx` to `value` (after pushing this writer's pending delta for it); a delta
+    /// gauge is refused in debug builds.
     #[inline]
+    #[track_caller]
     pub fn set(&self, idx: usize, value: i64) {
         self.flush_slot(idx);
+        debug_check_set(idx);
         self.counters.set(idx, value);
     }
 
@@ -274,7 +298,7 @@ impl<'a, L: CounterLayout> BatchedWriter<'a, L> {
     /// Pushes every buffered delta to the shared layout; afterwards readers see all of this
     /// writer's updates.
     pub fn flush(&self) {
-        let mut dirty = self.counters_mask;
+        let mut dirty = self.additive;
         while dirty != 0 {
             let idx = dirty.trailing_zeros() as usize;
             dirty &= dirty - 1;

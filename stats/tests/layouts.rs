@@ -25,7 +25,10 @@ enum Op {
     SetMaxDiag(usize, i64),
 }
 
-const MAX_SLOTS: [usize; 3] = [NET_NUM_CONNECTIONS, DISK_QUEUE_DEPTH, PEER_PEERS_CONNECTED];
+/// `set_max` targets: a high-water gauge (its use), a level gauge and a delta gauge (exact too,
+/// as long as nobody adds to the slot meanwhile: the sharded layout's `fetch_max` on a sharded
+/// slot reads every shard).
+const MAX_SLOTS: [usize; 3] = [EVENT_TX_HIGH_WATER, DHT_NODES, PEER_PEERS_CONNECTED];
 const MAX_DIAG_SLOTS: [usize; 2] = [EVENT_TX_HIGH_WATER, DISPATCH_TX_HIGH_WATER];
 
 fn ops(thread: usize, n: usize) -> impl Iterator<Item = Op> {
@@ -187,12 +190,16 @@ fn writer_gauges_and_gating<L: CounterLayout>() {
         let c = SessionCounters::<L>::with_layout(diagnostics);
         {
             let w = c.writer();
-            w.set(DISK_QUEUE_DEPTH, 7);
-            w.inc(DISK_QUEUE_DEPTH, -2);
-            c.inc(DISK_QUEUE_DEPTH, 1);
-            assert_eq!(c.get(DISK_QUEUE_DEPTH), 6);
-            w.set(DISK_QUEUE_DEPTH, 1);
-            assert_eq!(c.get(DISK_QUEUE_DEPTH), 1, "set overrides earlier incs");
+            w.set(DHT_NODES, 7);
+            w.inc(DHT_NODES, -2);
+            c.inc(DHT_NODES, 1);
+            assert_eq!(c.get(DHT_NODES), 6);
+            w.set(DHT_NODES, 1);
+            assert_eq!(c.get(DHT_NODES), 1, "set overrides earlier incs");
+            w.inc(DISK_QUEUE_DEPTH, 3);
+            c.inc(DISK_QUEUE_DEPTH, -1);
+            w.inc(DISK_QUEUE_DEPTH, -1);
+            assert_eq!(c.get(DISK_QUEUE_DEPTH), 1, "a delta gauge sums every delta");
             w.set_max(NET_NUM_CONNECTIONS, 10);
             w.set_max(NET_NUM_CONNECTIONS, 4);
             assert_eq!(c.get(NET_NUM_CONNECTIONS), 10, "set_max never lowers");
@@ -223,10 +230,17 @@ fn writer_gauges_and_gating<L: CounterLayout>() {
             42,
             "set/set_max push the slot's pending delta"
         );
-        w.set(DISK_QUEUE_DEPTH, 7);
-        w.inc(DISK_QUEUE_DEPTH, -2);
-        assert_eq!(c.get(DISK_QUEUE_DEPTH), 5, "gauges are never buffered");
+        w.set(DHT_NODES, 7);
+        w.inc(DHT_NODES, -2);
+        assert_eq!(c.get(DHT_NODES), 5, "level gauges are never buffered");
+        w.inc(DISK_QUEUE_DEPTH, 2);
+        assert_eq!(
+            c.get(DISK_QUEUE_DEPTH),
+            0,
+            "delta gauges are buffered like counters"
+        );
         w.flush();
+        assert_eq!(c.get(DISK_QUEUE_DEPTH), 2);
         assert_eq!(w.pending(), 0);
         for _ in 0..4 {
             w.inc(PROTO_PIECE_REQUESTS, 1);
@@ -316,11 +330,19 @@ fn snapshots_never_go_backwards_with_writers<L: CounterLayout>(via: Via) {
 
 fn gauges_keep_their_meaning<L: CounterLayout>() {
     let c = SessionCounters::<L>::with_layout(true);
-    c.set(DISK_QUEUE_DEPTH, 7);
-    c.inc(DISK_QUEUE_DEPTH, -2);
-    assert_eq!(c.get(DISK_QUEUE_DEPTH), 5);
-    c.set(DISK_QUEUE_DEPTH, 1);
-    assert_eq!(c.get(DISK_QUEUE_DEPTH), 1, "set overrides earlier incs");
+    c.set(DHT_NODES, 7);
+    c.inc(DHT_NODES, -2);
+    assert_eq!(c.get(DHT_NODES), 5);
+    c.set(DHT_NODES, 1);
+    assert_eq!(c.get(DHT_NODES), 1, "set overrides earlier incs");
+    c.inc(DISK_WRITE_BUFFER_BYTES, 16_384);
+    c.inc(DISK_WRITE_BUFFER_BYTES, -16_384);
+    c.inc(DISK_WRITE_BUFFER_BYTES, 100);
+    assert_eq!(
+        c.get(DISK_WRITE_BUFFER_BYTES),
+        100,
+        "a delta gauge sums deltas"
+    );
     c.set_max(EVENT_TX_HIGH_WATER, 10);
     c.set_max(EVENT_TX_HIGH_WATER, 4);
     assert_eq!(c.get(EVENT_TX_HIGH_WATER), 10, "set_max never lowers");
@@ -339,12 +361,14 @@ fn gauges_keep_their_meaning<L: CounterLayout>() {
     let c2 = Arc::clone(&c);
     std::thread::spawn(move || {
         c2.inc(NET_BYTES_SENT, 5);
-        c2.set(DISK_QUEUE_DEPTH, 9);
+        c2.set(DHT_NODES, 9);
+        c2.inc(DISK_WRITE_BUFFER_BYTES, -40);
     })
     .join()
     .unwrap();
     assert_eq!(c.get(NET_BYTES_SENT), 55);
-    assert_eq!(c.get(DISK_QUEUE_DEPTH), 9);
+    assert_eq!(c.get(DHT_NODES), 9);
+    assert_eq!(c.get(DISK_WRITE_BUFFER_BYTES), 60);
 }
 
 fn diagnostics_gating<L: CounterLayout>() {
@@ -442,6 +466,62 @@ fn concurrent_snapshots_never_go_backwards<L: CounterLayout>() {
     assert_eq!(c.get(PROTO_PIECE_REQUESTS), 200_000);
 }
 
+/// The reader's guarantee for delta gauges: writers raise two gauges and lower only what they
+/// raised, so while they run every read lies between 0 and what all of them can hold at once,
+/// and at quiescence it is exactly 0.
+fn delta_gauge_reads_stay_within_what_writers_hold<L: CounterLayout>(via: Via) {
+    const WRITERS: usize = 6;
+    let c = SessionCounters::<L>::with_layout(false);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let work = |u: &dyn Fn(usize, i64)| {
+        for _ in 0..30_000 {
+            u(DISK_QUEUE_DEPTH, 1);
+            u(DISK_WRITE_BUFFER_BYTES, 16_384);
+            u(NET_BYTES_RECV, 16_384);
+            u(DISK_WRITE_BUFFER_BYTES, -16_384);
+            u(DISK_QUEUE_DEPTH, -1);
+        }
+    };
+    let mut reads = 0u64;
+    std::thread::scope(|s| {
+        for _ in 0..WRITERS {
+            let (c, done, work) = (&c, &done, &work);
+            s.spawn(move || {
+                match via {
+                    Via::Writer => {
+                        let w = c.writer();
+                        work(&|i, v| w.inc(i, v));
+                    }
+                    Via::Batched(every) => {
+                        let w = c.batched_writer(every);
+                        work(&|i, v| w.inc(i, v));
+                    }
+                }
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
+        while done.load(std::sync::atomic::Ordering::SeqCst) < WRITERS {
+            let s = c.snapshot();
+            let (depth, bytes) = (s[DISK_QUEUE_DEPTH], s[DISK_WRITE_BUFFER_BYTES]);
+            assert!(
+                (0..=WRITERS as i64).contains(&depth),
+                "{} {via:?}: queue depth {depth} outside 0..={WRITERS}",
+                L::NAME
+            );
+            assert!(
+                (0..=WRITERS as i64 * 16_384).contains(&bytes),
+                "{} {via:?}: write buffer {bytes} outside what the writers hold",
+                L::NAME
+            );
+            reads += 1;
+        }
+    });
+    assert!(reads > 0);
+    assert_eq!(c.get(DISK_QUEUE_DEPTH), 0, "exact at quiescence");
+    assert_eq!(c.get(DISK_WRITE_BUFFER_BYTES), 0);
+    assert_eq!(c.get(NET_BYTES_RECV), WRITERS as i64 * 30_000 * 16_384);
+}
+
 macro_rules! layout_suite {
     ($module:ident, $layout:ty) => {
         mod $module {
@@ -523,6 +603,11 @@ macro_rules! layout_suite {
                 writer_out_of_range_panics::<$layout>();
             }
             #[test]
+            fn delta_gauge_reads_are_bounded_and_exact_at_quiescence() {
+                delta_gauge_reads_stay_within_what_writers_hold::<$layout>(Via::Writer);
+                delta_gauge_reads_stay_within_what_writers_hold::<$layout>(Via::Batched(7));
+            }
+            #[test]
             fn monotonic_snapshots_with_writers() {
                 snapshots_never_go_backwards_with_writers::<$layout>(Via::Writer);
                 snapshots_never_go_backwards_with_writers::<$layout>(Via::Batched(100));
@@ -545,6 +630,8 @@ fn sharded_reuses_shards_of_exited_threads_and_keeps_their_totals() {
                 std::thread::spawn(move || {
                     for _ in 0..1_000 {
                         c.inc(NET_BYTES_SENT, 3);
+                        c.inc(DISK_QUEUE_DEPTH, 2);
+                        c.inc(DISK_QUEUE_DEPTH, -1);
                     }
                 })
             })
@@ -554,6 +641,11 @@ fn sharded_reuses_shards_of_exited_threads_and_keeps_their_totals() {
         }
     }
     assert_eq!(c.get(NET_BYTES_SENT), 25 * 4 * 1_000 * 3);
+    assert_eq!(
+        c.get(DISK_QUEUE_DEPTH),
+        25 * 4 * 1_000,
+        "delta gauges survive their writers"
+    );
     // 100 threads ran, at most 4 (+ a race margin of exiting threads) at a time.
     let shards = c.layout().shards_in_use();
     assert!(
@@ -587,8 +679,8 @@ fn sharded_writers_get_private_shards_and_return_them() {
     assert_eq!(c.get(NET_BYTES_SENT), 308);
     assert_eq!(
         c.layout().bytes_per_shard(),
-        512,
-        "63 counters: 4 lines of 128 bytes"
+        640,
+        "63 counters + 15 delta gauges: 5 lines of 128 bytes"
     );
     // A writer moves to another thread (Send) and its values stay after it drops there.
     let w = c.writer();
@@ -614,7 +706,7 @@ fn sharded_writers_beyond_capacity_forward_and_stay_exact() {
 
 #[test]
 fn sharded_overflow_beyond_capacity_stays_exact() {
-    let layout = Arc::new(Sharded::with_capacity(&metric_kinds(), 2));
+    let layout = Arc::new(Sharded::with_capacity(&slot_kinds(), 2));
     let start = Arc::new(Barrier::new(8));
     let handles: Vec<_> = (0..8)
         .map(|t| {
@@ -623,6 +715,8 @@ fn sharded_overflow_beyond_capacity_stays_exact() {
                 start.wait();
                 for i in 0..10_000 {
                     layout.add(DISK_READ_BYTES, t as i64 + i % 3);
+                    layout.add(DISK_WRITE_BUFFER_BYTES, 16_384);
+                    layout.add(DISK_WRITE_BUFFER_BYTES, -16_384 + t as i64);
                 }
                 start.wait(); // keep every thread alive so none frees its shard early
             })
@@ -634,6 +728,14 @@ fn sharded_overflow_beyond_capacity_stays_exact() {
     let per_thread_extra: i64 = (0..10_000).map(|i| i % 3).sum();
     let want: i64 = (0..8).map(|t| t * 10_000 + per_thread_extra).sum();
     assert_eq!(layout.load(DISK_READ_BYTES), want);
+    let gauge: i64 = (0..8).map(|t| t * 10_000).sum();
+    assert_eq!(layout.load(DISK_WRITE_BUFFER_BYTES), gauge);
+    let mut all = vec![0; NUM_METRICS];
+    layout.load_all(&mut all);
+    assert_eq!(
+        (all[DISK_READ_BYTES], all[DISK_WRITE_BUFFER_BYTES]),
+        (want, gauge)
+    );
     assert_eq!(layout.shards_in_use(), 2);
 }
 
@@ -655,6 +757,66 @@ fn layouts_are_named() {
         SessionCounters::<Sharded>::with_layout(false).layout_name(),
         "sharded"
     );
+}
+
+/// The rule of `GaugeKind::Delta`: a delta gauge moves only by `inc`. Checked in debug builds in
+/// every writer and in every path into the sharded layout; the reference API itself keeps the
+/// engine's behaviour.
+#[cfg(debug_assertions)]
+#[test]
+fn set_on_a_delta_gauge_is_refused_in_debug_builds() {
+    fn refused(what: &str, f: &dyn Fn()) {
+        let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .expect_err(&format!("{what}: set on a delta gauge must be refused"));
+        let msg = err
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        assert!(msg.contains("delta gauge"), "{what}: {msg}");
+    }
+    let sharded = SessionCounters::<Sharded>::with_layout(false);
+    let reference = SessionCounters::<Contiguous>::with_layout(false);
+    refused("sharded writer", &|| {
+        sharded.writer().set(DISK_QUEUE_DEPTH, 1)
+    });
+    refused("sharded layout", &|| sharded.set(NET_NUM_HALF_OPEN, 1));
+    refused("reference writer", &|| {
+        reference.writer().set(PEER_NUM_UNCHOKED, 1)
+    });
+    refused("batched writer", &|| {
+        reference.batched_writer(4).set(DISK_WRITE_BUFFER_BYTES, 1)
+    });
+    // Levels, high-water marks and counter restores stay settable.
+    let w = sharded.writer();
+    w.set(DHT_NODES, 170);
+    w.set_max(EVENT_TX_HIGH_WATER, 3);
+    w.set(NET_BYTES_SENT, 40);
+    reference.set(DISK_QUEUE_DEPTH, 2);
+    assert_eq!(
+        (sharded.get(DHT_NODES), sharded.get(NET_BYTES_SENT)),
+        (170, 40)
+    );
+    assert_eq!(reference.get(DISK_QUEUE_DEPTH), 2);
+}
+
+#[test]
+fn sharded_keeps_counters_and_delta_gauges_per_writer_and_levels_shared() {
+    let layout = Sharded::with_slots(&slot_kinds());
+    assert_eq!(
+        layout.bytes_per_shard(),
+        640,
+        "78 additive slots in 5 lines"
+    );
+    // Without gauge kinds, gauges are taken for levels: only the 63 counters are sharded.
+    assert_eq!(Sharded::with_kinds(&metric_kinds()).bytes_per_shard(), 512);
+    let c = SessionCounters::<Sharded>::with_layout(false);
+    let w = c.writer();
+    w.inc(DISK_QUEUE_DEPTH, 1);
+    w.inc(NET_BYTES_SENT, 1);
+    // 21 padded lines (levels, high-water), the shared dense part, one writer's shard.
+    let lines = 36 - 15;
+    assert_eq!(c.layout().memory_bytes(), lines * 128 + 2 * 640);
 }
 
 /// A layout of another crate: the trait is open, and `SessionCounters` works on top of it.

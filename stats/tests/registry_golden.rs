@@ -149,3 +149,91 @@ fn golden_copy_matches_the_shared_spec_when_present() {
         );
     }
 }
+
+/// How each gauge moves. The spec CSV has no such column, so this list is the lock: changing a
+/// gauge's kind changes where the sharded layout keeps it and what a reader may assume between
+/// updates (a delta gauge is summed over writers; a level has one owner), so it must be a
+/// deliberate edit here, with the reason in the constant's doc comment.
+const GAUGE_KINDS: [(&str, GaugeKind); 36] = [
+    ("net.num_connections", GaugeKind::Delta),
+    ("net.num_half_open", GaugeKind::Delta),
+    ("net.num_tcp_peers", GaugeKind::Delta),
+    ("net.num_utp_peers", GaugeKind::Delta),
+    ("net.num_tcp_connections", GaugeKind::Delta),
+    ("net.num_utp_connections", GaugeKind::Delta),
+    ("disk.queue_depth", GaugeKind::Delta),
+    ("disk.write_buffer_bytes", GaugeKind::Delta),
+    ("dht.nodes", GaugeKind::Level),
+    ("dht.nodes_v4", GaugeKind::Level),
+    ("dht.nodes_v6", GaugeKind::Level),
+    ("peer.num_unchoked", GaugeKind::Delta),
+    ("peer.num_interested", GaugeKind::Delta),
+    ("peer.num_uploading", GaugeKind::Delta),
+    ("peer.num_downloading", GaugeKind::Delta),
+    ("peer.num_seeding_torrents", GaugeKind::Level),
+    ("peer.num_downloading_torrents", GaugeKind::Level),
+    ("peer.num_checking_torrents", GaugeKind::Level),
+    ("peer.num_paused_torrents", GaugeKind::Level),
+    ("peer.peers_connected", GaugeKind::Delta),
+    ("peer.peers_available", GaugeKind::Delta),
+    ("peer.num_web_seeds", GaugeKind::Level),
+    ("peer.num_banned", GaugeKind::Delta),
+    ("bw.upload_rate", GaugeKind::Level),
+    ("bw.download_rate", GaugeKind::Level),
+    ("bw.upload_rate_tcp", GaugeKind::Level),
+    ("bw.download_rate_tcp", GaugeKind::Level),
+    ("bw.upload_rate_utp", GaugeKind::Level),
+    ("bw.download_rate_utp", GaugeKind::Level),
+    ("bw.payload_upload_rate", GaugeKind::Level),
+    ("bw.payload_download_rate", GaugeKind::Level),
+    ("ses.active_torrents", GaugeKind::Level),
+    ("ses.num_torrents", GaugeKind::Level),
+    ("ses.uptime_secs", GaugeKind::Level),
+    ("perf.event_tx_high_water", GaugeKind::HighWater),
+    ("perf.dispatch_tx_high_water", GaugeKind::HighWater),
+];
+
+#[test]
+fn every_gauge_has_its_locked_gauge_kind_and_counters_have_none() {
+    let gauges: Vec<(&str, GaugeKind)> = session_stats_metrics()
+        .iter()
+        .filter_map(|m| {
+            assert_eq!(
+                m.gauge.is_some(),
+                m.kind == MetricKind::Gauge,
+                "{}: a gauge kind exactly on the spec's gauges",
+                m.name
+            );
+            m.gauge.map(|g| (m.name, g))
+        })
+        .collect();
+    assert_eq!(gauges, GAUGE_KINDS, "gauge kinds in index order");
+    for m in session_stats_metrics() {
+        assert_eq!(m.slot_kind().metric_kind(), m.kind, "{}", m.name);
+        assert_eq!(slot_kinds()[m.index], m.slot_kind());
+        assert_eq!(metric_kinds()[m.index], m.kind);
+        assert_eq!(
+            m.slot_kind().is_additive(),
+            m.kind == MetricKind::Counter || m.gauge == Some(GaugeKind::Delta),
+            "{}",
+            m.name
+        );
+    }
+}
+
+#[test]
+fn the_snapshot_derived_slots_are_levels_it_owns() {
+    // `snapshot_into` writes these itself: they can only be levels with one owner.
+    for idx in DERIVED_SLOTS {
+        assert_eq!(metric(idx).unwrap().gauge, Some(GaugeKind::Level), "{idx}");
+    }
+    // Without a registry, a bare gauge is read the cautious way: as a level.
+    assert_eq!(
+        SlotKind::from_metric_kind(MetricKind::Gauge),
+        SlotKind::Gauge(GaugeKind::Level)
+    );
+    assert_eq!(
+        SlotKind::from_metric_kind(MetricKind::Counter),
+        SlotKind::Counter
+    );
+}

@@ -451,8 +451,8 @@ pub struct SweepArgs {
     /// Layouts to measure, comma-separated (`ceiling` = plain non-atomic per-thread arrays).
     #[arg(long, value_delimiter = ',', default_value = "contiguous,padded,sharded,ceiling", value_parser = super::parse_layout)]
     pub layouts: Vec<crate::scenario::SinkKind>,
-    /// Thread counts, comma-separated (default 1,2,4,8 and 2× the machine's cores); each within
-    /// the scenario's bounds (`--threads` of `statbench run`).
+    /// Thread counts, comma-separated (default 1,2,4,8,16,32,64); each within the scenario's
+    /// bounds (`--threads` of `statbench run`).
     #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u64).range(1..))]
     pub threads: Vec<u64>,
     /// Repetitions of every point.

@@ -23,19 +23,11 @@ pub struct SweepPlan {
     pub out: PathBuf,
 }
 
-/// Default thread counts: 1, 2, 4, 8 and twice the machine's cores.
+/// Default thread counts: powers of two from 1 to 64 (within the scenario bounds), so every
+/// curve runs from one thread to well past the cores, as an engine with many peer tasks does.
+/// (The scenario bounds allow at least 64 threads: asserted in `scenario::bounds`.)
 pub fn default_threads() -> Vec<usize> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut t = vec![
-        1,
-        2,
-        4,
-        8,
-        (2 * cores).min(crate::scenario::bounds::THREADS.max as usize),
-    ];
-    t.sort_unstable();
-    t.dedup();
-    t
+    vec![1, 2, 4, 8, 16, 32, 64]
 }
 
 /// Runs the sweep; every run must verify its totals.
@@ -112,7 +104,9 @@ pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
     Ok(points)
 }
 
-/// The median table with ratios to the reference (`contiguous`) and to the `ceiling`.
+/// The median table with ratios to the reference (`contiguous`) and to the `ceiling`, then per
+/// pattern the contention factor (reference at 2 threads ÷ at 1 thread) that every ×reference
+/// figure must be read with: near 1 when the hypervisor places both vCPUs on one core.
 pub fn summary_table(points: &[SweepPoint]) -> String {
     let med = medians(points);
     let mut out =
@@ -130,5 +124,49 @@ pub fn summary_table(points: &[SweepPoint]) -> String {
             ratio(of("ceiling"))
         );
     }
+    let mut patterns: Vec<&String> = med.keys().map(|k| &k.0).collect();
+    patterns.dedup();
+    for pattern in patterns {
+        let reference = |t: usize| med.get(&(pattern.clone(), "contiguous".to_string(), t));
+        if let (Some(one), Some(two)) = (reference(1), reference(2)) {
+            out += &format!(
+                "{pattern}: contention factor (contiguous 2 threads ÷ 1 thread) {:.2}\n",
+                two / one
+            );
+        }
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(layout: &str, threads: usize, ops_per_sec: f64) -> SweepPoint {
+        SweepPoint {
+            layout: layout.to_string(),
+            threads,
+            pattern: "default".to_string(),
+            repetition: 1,
+            ops_per_sec,
+            ns_per_op: 0.0,
+        }
+    }
+
+    #[test]
+    fn summary_states_the_contention_factor_beside_the_ratios() {
+        let points = [
+            point("contiguous", 1, 200e6),
+            point("contiguous", 2, 50e6),
+            point("sharded", 2, 600e6),
+            point("ceiling", 2, 800e6),
+        ];
+        let table = summary_table(&points);
+        assert!(table.contains("contention factor (contiguous 2 threads ÷ 1 thread) 0.25"));
+        let sharded = table.lines().find(|l| l.contains("sharded")).unwrap();
+        assert!(
+            sharded.contains("12.00×") && sharded.contains("0.75×"),
+            "{sharded}"
+        );
+    }
 }

@@ -96,9 +96,6 @@ impl Recorder<'_> {
     fn diag(&mut self, idx: usize, v: i64) {
         self.out.push(Update::new(OpCode::IncDiag, idx, v));
     }
-    fn max(&mut self, idx: usize, v: i64) {
-        self.out.push(Update::new(OpCode::SetMax, idx, v));
-    }
     fn max_diag(&mut self, idx: usize, v: i64) {
         self.out.push(Update::new(OpCode::SetMaxDiag, idx, v));
     }
@@ -153,10 +150,18 @@ pub fn generate_life(
     }
     r.utp = rng.chance(profile.utp_fraction);
     let incoming = rng.chance(profile.incoming);
+    if !incoming {
+        // An outgoing attempt takes its address off the list of candidates...
+        r.inc(PEER_PEERS_AVAILABLE, -1);
+    }
     r.inc(NET_NUM_HALF_OPEN, 1);
     if rng.chance(profile.connect_failure / (1.0 - profile.ip_filtered).max(f64::MIN_POSITIVE)) {
         r.inc(NET_NUM_HALF_OPEN, -1);
         r.diag(CONNECT_FAILURES_TOTAL, 1);
+        if !incoming {
+            // ...and puts it back when the attempt fails (it may be retried later).
+            r.inc(PEER_PEERS_AVAILABLE, 1);
+        }
         return;
     }
     // Connected: handshake and the population gauges.
@@ -207,13 +212,14 @@ pub fn generate_life(
             }
             Event::Pex => {
                 if rng.chance(0.5) {
+                    // A received PEX message adds the peers it names to our candidates.
                     r.inc(PROTO_PEX_MESSAGES_IN, 1);
                     r.recv(rng.range(60, 600));
+                    r.inc(PEER_PEERS_AVAILABLE, rng.range(0, 10));
                 } else {
                     r.inc(PROTO_PEX_MESSAGES_OUT, 1);
                     r.sent(rng.range(60, 600));
                 }
-                r.max(PEER_PEERS_AVAILABLE, rng.range(50, 5_000));
             }
             Event::Dht => {
                 r.inc(DHT_LOOKUPS, 1);
@@ -251,6 +257,10 @@ pub fn generate_life(
             PEER_PEERS_CONNECTED,
         ],
     );
+    if !incoming {
+        // A peer we dialled goes back on the candidate list when the connection ends.
+        r.inc(PEER_PEERS_AVAILABLE, 1);
+    }
 }
 
 fn unchoke(r: &mut Recorder, c: &mut Connection) {

@@ -14,8 +14,6 @@ pub enum OpCode {
     IncDiag,
     /// `set(idx, value)`.
     Set,
-    /// `set_max(idx, value)`.
-    SetMax,
     /// `set_max_diag(idx, value)`.
     SetMaxDiag,
 }
@@ -50,7 +48,6 @@ impl Update {
             OpCode::Inc => sink.inc(idx, v),
             OpCode::IncDiag => sink.inc_diag(idx, v),
             OpCode::Set => sink.set(idx, v),
-            OpCode::SetMax => sink.set_max(idx, v),
             OpCode::SetMaxDiag => sink.set_max_diag(idx, v),
         }
     }
@@ -84,8 +81,6 @@ pub struct Effect {
     pub inc: Vec<i64>,
     /// Sum of `inc_diag` deltas per slot.
     pub inc_diag: Vec<i64>,
-    /// Largest `set_max` value per slot (`i64::MIN` if none).
-    pub max: Vec<i64>,
     /// Largest `set_max_diag` value per slot (`i64::MIN` if none).
     pub max_diag: Vec<i64>,
 }
@@ -97,7 +92,6 @@ impl Effect {
         let mut e = Effect {
             inc: vec![0; NUM_METRICS],
             inc_diag: vec![0; NUM_METRICS],
-            max: vec![i64::MIN; NUM_METRICS],
             max_diag: vec![i64::MIN; NUM_METRICS],
         };
         for u in updates {
@@ -105,7 +99,6 @@ impl Effect {
             match u.op {
                 OpCode::Inc => e.inc[i] += v,
                 OpCode::IncDiag => e.inc_diag[i] += v,
-                OpCode::SetMax => e.max[i] = e.max[i].max(v),
                 OpCode::SetMaxDiag => e.max_diag[i] = e.max_diag[i].max(v),
                 OpCode::Set => panic!("set() on a peer tape: final value would be order-dependent"),
             }

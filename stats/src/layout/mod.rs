@@ -11,7 +11,7 @@ pub use contiguous::Contiguous;
 pub use padded::Padded;
 pub use sharded::{Sharded, DEFAULT_MAX_SHARDS};
 
-use crate::MetricKind;
+use crate::{GaugeKind, MetricKind, SlotKind};
 use std::fmt;
 use std::sync::atomic::AtomicI64;
 
@@ -36,6 +36,18 @@ pub trait CounterLayout: Send + Sync + 'static {
     /// Creates zeroed storage with one slot per entry of `kinds`; the kinds let a layout treat
     /// counters and gauges differently (e.g. shard only counters).
     fn with_kinds(kinds: &[MetricKind]) -> Self;
+
+    /// Like [`with_kinds`](Self::with_kinds), knowing also how each gauge moves (what
+    /// [`SessionCounters`](crate::SessionCounters) calls, with the registry's
+    /// [`slot_kinds`](crate::slot_kinds)). The default forgets the gauge kinds; a layout that
+    /// keeps delta gauges per writer overrides it.
+    fn with_slots(slots: &[SlotKind]) -> Self
+    where
+        Self: Sized,
+    {
+        let kinds: Vec<MetricKind> = slots.iter().map(|s| s.metric_kind()).collect();
+        Self::with_kinds(&kinds)
+    }
 
     /// Adds `delta` (possibly negative) to slot `idx`.
     fn add(&self, idx: usize, delta: i64);
@@ -78,6 +90,20 @@ pub trait CounterLayout: Send + Sync + 'static {
     fn release_writer(&self, shard: WriterShard<'_>) {
         let _ = shard;
     }
+}
+
+/// The rule for `set` on a [delta gauge](GaugeKind::Delta), checked in debug builds wherever a
+/// `set` can reach one through a writer or the sharded layout: its value is the sum of every
+/// writer's deltas, so a level written over them discards what other writers hold in flight, and
+/// in the sharded layout it costs a read of every shard. Release builds apply it anyway (exact
+/// only while no other writer moves the gauge).
+#[track_caller]
+#[inline(always)]
+pub(crate) fn debug_refuse_set_on_delta_gauge(kind: SlotKind, idx: usize) {
+    debug_assert!(
+        kind != SlotKind::Gauge(GaugeKind::Delta),
+        "set({idx}, _) on a delta gauge: it moves only by `inc` deltas (see GaugeKind::Delta)"
+    );
 }
 
 /// Marks a slot that has no private copy in a [`WriterShard`] (a gauge, or past the shard).
