@@ -15,9 +15,11 @@ mod ab;
 mod baseline;
 mod compare;
 mod gate;
+mod history;
 pub(crate) mod output;
 mod paired;
 mod report;
+mod trend;
 mod verdict;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
@@ -57,6 +59,12 @@ enum Command {
     /// Charts and a self-contained HTML report of a run, a comparison or a sweep.
     #[command(after_help = EXIT_CODES_HELP)]
     Report(report::ReportArgs),
+    /// The runs history: add runs to a Parquet dataset, list, show, export them.
+    #[command(subcommand, after_help = EXIT_CODES_HELP)]
+    History(history::HistoryCommand),
+    /// Steps over commits in the history: where a quantity changed, by how much, whether it stayed.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Trend(trend::TrendArgs),
 }
 
 /// Options of `statbench run`; each overrides the scenario file's value, and the merged values
@@ -122,6 +130,9 @@ pub(crate) struct RunArgs {
     /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     pub quiet: bool,
+    /// Also add each finished run to this history dataset (see `statbench history`).
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 pub(crate) fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
@@ -212,6 +223,8 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Calibrate(args)) => ab::calibrate_command(&args),
         Some(Command::Report(args)) => report::report_command(&args),
         Some(Command::Sweep(args)) => ab::sweep_command(&args),
+        Some(Command::History(cmd)) => history::history_command(&cmd),
+        Some(Command::Trend(args)) => trend::trend_command(&args),
     }
 }
 
@@ -247,13 +260,17 @@ pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
         if k > 1 && progress {
             eprintln!("repetition {rep}/{k}");
         }
-        reports.push(runner::run(&RunRequest {
+        let report = runner::run(&RunRequest {
             scenario: scenario.clone(),
             out_dir,
             sampling: !args.no_sampling,
             progress,
             repetition: (k > 1).then_some((rep, k)),
-        })?);
+        })?;
+        if let Some(dir) = &args.history {
+            history::add_finished_run(dir, &report)?;
+        }
+        reports.push(report);
     }
     Ok(reports)
 }
