@@ -89,8 +89,11 @@ def main():
     dataset = ds.dataset(root, format="parquet", partitioning="hive",
                          exclude_invalid_files=True)
     cols = ["run_id", "scenario", "commit", "dirty", "commit_time", "timestamp", "host",
-            "settings_hash", quantity]
-    df = dataset.to_table(columns=cols, filter=ds.field("steady") == True).to_pandas()  # noqa: E712
+            "settings_hash", "steady", quantity]
+    # polars writes strings as Arrow string views, which pyarrow 26 cannot filter in a scan:
+    # filter in pandas instead.
+    df = dataset.to_table(columns=cols).to_pandas()
+    df = df[df["steady"]]
     runs = (df.groupby("run_id", sort=False)
               .agg(scenario=("scenario", "first"), commit=("commit", "first"),
                    commit_time=("commit_time", "first"), timestamp=("timestamp", "first"),

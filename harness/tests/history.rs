@@ -582,3 +582,78 @@ fn bad_arguments_are_one_line_errors() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn compaction_keeps_every_run_while_others_read_and_add() {
+    let dir = scratch("history-compact");
+    let ds = Dataset::at(dir.join("h"));
+    // 90 runs over 45 daily commits: January and February.
+    let s = spec(90, 45, vec![(30, 0.9)], 19);
+    synth(&ds, &s).unwrap();
+    let q = ["throughput".to_string()];
+    let before = run_medians(&ds, &Query::default(), &q).unwrap();
+    assert_eq!(before.runs.len(), 90);
+    let done = AtomicBool::new(false);
+    let (compacted, late) = std::thread::scope(|scope| {
+        // Readers must see every run exactly once, with the same medians, throughout.
+        let reader = scope.spawn(|| {
+            let mut reads = 0;
+            while !done.load(Ordering::Acquire) {
+                let t = run_medians(&ds, &Query::default(), &q).unwrap();
+                assert!(t.runs.len() >= 90, "a reader lost runs: {}", t.runs.len());
+                for r in &before.runs {
+                    let seen = t.runs.iter().find(|x| x.run_id == r.run_id).unwrap();
+                    assert_eq!(seen.values, r.values);
+                    assert_eq!(seen.intervals, r.intervals);
+                }
+                reads += 1;
+            }
+            reads
+        });
+        // A writer adds runs to January while it is compacted.
+        let writer = scope.spawn(|| {
+            (0..5)
+                .map(|k| {
+                    let run = synth_run(&s, 3, 10 + k);
+                    ds.add(&s.scenario, run.month(), &run.record.run_id, true, |f| {
+                        run.write_parquet(f)
+                    })
+                    .unwrap();
+                    run.record.run_id
+                })
+                .collect::<Vec<_>>()
+        });
+        let compacted = statbench::history::compact::compact(&ds, &Partitions::default()).unwrap();
+        let late = writer.join().unwrap();
+        done.store(true, Ordering::Release);
+        assert!(reader.join().unwrap() > 0);
+        (compacted, late)
+    });
+    assert_eq!(compacted.partitions, 2);
+    let after = run_medians(&ds, &Query::default(), &q).unwrap();
+    assert_eq!(after.runs.len(), 95);
+    for id in &late {
+        assert!(after.runs.iter().any(|r| &r.run_id == id), "{id} lost");
+    }
+    for r in &before.runs {
+        let a = after.runs.iter().find(|x| x.run_id == r.run_id).unwrap();
+        assert_eq!(a.values, r.values);
+    }
+    // Compacting again merges what was added meanwhile; January and February, one file each.
+    statbench::history::compact::compact(&ds, &Partitions::default()).unwrap();
+    assert_eq!(parquet_files(ds.root()).len(), 2);
+    let again = run_medians(&ds, &Query::default(), &q).unwrap();
+    assert_eq!(again.runs.len(), 95);
+    // The command line says what it did.
+    let (code, out, err) = statbench(
+        &[
+            "history",
+            "compact",
+            "--history",
+            ds.root().to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 file(s) of 0 run(s) merged"), "{out}");
+}

@@ -178,10 +178,22 @@ impl Dataset {
     /// Parquet (by their magic numbers and footer length) reported and left out. Only the
     /// folders of wanted partitions are read.
     pub fn files(&self, which: &Partitions) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
+        let (partitions, mut skipped) = self.partitions(which)?;
         let mut files = Vec::new();
+        for p in &partitions {
+            files.extend(p.files(&mut skipped)?);
+        }
+        files.sort();
+        Ok((files, skipped))
+    }
+
+    /// The month folders of the partitions in `which`, in order; folders that are not
+    /// partitions are reported. Folders of other scenarios and months are not listed.
+    pub fn partitions(&self, which: &Partitions) -> Result<(Vec<Partition>, Vec<Skipped>)> {
+        let mut out = Vec::new();
         let mut skipped = Vec::new();
         if !self.root.exists() {
-            return Ok((files, skipped));
+            return Ok((out, skipped));
         }
         if !self.root.is_dir() {
             return Err(Error::input(format!(
@@ -189,13 +201,9 @@ impl Dataset {
                 self.root.display()
             )));
         }
-        for scenario_dir in partition_children(&self.root, "scenario", &mut skipped)? {
-            let (dir, value) = scenario_dir;
-            if which
-                .scenario
-                .as_ref()
-                .is_some_and(|s| decode_value(&value) != *s)
-            {
+        for (dir, value) in partition_children(&self.root, "scenario", &mut skipped)? {
+            let scenario = decode_value(&value);
+            if which.scenario.as_ref().is_some_and(|s| scenario != *s) {
                 continue;
             }
             for (year_dir, year) in partition_children(&dir, "year", &mut skipped)? {
@@ -222,15 +230,38 @@ impl Dataset {
                             continue;
                         }
                     };
-                    if !which.wants_month(month) {
-                        continue;
+                    if which.wants_month(month) {
+                        out.push(Partition {
+                            scenario: scenario.clone(),
+                            month,
+                            dir: month_dir,
+                        });
                     }
-                    collect_files(&month_dir, &mut files, &mut skipped)?;
                 }
             }
         }
+        Ok((out, skipped))
+    }
+}
+
+/// One scenario's month: a folder of run files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    /// Scenario.
+    pub scenario: String,
+    /// Month.
+    pub month: Month,
+    /// Its folder.
+    pub dir: PathBuf,
+}
+
+impl Partition {
+    /// Its run files (sorted); files that are not Parquet go to `skipped`.
+    pub fn files(&self, skipped: &mut Vec<Skipped>) -> Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        collect_files(&self.dir, &mut files, skipped)?;
         files.sort();
-        Ok((files, skipped))
+        Ok(files)
     }
 }
 

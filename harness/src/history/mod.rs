@@ -8,6 +8,7 @@
 //! dashboards read ([`interop`]). [`synth`] writes histories with known steps;
 //! [`provenance`] fills in commit, branch and commit date from git.
 
+pub mod compact;
 pub mod dataset;
 pub mod interop;
 pub mod provenance;
@@ -19,7 +20,7 @@ pub mod steps;
 pub mod synth;
 pub mod trend;
 
-pub use dataset::{Added, Dataset, Month, Partitions, Skipped};
+pub use dataset::{Added, Dataset, Month, Partition, Partitions, Skipped};
 pub use query::{run_medians, Query, RunSummary, RunTable};
 pub use row::{HistoryRun, Provenance, RunRecord};
 pub use steps::{detect_steps, Step, StepFit, StepSettings};
@@ -28,6 +29,43 @@ pub use trend::{build_trend, SeriesTrend, Trend, TrendSettings};
 use crate::error::Result;
 use crate::store::RunSet;
 use std::path::PathBuf;
+
+/// `f` over `items` on a few plain threads taking the next item in turn, results in order.
+/// Not rayon: a rayon worker that blocks in polars (which runs its own rayon pool) steals
+/// more of our jobs meanwhile and nests them on its stack, which overflowed at a few thousand
+/// files; polars parallelises inside each call anyway.
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8)
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            done.push((i, f(item)));
+                        }
+                        done
+                    })
+                    .expect("spawning a worker thread")
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a history worker panicked"))
+            .collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
 
 /// Folder of the history when no `--history` is given.
 pub const DEFAULT_DIR: &str = "history";

@@ -208,7 +208,6 @@ pub fn run_medians(ds: &Dataset, query: &Query, quantities: &[String]) -> Result
     for q in quantities {
         check_quantity(q)?;
     }
-    let (mut files, mut skipped) = ds.files(&query.partitions())?;
     if ds.root().ancestors().any(|a| {
         a.file_name()
             .is_some_and(|n| n.to_string_lossy().contains('='))
@@ -218,17 +217,50 @@ pub fn run_medians(ds: &Dataset, query: &Query, quantities: &[String]) -> Result
             ds.root().display()
         )));
     }
+    // A file that vanished between listing and reading was merged by a compaction, whose
+    // merged file the listing may have missed: list again.
+    for _ in 0..MAX_ATTEMPTS - 1 {
+        match query_once(ds, query, quantities)? {
+            Attempt::Done(table) => return Ok(table),
+            Attempt::FilesVanished => continue,
+        }
+    }
+    match query_once(ds, query, quantities)? {
+        Attempt::Done(table) => Ok(table),
+        Attempt::FilesVanished => Err(Error::input(format!(
+            "{}: files kept vanishing while being read ({MAX_ATTEMPTS} attempts); is something deleting them?",
+            ds.root().display()
+        ))),
+    }
+}
+
+/// Listings tried before a query gives up on files that vanish under it.
+const MAX_ATTEMPTS: usize = 5;
+
+enum Attempt {
+    Done(RunTable),
+    FilesVanished,
+}
+
+fn query_once(ds: &Dataset, query: &Query, quantities: &[String]) -> Result<Attempt> {
+    let (mut files, mut skipped) = ds.files(&query.partitions())?;
+    if skipped.iter().any(|s| !s.path.exists()) {
+        return Ok(Attempt::FilesVanished);
+    }
     let mut table = RunTable {
         quantities: quantities.to_vec(),
         ..RunTable::default()
     };
     if files.is_empty() {
         table.skipped = skipped;
-        return Ok(table);
+        return Ok(Attempt::Done(table));
     }
     let frame = match collect_runs(&files, query, quantities) {
         Ok(frame) => frame,
         Err(first) => {
+            if files.iter().any(|f| !f.exists()) {
+                return Ok(Attempt::FilesVanished);
+            }
             // Find the files the reader cannot use, leave them out, and ask again.
             let bad = deep_check(&files);
             if bad.is_empty() {
@@ -241,10 +273,18 @@ pub fn run_medians(ds: &Dataset, query: &Query, quantities: &[String]) -> Result
             skipped.extend(bad);
             if files.is_empty() {
                 table.skipped = skipped;
-                return Ok(table);
+                return Ok(Attempt::Done(table));
             }
-            collect_runs(&files, query, quantities)
-                .map_err(|e| Error::input(format!("{}: query failed: {e}", ds.root().display())))?
+            match collect_runs(&files, query, quantities) {
+                Ok(frame) => frame,
+                Err(_) if files.iter().any(|f| !f.exists()) => return Ok(Attempt::FilesVanished),
+                Err(e) => {
+                    return Err(Error::input(format!(
+                        "{}: query failed: {e}",
+                        ds.root().display()
+                    )))
+                }
+            }
         }
     };
     table.files = files.len();
@@ -261,7 +301,7 @@ pub fn run_medians(ds: &Dataset, query: &Query, quantities: &[String]) -> Result
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     table.runs = runs;
     table.skipped = skipped;
-    Ok(table)
+    Ok(Attempt::Done(table))
 }
 
 /// The lazy query: scan, filter, one row per run.
@@ -284,7 +324,7 @@ fn collect_runs(
         first(col::SETTINGS_HASH),
         first(col::LAYOUT),
         first(col::THREADS),
-        col(col::STEADY).count().alias("__intervals"),
+        col(col::INTERVAL).n_unique().alias("__intervals"),
         first(FILE_COLUMN),
     ];
     for (k, q) in quantities.iter().enumerate() {
@@ -377,39 +417,37 @@ fn extract_runs(
 /// Checks each file's footer with polars' Parquet reader and the types of the columns the
 /// format defines; the files that fail, with the reader's words.
 fn deep_check(files: &[PathBuf]) -> Vec<Skipped> {
-    use rayon::prelude::*;
     let want = reference_schema();
-    files
-        .par_iter()
-        .filter_map(|path| {
-            let reason = (|| -> std::result::Result<(), String> {
-                let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-                let schema = ParquetReader::new(file)
-                    .schema()
-                    .map_err(|e| format!("unreadable Parquet footer: {e}"))?;
-                if schema.get(col::RUN_ID).is_none() {
-                    return Err("no `run_id` column: not a statbench history file".into());
-                }
-                let sample =
-                    ParquetReader::new(std::fs::File::open(path).map_err(|e| e.to_string())?)
-                        .with_slice(Some((0, 1)))
-                        .finish()
-                        .map_err(|e| format!("unreadable Parquet data: {e}"))?;
-                for (name, dtype) in sample.schema().iter() {
-                    if let Some(expected) = want.get(name) {
-                        if expected != dtype {
-                            return Err(format!(
-                                "column `{name}` is {dtype}, the history format has {expected}"
-                            ));
-                        }
+    super::parallel_map(files, |path| {
+        let reason = (|| -> std::result::Result<(), String> {
+            let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+            let schema = ParquetReader::new(file)
+                .schema()
+                .map_err(|e| format!("unreadable Parquet footer: {e}"))?;
+            if schema.get(col::RUN_ID).is_none() {
+                return Err("no `run_id` column: not a statbench history file".into());
+            }
+            let sample = ParquetReader::new(std::fs::File::open(path).map_err(|e| e.to_string())?)
+                .with_slice(Some((0, 1)))
+                .finish()
+                .map_err(|e| format!("unreadable Parquet data: {e}"))?;
+            for (name, dtype) in sample.schema().iter() {
+                if let Some(expected) = want.get(name) {
+                    if expected != dtype {
+                        return Err(format!(
+                            "column `{name}` is {dtype}, the history format has {expected}"
+                        ));
                     }
                 }
-                Ok(())
-            })();
-            reason.err().map(|reason| Skipped {
-                path: path.clone(),
-                reason,
-            })
+            }
+            Ok(())
+        })();
+        reason.err().map(|reason| Skipped {
+            path: path.clone(),
+            reason,
         })
-        .collect()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -13,7 +13,6 @@ use super::dataset::{Added, Dataset};
 use super::row::{run_id, stamp_of_micros, HistoryRun, RunRecord};
 use crate::compare::stats::SplitMix64;
 use crate::error::{Error, Result};
-use rayon::prelude::*;
 use session_stats::{session_stats_metrics, MetricKind};
 
 /// What to generate.
@@ -104,19 +103,18 @@ pub fn synth(ds: &Dataset, spec: &SynthSpec) -> Result<SynthSummary> {
     let jobs: Vec<(usize, usize)> = (0..spec.commits)
         .flat_map(|c| (0..per_commit + usize::from(c < extra)).map(move |r| (c, r)))
         .collect();
-    let outcomes = jobs
-        .par_iter()
-        .map(|&(c, r)| {
-            let run = synth_run(spec, c, r);
-            ds.add(
-                &spec.scenario,
-                run.month(),
-                &run.record.run_id,
-                false,
-                |f| run.write_parquet(f),
-            )
-        })
-        .collect::<Result<Vec<Added>>>()?;
+    let outcomes = super::parallel_map(&jobs, |&(c, r)| {
+        let run = synth_run(spec, c, r);
+        ds.add(
+            &spec.scenario,
+            run.month(),
+            &run.record.run_id,
+            false,
+            |f| run.write_parquet(f),
+        )
+    })
+    .into_iter()
+    .collect::<Result<Vec<Added>>>()?;
     let written = outcomes
         .iter()
         .filter(|a| matches!(a, Added::New(_)))
