@@ -90,7 +90,7 @@ pub struct Partitions {
 
 impl Partitions {
     fn wants_month(&self, m: Month) -> bool {
-        self.from.is_none_or(|f| m >= f) && self.to.is_none_or(|t| m <= t)
+        self.from.map_or(true, |f| m >= f) && self.to.map_or(true, |t| m <= t)
     }
 }
 
@@ -339,7 +339,7 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped
             continue;
         }
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != EXTENSION) || !path.is_file() {
+        if path.extension().map_or(true, |e| e != EXTENSION) || !path.is_file() {
             skipped.push(Skipped {
                 path,
                 reason: format!("not a .{EXTENSION} file"),

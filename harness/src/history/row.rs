@@ -282,7 +282,7 @@ impl HistoryRun {
         let s = |name: &str, v: Option<&str>| Series::new(name.into(), vec![v; n]).into_column();
         let time = |name: &str, v: Option<i64>| -> PolarsResult<Column> {
             Ok(
-                Int64Chunked::from_iter_options(name.into(), std::iter::repeat_n(v, n))
+                Int64Chunked::from_iter_options(name.into(), std::iter::repeat(v).take(n))
                     .into_datetime(TimeUnit::Microseconds, None)
                     .into_series()
                     .into_column(),
