@@ -49,7 +49,7 @@ fn shared<L: CounterLayout>(
     diagnostics: bool,
 ) {
     let counters = SessionCounters::<L>::with_layout(diagnostics);
-    bench_row(group, L::KIND.name(), threads, tables, |_| {
+    bench_row(group, L::NAME, threads, tables, |_| {
         counters.inc(NET_BYTES_SENT, 0); // claim a thread's shard outside the timed part
         &counters
     });

@@ -40,7 +40,7 @@ fn bench_layout<L: CounterLayout>(c: &mut Criterion) {
     for writers in WRITERS {
         let counters = written::<L>(writers);
         let mut out = vec![0i64; NUM_METRICS];
-        group.bench_function(BenchmarkId::new(L::KIND.name(), writers), |b| {
+        group.bench_function(BenchmarkId::new(L::NAME, writers), |b| {
             b.iter(|| {
                 counters.snapshot_into(&mut out);
                 black_box(&out);

@@ -1,36 +1,13 @@
 //! File-system rules every stage shares: atomic writes and run folders that never overwrite.
 
 use crate::error::{Error, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, then rename, so a
-/// reader (or a crash) sees the old file or the new one, never half of either.
+/// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename: a reader
+/// or a crash sees the old file or the new one); the one implementation is session-stats',
+/// which an engine's recorder uses too.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        unique_suffix()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
+    session_stats::recorder::atomic_write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 /// A process-wide counter plus the time, so two writers in one process never share a temp name.

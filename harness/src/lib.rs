@@ -16,6 +16,8 @@ pub(crate) mod experiment;
 pub mod export;
 pub(crate) mod files;
 pub mod history;
+pub mod policy;
+pub mod progress;
 pub mod recorder;
 pub(crate) mod report;
 mod rng;

@@ -6,15 +6,13 @@
 use crate::error::{Error, Result};
 use crate::files::create_fresh_dir;
 use crate::recorder::meta::RUN_META_FORMAT;
-use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
-use crate::recorder::{Host, Mismatch, RunMeta, Sampler, SamplerConfig, SnapshotWriter};
-use crate::scenario::{Budget, Scenario, SinkKind};
+use crate::recorder::{Host, Mismatch, RunMeta, Sampler, SamplerConfig, SNAPSHOTS_FILE};
+use crate::scenario::{Budget, Scenario};
 use crate::workload::plan::mismatches;
-use crate::workload::{CeilingSink, NoopSink, PerWorker, Plan, Shared, Sink, Swarm};
+use crate::workload::sink::{with_counters, WithCounters};
+use crate::workload::{Plan, Swarm};
 use indicatif::{ProgressBar, ProgressStyle};
-use session_stats::{
-    metric, Contiguous, LayoutKind, Padded, SessionCounters, Sharded, NUM_METRICS,
-};
+use session_stats::{metric, Counters, NUM_METRICS};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -76,32 +74,44 @@ impl RunReport {
     }
 }
 
-/// Runs `req` to the end and writes its files.
+/// Runs `req` to the end and writes its files, into counters of the scenario's layout.
 pub fn run(req: &RunRequest) -> Result<RunReport> {
-    let diagnostics = req.scenario.diagnostics();
-    match req.scenario.layout() {
-        SinkKind::Layout(LayoutKind::Contiguous) => run_with_sink(
-            req,
-            &Shared(SessionCounters::<Contiguous>::with_layout(diagnostics)),
-        ),
-        SinkKind::Layout(LayoutKind::Padded) => run_with_sink(
-            req,
-            &Shared(SessionCounters::<Padded>::with_layout(diagnostics)),
-        ),
-        SinkKind::Layout(LayoutKind::Sharded) => {
-            // Sharded storage is meant to be used through one writer handle per thread.
-            run_with_sink(
-                req,
-                &PerWorker(SessionCounters::<Sharded>::with_layout(diagnostics)),
-            )
+    struct Record<'r>(&'r RunRequest);
+    impl WithCounters for Record<'_> {
+        type Output = Result<RunReport>;
+        fn call<C: Counters>(self, counters: &C, verify: bool) -> Result<RunReport> {
+            record(self.0, counters, verify)
         }
-        SinkKind::Noop => run_with_sink(req, &NoopSink),
-        SinkKind::Ceiling => run_with_sink(req, &CeilingSink::new(diagnostics)),
     }
+    with_counters(
+        req.scenario.layout(),
+        req.scenario.diagnostics(),
+        Record(req),
+    )
 }
 
-fn initial_meta(req: &RunRequest) -> RunMeta {
+/// Runs `req` into `counters`, any implementation of the open interface (an engine's own
+/// counter array, say), and checks their final values against the plan exactly like a
+/// built-in layout's. The run is recorded with `counters.name()` as its layout, so it never
+/// compares as a run of the scenario's built-in layout by accident.
+///
+/// `counters` must start at zero and must hold the registry's 99 slots (`width() == 99`).
+pub fn run_counters<C: Counters>(req: &RunRequest, counters: &C) -> Result<RunReport> {
+    if counters.width() != NUM_METRICS {
+        return Err(Error::input(format!(
+            "counters {:?}: {} slots; the swarm updates the registry's {NUM_METRICS}",
+            counters.name(),
+            counters.width()
+        )));
+    }
+    record(req, counters, true)
+}
+
+fn initial_meta(req: &RunRequest, layout: &str) -> RunMeta {
     let s = &req.scenario;
+    let mut scenario_settings = serde_json::to_value(s).expect("scenario serialises");
+    // The layout that ran, which for an external implementation is not the scenario's.
+    scenario_settings["layout"] = serde_json::Value::from(layout);
     RunMeta {
         format: RUN_META_FORMAT,
         statbench_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -109,10 +119,10 @@ fn initial_meta(req: &RunRequest) -> RunMeta {
         scenario: s.name().to_string(),
         scenario_path: s.source().path.clone(),
         scenario_hash: s.source().hash.clone(),
-        scenario_settings: serde_json::to_value(s).expect("scenario serialises"),
+        scenario_settings,
         settings_hash: None,
         seed: s.seed(),
-        layout: s.layout().name().to_string(),
+        layout: layout.to_string(),
         threads: s.threads(),
         peers: s.peers(),
         diagnostics: s.diagnostics(),
@@ -156,12 +166,12 @@ fn progress_bar(req: &RunRequest) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Runs `req` against any sink (a layout, the no-op sink, or a test double).
-pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
+/// Records one run of `req` into `sink`; `verify`: check the final values against the plan.
+fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunReport> {
     let s = &req.scenario;
     let probe_scale = crate::recorder::probe::scale_from_env()?;
     create_fresh_dir(&req.out_dir)?;
-    let mut meta = initial_meta(req);
+    let mut meta = initial_meta(req, sink.name());
     // The machine's speed, before the clock starts and before the worker threads exist.
     let pin = |i| {
         if s.pin_threads() {
@@ -171,8 +181,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     meta.machine_probe = Some(crate::recorder::probe::measure(&pin, probe_scale));
     meta.settings_hash = Some(meta.settings_key());
     meta.write(&req.out_dir)?;
-    let writer = SnapshotWriter::create(&req.out_dir.join(SNAPSHOTS_FILE), NUM_METRICS)?;
-    let mut sampler = Sampler::new(writer);
+    let mut sampler = Sampler::create(&req.out_dir.join(SNAPSHOTS_FILE), NUM_METRICS)?;
     let config = SamplerConfig {
         interval: req
             .sampling
@@ -198,6 +207,8 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
         Budget::Operations(_) => None,
     };
     let bar = progress_bar(req);
+    // A command's overall line (`crate::progress`), moved by this run's share of its budget.
+    let overall = crate::progress::current().filter(|_| bar.is_none());
     let mut values = vec![0i64; NUM_METRICS];
     let done = AtomicBool::new(false);
 
@@ -239,8 +250,15 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
                     Budget::Operations(_) => bar.set_position(swarm.ops_so_far()),
                 }
             }
+            if let Some(p) = &overall {
+                p.partial(match s.budget() {
+                    Budget::DurationMs(ms) => now.as_millis() as f64 / ms.max(1) as f64,
+                    Budget::Operations(ops) => swarm.ops_so_far() as f64 / ops.max(1) as f64,
+                });
+            }
             // Sleep until the next event: a sample, the stop deadline, or a progress tick.
-            let mut wake = Duration::from_millis(if bar.is_some() { 100 } else { 1000 });
+            let ticking = bar.is_some() || overall.is_some();
+            let mut wake = Duration::from_millis(if ticking { 100 } else { 1000 });
             let now = start.elapsed();
             if let Some(due) = config.deadline(sampler.next_sample()) {
                 wake = wake.min(due.saturating_sub(now));
@@ -264,7 +282,7 @@ pub fn run_with_sink<S: Sink>(req: &RunRequest, sink: &S) -> Result<RunReport> {
     let samples = sampler.next_sample();
     meta.intervals = sampler.finish()?;
 
-    if sink.verifiable() {
+    if verify {
         let expected = plan.expected(outcome.lives, s.diagnostics());
         meta.mismatches = mismatches(&expected, &values)
             .into_iter()

@@ -39,6 +39,7 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
     let out = scratch("slow");
     let (code, stdout, stderr) = statbench(&[
         "ab",
+        "-v", // the commands and the steps on stderr, also off a terminal
         "--a",
         &run_cmd(""),
         "--b",

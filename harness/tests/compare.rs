@@ -56,11 +56,12 @@ fn synthetic_run(
                 }
             }
             if let Some(ops) = meta {
+                let ops_per_sec = ops * (1.0 + 0.03 * noise.normal());
                 tp.push(IntervalThroughput {
                     sample: k as u64,
                     duration_ns: 100_000_000,
-                    ops: 0,
-                    ops_per_sec: ops * (1.0 + 0.03 * noise.normal()),
+                    ops: (ops_per_sec * 0.1) as u64,
+                    ops_per_sec,
                 });
             }
         }
@@ -135,7 +136,19 @@ fn a_20_percent_slowdown_is_a_regression_and_a_speedup_is_not() {
         "{:?}",
         c.gate.failures
     );
-    // Counter rates went down 20%: reported as decreases, gauges unchanged.
+    // Counters moved with the throughput: per update (the default) they did not change.
+    let rate0 = c.metrics.iter().find(|m| m.index == Some(0)).unwrap();
+    assert_eq!(rate0.quantity, statbench::compare::Quantity::PerWork);
+    assert!(!rate0.outcome.is_change(), "{:?}", rate0.outcome);
+    // Per second, the counter rates went down 20%: decreases, gauges unchanged.
+    let per_second = CompareSettings {
+        policy: statbench::policy::Policy {
+            normalise: statbench::policy::Normalise::PerSecond,
+            ..Default::default()
+        },
+        ..CompareSettings::default()
+    };
+    let c = compare(&a, &slow, &per_second).unwrap();
     let rate0 = c.metrics.iter().find(|m| m.index == Some(0)).unwrap();
     assert_eq!(rate0.outcome, Outcome::Decrease);
     let gauge = c.metrics.iter().find(|m| m.index == Some(3)).unwrap();
@@ -484,14 +497,14 @@ fn the_gate_confirms_a_suspected_regression_before_failing() {
             // Baseline and gate ran seconds apart on this machine: judge speed even when the
             // machine probe moved (the contended loop moved 16% under the parallel test suite).
             "--strict",
-            "--quiet",
+            "-v", // the steps on stderr, also off a terminal
             "--format",
             "json",
         ],
         &d,
     );
     assert_eq!(code, 1, "{stderr}\n{stdout}");
-    assert!(stderr.contains("confirming with 2 more run(s)"), "{stderr}");
+    assert!(stderr.contains("confirming with 2 more runs"), "{stderr}");
     assert!(
         stderr.contains("after confirmation: REGRESSION"),
         "{stderr}"

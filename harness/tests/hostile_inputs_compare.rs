@@ -388,6 +388,7 @@ fn runs_of_different_settings_are_refused_with_the_keys_that_differ() {
                 s(&a),
                 s(&b),
                 "--allow-different-settings",
+                "--wide",
                 "--format",
                 format,
             ],

@@ -70,6 +70,7 @@ fn gate(d: &Path, scale: &str, format: &str) -> (i32, String, String) {
             "--confirm-runs",
             "0",
             "--quiet",
+            "--wide", // the first line whole: the NOTE is checked as one line
             "--format",
             format,
         ],
@@ -245,7 +246,11 @@ fn compare_judges_speed_within_the_bound_and_not_beyond_or_without_probes() {
         meta.write(&dir).unwrap();
     }
     assert!(meta.machine_probe.is_none());
-    let (code, out, _) = statbench(&["compare", "--baseline", "tiny", "inside"], &d, None);
+    let (code, out, _) = statbench(
+        &["compare", "--baseline", "tiny", "inside", "--wide"],
+        &d,
+        None,
+    );
     assert_eq!(code, 0);
     assert!(
         out.starts_with("NOTE: no machine probe in B (inside)")
@@ -257,7 +262,11 @@ fn compare_judges_speed_within_the_bound_and_not_beyond_or_without_probes() {
         "{out}"
     );
     // --strict judges speed anyway, and says so first.
-    let (_, out, _) = statbench(&["compare", "base", "outside", "--strict"], &d, None);
+    let (_, out, _) = statbench(
+        &["compare", "base", "outside", "--strict", "--wide"],
+        &d,
+        None,
+    );
     assert!(
         out.lines()
             .next()

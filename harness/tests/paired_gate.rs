@@ -94,6 +94,7 @@ fn paired_gate_passes_the_same_code_and_fails_an_injected_slowdown() {
     let slow = dir.join("slow");
     let mut args = common.to_vec();
     args.extend([
+        "-v", // the confirmation step on stderr, also off a terminal
         "--out",
         slow.to_str().unwrap(),
         "--confirm-pairs",

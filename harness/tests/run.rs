@@ -1,10 +1,10 @@
 //! End-to-end checks of `statbench run`: exact totals, the CSV contract, crash safety, errors.
 
-use session_stats::{LayoutKind, SessionCounters, NUM_METRICS};
+use session_stats::{Counters, LayoutKind, SessionCounters, Update, NUM_METRICS};
 use statbench::recorder::RunMeta;
-use statbench::runner::{run, run_with_sink, RunRequest};
+use statbench::runner::{run, run_counters, RunRequest};
 use statbench::scenario::{Budget, Overrides, Scenario, SinkKind};
-use statbench::workload::{Plan, Sink, Updater};
+use statbench::workload::Plan;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -88,14 +88,11 @@ struct LossySink {
     n: AtomicU64,
 }
 
-impl Updater for &LossySink {
+impl Update for LossySink {
     fn inc(&self, idx: usize, delta: i64) {
         if self.n.fetch_add(1, Ordering::Relaxed) % 10_000 != 9_999 {
             self.inner.inc(idx, delta);
         }
-    }
-    fn inc_diag(&self, idx: usize, delta: i64) {
-        self.inner.inc_diag(idx, delta)
     }
     fn set(&self, idx: usize, value: i64) {
         self.inner.set(idx, value)
@@ -103,18 +100,24 @@ impl Updater for &LossySink {
     fn set_max(&self, idx: usize, value: i64) {
         self.inner.set_max(idx, value)
     }
-    fn set_max_diag(&self, idx: usize, value: i64) {
-        self.inner.set_max_diag(idx, value)
+    fn diagnostics_enabled(&self) -> bool {
+        self.inner.diagnostics_enabled()
     }
 }
 
-impl Sink for LossySink {
+impl Counters for LossySink {
     type Writer<'a> = &'a LossySink;
     fn writer(&self) -> &LossySink {
         self
     }
     fn snapshot_into(&self, out: &mut [i64]) {
         self.inner.snapshot_into(out)
+    }
+    fn diagnostics_enabled(&self) -> bool {
+        self.inner.diagnostics_enabled()
+    }
+    fn name(&self) -> &str {
+        "lossy"
     }
 }
 
@@ -124,8 +127,7 @@ fn lost_updates_are_detected_and_named() {
         inner: SessionCounters::new(),
         n: AtomicU64::new(0),
     };
-    let report =
-        run_with_sink(&request(scenario(""), scratch("lossy").join("run")), &sink).unwrap();
+    let report = run_counters(&request(scenario(""), scratch("lossy").join("run")), &sink).unwrap();
     assert_eq!(report.meta.totals_verified, Some(false));
     assert!(!report.meta.mismatches.is_empty());
     let err = report.check_totals().unwrap_err().to_string();

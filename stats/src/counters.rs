@@ -99,9 +99,14 @@ impl<L: CounterLayout> SessionCounters<L> {
         self.diagnostics
     }
 
-    /// Which layout stores the slots.
-    pub fn layout_kind(&self) -> LayoutKind {
-        L::KIND
+    /// Which of this crate's layouts stores the slots (`None` for a layout of another crate).
+    pub fn layout_kind(&self) -> Option<LayoutKind> {
+        LayoutKind::from_name(L::NAME)
+    }
+
+    /// The layout's name ([`CounterLayout::NAME`]), whichever crate it comes from.
+    pub fn layout_name(&self) -> &'static str {
+        L::NAME
     }
 
     /// The underlying storage, for layout-specific figures (e.g. shard count).
@@ -226,7 +231,7 @@ impl<L: CounterLayout> SessionCounters<L> {
 impl<L: CounterLayout> fmt::Debug for SessionCounters<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionCounters")
-            .field("layout", &L::KIND)
+            .field("layout", &L::NAME)
             .field("diagnostics", &self.diagnostics)
             .finish()
     }

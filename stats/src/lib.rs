@@ -7,9 +7,14 @@
 //!   `snapshot`, ...), generic over a memory [`layout`].
 //! * [`layout`]: [`Contiguous`] (the reference), [`Padded`] and [`Sharded`], all passing one
 //!   test suite; pick by measuring (`statbench sweep`, `cargo bench -p session-stats`).
+//! * [`Counters`] / [`Update`]: the open interface every layout implements, and an engine's
+//!   own counter implementation can too, to run through the same benchmarks and the recorder.
 //! * [`CounterWriter`] ([`SessionCounters::writer`]): one handle per writer thread/task; with
 //!   [`Sharded`] its updates are a plain load + store on a private shard.
 //!   [`BatchedWriter`] ([`SessionCounters::batched_writer`]) buffers deltas locally instead.
+//!
+//! * [`recorder`] (feature `recorder`): an engine records its own runs in statbench's format
+//!   (`snapshots.csv` + `run.json`) from a background thread.
 //!
 //! No dependencies; `serde` derives are behind the optional `serde` feature.
 #![warn(missing_docs)]
@@ -17,12 +22,16 @@
 pub mod clock;
 mod counters;
 pub mod layout;
+mod open;
+#[cfg(feature = "recorder")]
+pub mod recorder;
 pub mod registry;
 mod writer;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
 pub use counters::{SessionCounters, DERIVED_SLOTS};
 pub use layout::{Contiguous, CounterLayout, LayoutKind, Padded, Sharded, WriterShard};
+pub use open::{Counters, Update};
 pub use registry::*;
 pub use writer::{BatchedWriter, CounterWriter};
 

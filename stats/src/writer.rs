@@ -63,7 +63,13 @@ pub struct CounterWriter<'a, L: CounterLayout> {
 
 impl<'a, L: CounterLayout> CounterWriter<'a, L> {
     pub(crate) fn new(counters: &'a SessionCounters<L>) -> Self {
-        match counters.layout().claim_writer() {
+        // Only a layout that says it lends private slots is asked (the hot path relies on it).
+        let shard = if L::PRIVATE_WRITERS {
+            counters.layout().claim_writer()
+        } else {
+            None
+        };
+        match shard {
             Some(shard) => {
                 debug_assert_eq!(shard.pos.len(), NUM_METRICS);
                 debug_assert!(shard
@@ -104,6 +110,11 @@ impl<'a, L: CounterLayout> CounterWriter<'a, L> {
     /// Adds `delta` to metric `idx`, like [`SessionCounters::inc`].
     #[inline]
     pub fn inc(&self, idx: usize, delta: i64) {
+        if !L::PRIVATE_WRITERS {
+            // Known at compile time: a layout without private slots gets the shared call alone.
+            self.counters.inc(idx, delta);
+            return;
+        }
         let pos = self.pos[idx];
         if pos != NOT_PRIVATE {
             // SAFETY: every position other than NOT_PRIVATE is < slots.len() (checked at claim).
@@ -157,7 +168,7 @@ impl<L: CounterLayout> Drop for CounterWriter<'_, L> {
 impl<L: CounterLayout> fmt::Debug for CounterWriter<'_, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CounterWriter")
-            .field("layout", &L::KIND)
+            .field("layout", &L::NAME)
             .field("private", &self.is_private())
             .finish()
     }
@@ -293,7 +304,7 @@ impl<L: CounterLayout> Drop for BatchedWriter<'_, L> {
 impl<L: CounterLayout> fmt::Debug for BatchedWriter<'_, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BatchedWriter")
-            .field("layout", &L::KIND)
+            .field("layout", &L::NAME)
             .field("flush_every", &self.flush_every)
             .field("pending", &self.pending.get())
             .finish()

@@ -107,10 +107,10 @@ fn hammer<L: CounterLayout>(threads: usize, n: usize, diagnostics: bool) {
             c.get(idx),
             want[idx],
             "{}: slot {idx} ({}) via get",
-            L::KIND,
+            L::NAME,
             metric(idx).unwrap().name
         );
-        assert_eq!(bulk[idx], want[idx], "{}: slot {idx} via load_all", L::KIND);
+        assert_eq!(bulk[idx], want[idx], "{}: slot {idx} via load_all", L::NAME);
     }
     assert!(want.iter().any(|&v| v != 0));
 }
@@ -170,13 +170,13 @@ fn hammer_writers<L: CounterLayout>(threads: usize, n: usize, diagnostics: bool,
             c.get(idx),
             want[idx],
             "{} {via:?}: slot {idx} via get",
-            L::KIND
+            L::NAME
         );
         assert_eq!(
             snap[idx],
             want[idx],
             "{} {via:?}: slot {idx} via snapshot",
-            L::KIND
+            L::NAME
         );
     }
     assert!(want.iter().any(|&v| v != 0));
@@ -643,9 +643,66 @@ fn layouts_are_named() {
         assert_eq!(LayoutKind::from_name(kind.name()), Some(kind));
     }
     assert_eq!(LayoutKind::from_name("bogus"), None);
-    assert_eq!(SessionCounters::new().layout_kind(), LayoutKind::Contiguous);
+    assert_eq!(
+        SessionCounters::new().layout_kind(),
+        Some(LayoutKind::Contiguous)
+    );
     assert_eq!(
         SessionCounters::<Padded>::with_layout(false).layout_kind(),
-        LayoutKind::Padded
+        Some(LayoutKind::Padded)
     );
+    assert_eq!(
+        SessionCounters::<Sharded>::with_layout(false).layout_name(),
+        "sharded"
+    );
+}
+
+/// A layout of another crate: the trait is open, and `SessionCounters` works on top of it.
+#[derive(Debug)]
+struct Locked(std::sync::Mutex<Vec<i64>>);
+
+impl CounterLayout for Locked {
+    const NAME: &'static str = "locked";
+    fn with_kinds(kinds: &[session_stats::MetricKind]) -> Self {
+        Locked(std::sync::Mutex::new(vec![0; kinds.len()]))
+    }
+    fn add(&self, idx: usize, delta: i64) {
+        self.0.lock().unwrap()[idx] += delta;
+    }
+    fn store(&self, idx: usize, value: i64) {
+        self.0.lock().unwrap()[idx] = value;
+    }
+    fn fetch_max(&self, idx: usize, value: i64) {
+        let mut v = self.0.lock().unwrap();
+        v[idx] = v[idx].max(value);
+    }
+    fn load(&self, idx: usize) -> i64 {
+        self.0.lock().unwrap()[idx]
+    }
+    fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+#[test]
+fn an_external_layout_runs_under_session_counters_and_the_open_interface() {
+    use session_stats::{Counters, Update};
+    let counters = SessionCounters::<Locked>::with_layout(false);
+    assert_eq!(counters.layout_kind(), None);
+    assert_eq!(Counters::name(&counters), "locked");
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            let w = Counters::writer(&counters);
+            s.spawn(move || {
+                for _ in 0..10_000 {
+                    Update::inc(&w, NET_BYTES_RECV, 3);
+                }
+                w.inc_diag(EVENT_TX_HIGH_WATER, 1); // diagnostics off: ignored
+            });
+        }
+    });
+    let mut snap = vec![0; counters.width()];
+    Counters::snapshot_into(&counters, &mut snap);
+    assert_eq!(snap[NET_BYTES_RECV], 4 * 10_000 * 3);
+    assert_eq!(snap[EVENT_TX_HIGH_WATER], 0);
 }

@@ -10,7 +10,6 @@ use crate::experiment::calibrate::{calibrate, CalibratePlan, CalibrationReport};
 use crate::files::create_unique_dir;
 use crate::runner::default_runs_dir;
 use clap::Args;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Runs per side `ab` adds before failing on a suspected regression.
@@ -66,6 +65,12 @@ pub struct AbArgs {
     /// Folder for the runs (default runs/ab-YYYYmmdd-HHMMSS).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write a report of A vs B (charts, index.html, summary.md) into this folder.
+    #[arg(long, conflicts_with = "layouts")]
+    pub report: Option<PathBuf>,
+    /// Replace an existing --report folder.
+    #[arg(long, requires = "report")]
+    pub force: bool,
     #[command(flatten)]
     pub verdict: VerdictArgs,
     #[command(flatten)]
@@ -78,6 +83,9 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
     if !args.layouts.is_empty() {
         return layouts_command(args);
     }
+    if let Some(dir) = &args.report {
+        crate::report::check_target(dir, args.force)?;
+    }
     let out = match &args.out {
         Some(o) => o.clone(),
         None => create_unique_dir(default_runs_dir(), "ab")?,
@@ -89,11 +97,11 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
         confirm_rounds: args.confirm_rounds as usize,
         out,
     };
-    let mut settings = args.verdict.settings();
+    let mut settings = args.verdict.settings()?;
     settings.strict = true; // same machine, same session: speed always gates
-    let outcome = run_ab(&plan, &settings, false)?;
+    let (outcome, a, b) = run_ab(&plan, &settings)?;
     if let Some(first) = outcome.first_verdict {
-        eprintln!(
+        crate::progress::say(&format!(
             "ab: first batch said {}; after confirmation: {}",
             first.label(),
             outcome
@@ -101,7 +109,10 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
                 .headline
                 .as_ref()
                 .map_or("n/a", |h| h.outcome.label())
-        );
+        ));
+    }
+    if let Some(dir) = &args.report {
+        super::report::write_comparison(&a, &b, &outcome.comparison, dir, args.force)?;
     }
     args.output.emit(&outcome.comparison)
 }
@@ -136,7 +147,6 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
             measure: Box::new(move |ms| Ok(runner.run(ms))),
         }
     }
-    let verbose = std::io::stderr().is_terminal();
     let mut plan = SlicePlan {
         a: side(&ra, a),
         b: side(&rb, b),
@@ -148,26 +158,23 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
         },
         slice_ms: args.slice_ms,
         seed: 1,
-        verbose,
         differences: vec![SettingDifference {
             key: "layout".into(),
             a: a.name().into(),
             b: b.name().into(),
         }],
     };
-    let mut settings = args.verdict.settings();
+    let mut settings = args.verdict.settings()?;
     if args.verdict.min_effect.is_none() {
         settings.stats.min_effect = super::paired::PAIRED_MIN_EFFECT;
     }
-    if verbose {
-        eprintln!(
-            "ab: {} vs {}: {} pairs of {}-ms slices in randomised A B B A blocks, in this process",
-            a.name(),
-            b.name(),
-            plan.pairs,
-            plan.slice_ms
-        );
-    }
+    crate::progress::say(&format!(
+        "ab: {} vs {}: {} pairs of {}-ms slices in randomised A B B A blocks, in this process",
+        a.name(),
+        b.name(),
+        plan.pairs,
+        plan.slice_ms
+    ));
     let outcome = run_paired_slices(&mut plan, &settings)?;
     args.output.emit(&outcome.comparison)
 }
@@ -248,9 +255,8 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
             }
         }),
         reuse: args.reuse.is_some(),
-        verbose: std::io::stderr().is_terminal() || !args.json,
     };
-    let unpaired = args.verdict.settings().stats;
+    let unpaired = args.verdict.settings()?.stats;
     let mut paired = unpaired.clone();
     if args.verdict.min_effect.is_none() {
         paired.min_effect = super::paired::PAIRED_MIN_EFFECT;
@@ -261,21 +267,27 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
         return Ok(0);
     }
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    outln!(
-        "paired calibration of `{}`: {} rounds of 5 slices of {} ms ({} with a busy neighbour: {:+.1}% throughput)",
-        plan.scenario.name(),
-        r.rounds,
-        args.slice_ms,
-        r.loaded_rounds,
-        r.drift_effect * 100.0
+    super::output::paragraph(
+        &format!(
+            "paired calibration of `{}`: {} rounds of 5 slices of {} ms ({} with a busy neighbour: {:+.1}% throughput)",
+            plan.scenario.name(),
+            r.rounds,
+            args.slice_ms,
+            r.loaded_rounds,
+            r.drift_effect * 100.0
+        ),
+        2,
     );
-    outln!(
-        "  each replay: {} slice pairs (+{} to confirm); ab and stored-baseline gate: {} slices a side (+{}); {} replays per cell",
-        plan.pairs,
-        plan.confirm,
-        plan.pairs,
-        plan.confirm,
-        plan.comparisons
+    super::output::paragraph(
+        &format!(
+            "  each replay: {} slice pairs (+{} to confirm); ab and stored-baseline gate: {} slices a side (+{}); {} replays per cell",
+            plan.pairs,
+            plan.confirm,
+            plan.pairs,
+            plan.confirm,
+            plan.comparisons
+        ),
+        4,
     );
     let cell = |c: &crate::experiment::calibrate_paired::Counts| {
         format!("{:>6} ({} inc.)", pct(c.rate()), c.inconclusive)
@@ -304,13 +316,16 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
             cell(&r.gate.detect[k])
         );
     }
-    outln!(
-        "  A/A CI half-width: paired {}, ab {}, stored baseline {}; min effect: paired {}, others {}",
-        pct(r.paired.ci_half_width),
-        pct(r.ab.ci_half_width),
-        pct(r.gate.ci_half_width),
-        pct(paired.min_effect),
-        pct(unpaired.min_effect)
+    super::output::paragraph(
+        &format!(
+            "  A/A CI half-width: paired {}, ab {}, stored baseline {}; min effect: paired {}, others {}",
+            pct(r.paired.ci_half_width),
+            pct(r.ab.ci_half_width),
+            pct(r.gate.ci_half_width),
+            pct(paired.min_effect),
+            pct(unpaired.min_effect)
+        ),
+        4,
     );
     Ok(0)
 }
@@ -337,12 +352,11 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
         confirm: args.confirm_rounds as usize,
         comparisons: args.comparisons as usize,
         out,
-        verbose: std::io::stderr().is_terminal() || !args.json,
     };
     let settings = crate::compare::CompareSettings {
         // Every replayed comparison draws runs of this one session on this machine.
         speed_judgement: crate::compare::SpeedJudgement::SameMachine,
-        ..args.verdict.settings()
+        ..args.verdict.settings()?
     };
     let report = calibrate(&plan, &settings)?;
     if args.json {
@@ -357,18 +371,18 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
 }
 
 fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
+    use super::output::paragraph;
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    let cell = |x: &crate::experiment::calibrate::Rates| {
+    let mut few = Vec::new();
+    let mut cell = |what: &str, x: &crate::experiment::calibrate::Rates| {
+        if x.distinct < 50 {
+            few.push(format!("{what}: only {} distinct comparisons", x.distinct));
+        }
         format!(
-            "{:>6} of {} ({} inconclusive{})",
+            "{} of {} ({} inconclusive)",
             pct(x.regression_rate),
             x.comparisons,
-            x.inconclusive,
-            if x.distinct < 50 {
-                format!("; only {} distinct: record more runs", x.distinct)
-            } else {
-                String::new()
-            }
+            x.inconclusive
         )
     };
     outln!(
@@ -376,13 +390,16 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
         plan.scenario.name(),
         plan.runs
     );
-    outln!(
-        "  throughput {:.1} M updates/s, run-to-run CV {} ({} of {} runs disturbed), drift {:+.1}% from the first half of the session to the second",
-        r.median_ops_per_sec / 1e6,
-        pct(r.run_cv),
-        r.disturbed_runs,
-        plan.runs,
-        r.drift * 100.0
+    paragraph(
+        &format!(
+            "  throughput {:.1} M updates/s, run-to-run CV {} ({} of {} runs disturbed), drift {:+.1}% from the first half of the session to the second",
+            r.median_ops_per_sec / 1e6,
+            pct(r.run_cv),
+            r.disturbed_runs,
+            plan.runs,
+            r.drift * 100.0
+        ),
+        4,
     );
     outln!(
         "  injected slowdowns: extra_work {} → {}, {} → {}",
@@ -391,34 +408,38 @@ fn print_report(r: &CalibrationReport, plan: &CalibratePlan) {
         r.knobs.1,
         pct(r.measured_slowdowns.1)
     );
-    let gate = format!("gate: {} runs vs an earlier baseline", plan.group);
-    let ab = format!(
-        "ab: {} (+{}) runs a side, interleaved",
-        plan.group, plan.confirm
-    );
-    outln!("  {:<24} {gate:<44} {ab}", "regression verdicts");
+    let gate = format!("gate: {} runs vs earlier baseline", plan.group);
+    let ab = format!("ab: {} (+{}) runs a side", plan.group, plan.confirm);
+    outln!("  {:<22} {gate:<36} {ab}", "regression verdicts");
     let rows = [
         ("false alarms (A/A)".to_string(), &r.aa_baseline, &r.aa_ab),
         (
-            format!("detection of {}", pct(r.measured_slowdowns.0)),
+            format!("detects {}", pct(r.measured_slowdowns.0)),
             &r.detect5_baseline,
             &r.detect5_ab,
         ),
         (
-            format!("detection of {}", pct(r.measured_slowdowns.1)),
+            format!("detects {}", pct(r.measured_slowdowns.1)),
             &r.detect10_baseline,
             &r.detect10_ab,
         ),
     ];
     for (name, g, a) in rows {
-        outln!("  {name:<24} {:<44} {}", cell(g), cell(a));
+        let (g, a) = (
+            cell(&format!("gate, {name}"), g),
+            cell(&format!("ab, {name}"), a),
+        );
+        outln!("  {name:<22} {g:<36} {a}");
+    }
+    if !few.is_empty() {
+        paragraph(&format!("  (record more runs: {})", few.join("; ")), 4);
     }
     outln!(
         "  gate CI half-width {}; minimum detectable effect ≈ {}",
         pct(r.ci_half_width),
         pct(r.min_detectable_effect)
     );
-    outln!("  advice: {}", r.recommendation);
+    paragraph(&format!("  advice: {}", r.recommendation), 4);
 }
 
 /// Options of `statbench sweep`.
@@ -476,14 +497,13 @@ pub fn sweep_command(args: &SweepArgs) -> Result<i32> {
         threads,
         repeat: args.repeat as usize,
         out: out.clone(),
-        verbose: true,
     };
     let points = sweep(&plan)?;
     super::output::print(&summary_table(&points));
     outln!("sweep: {}/sweep.csv and scaling-*.png/svg", out.display());
     if let Some(dir) = &args.report {
         crate::report::sweep_report(&out.join("sweep.csv"), dir, false)?;
-        eprintln!("report: {}", dir.join("index.html").display());
+        super::report::said_report(dir);
     }
     Ok(0)
 }

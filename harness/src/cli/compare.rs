@@ -27,27 +27,32 @@ pub struct CompareArgs {
     pub output: OutputArgs,
 }
 
-/// Newest run folder under `runs/` (by name, which starts with a UTC timestamp per scenario).
+/// Newest run folder under `runs/` (by modification time): a folder with a run.json, or a
+/// `--repeat` folder of `r1`, `r2`... run folders. Sweep, calibration, `ab` and report folders
+/// are not runs of one scenario and are passed over.
 pub fn latest_run() -> Result<PathBuf> {
     let root = crate::runner::default_runs_dir();
-    let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(root)
-        .map_err(|_| {
-            Error::input(format!(
-                "{}: no runs yet; give a run folder",
-                root.display()
-            ))
-        })?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    dirs.sort();
-    dirs.pop().map(|(_, p)| p).ok_or_else(|| {
+    let none = || {
         Error::input(format!(
-            "{}: no runs yet; give a run folder",
+            "{}: no run folders yet; give a run folder",
             root.display()
         ))
-    })
+    };
+    let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(root)
+        .map_err(|_| none())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| is_run_folder(p))
+        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+        .collect();
+    dirs.sort();
+    dirs.pop().map(|(_, p)| p).ok_or_else(none)
+}
+
+/// A run folder (run.json inside) or a `--repeat` folder (`r1/run.json`).
+fn is_run_folder(p: &std::path::Path) -> bool {
+    let meta = crate::recorder::meta::RUN_META_FILE;
+    p.join(meta).is_file() || p.join("r1").join(meta).is_file()
 }
 
 fn side(paths: &[PathBuf]) -> Result<RunSet> {
@@ -87,7 +92,7 @@ pub fn compare_command(args: &CompareArgs) -> Result<i32> {
             (a?, b?)
         }
     };
-    let c = compare(&a, &b, &args.verdict.settings())?;
+    let c = compare(&a, &b, &args.verdict.settings()?)?;
     if let Some(dir) = &args.report {
         super::report::write_comparison(&a, &b, &c, dir, args.force)?;
     }

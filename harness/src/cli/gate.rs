@@ -6,6 +6,7 @@ use super::verdict::{OutputArgs, VerdictArgs};
 use super::{run_repeated, RunArgs};
 use crate::compare::{compare, confirm};
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::store::{Baseline, RunSet};
 use clap::Args;
 
@@ -31,9 +32,6 @@ pub struct GateArgs {
     /// verdict inconclusive, instead of a false alarm.
     #[arg(long, default_value_t = GATE_RUNS, value_parser = clap::value_parser!(u64).range(0..=100))]
     pub confirm_runs: u64,
-    /// Never show a progress bar.
-    #[arg(long)]
-    pub quiet: bool,
     /// Folder for the gate's runs (must not exist or be empty; default
     /// runs/SCENARIO-YYYYmmdd-HHMMSS, or runs/gate-SCENARIO-paired-… with --base).
     #[arg(long)]
@@ -89,7 +87,6 @@ impl Default for GateArgs {
             baseline: None,
             repeat: GATE_RUNS,
             confirm_runs: GATE_RUNS,
-            quiet: false,
             out: None,
             base: None,
             base_binary: None,
@@ -117,7 +114,6 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
     let run_args = RunArgs {
         scenario: args.scenario.clone(),
         repeat: args.repeat,
-        quiet: args.quiet,
         out: args.out.clone(),
         history: args.history.clone(),
         ..RunArgs::default()
@@ -138,7 +134,8 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
     }
     let baseline = store.load(&name)?;
     refuse_other_settings(&baseline, &scenario, &args.verdict)?;
-    let reports = run_repeated(&run_args)?;
+    let progress = Progress::start("gate", args.repeat, "runs");
+    let reports = run_repeated(&run_args, &progress)?;
     let dirs: Vec<_> = reports.iter().map(|r| r.dir.clone()).collect();
     let label = match dirs.first().and_then(|d| {
         if dirs.len() > 1 {
@@ -150,18 +147,27 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         Some(p) => p.display().to_string(),
         None => "this run".into(),
     };
-    let settings = args.verdict.settings();
+    let settings = args.verdict.settings()?;
     let first = compare(&baseline, &RunSet::load(label.clone(), &dirs)?, &settings)?;
     let outcome = confirm(first, args.confirm_runs > 0, || {
-        eprintln!(
-            "gate: suspected regression; confirming with {} more run(s)",
-            args.confirm_runs
-        );
-        let more = run_repeated(&RunArgs {
-            repeat: args.confirm_runs,
-            out: run_args.out.as_ref().map(|o| o.join("confirm")),
-            ..run_args.clone()
-        })?;
+        progress.add(args.confirm_runs);
+        crate::progress::say(&format!(
+            "gate: suspected regression; confirming with {} more {}",
+            args.confirm_runs,
+            if args.confirm_runs == 1 {
+                "run"
+            } else {
+                "runs"
+            }
+        ));
+        let more = run_repeated(
+            &RunArgs {
+                repeat: args.confirm_runs,
+                out: run_args.out.as_ref().map(|o| o.join("confirm")),
+                ..run_args.clone()
+            },
+            &progress,
+        )?;
         let mut all = dirs.clone();
         all.extend(more.iter().map(|r| r.dir.clone()));
         compare(
@@ -170,12 +176,13 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
             &settings,
         )
     })?;
+    progress.finish();
     let c = outcome.comparison;
     if outcome.first_verdict.is_some() {
-        eprintln!(
+        crate::progress::say(&format!(
             "gate: after confirmation: {}",
             c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
-        );
+        ));
     }
     args.output.emit(&c)
 }

@@ -412,7 +412,7 @@ fn show_command(a: &ShowArgs) -> Result<i32> {
         for (q, v) in quantities.iter().zip(&run.values) {
             if let Some(v) = v {
                 if *v != 0.0 {
-                    outln!("    {q:<40} {}", crate::export::num(*v));
+                    outln!("    {q:<40} {}", crate::history::figure(q, *v));
                 }
             }
         }

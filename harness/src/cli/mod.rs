@@ -4,16 +4,16 @@
 
 use crate::error::{Result, EXIT_BAD_INPUT, EXIT_OK};
 use crate::files::create_unique_dir;
+use crate::progress::{Progress, Verbosity};
 use crate::runner::{self, default_runs_dir, RunReport, RunRequest};
 use crate::scenario::{bounds, Overrides, Scenario, SinkKind};
 use clap::{Args, Parser, Subcommand};
-use output::outln;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 mod ab;
 mod baseline;
 mod compare;
+mod completions;
 mod gate;
 mod history;
 pub(crate) mod output;
@@ -27,10 +27,59 @@ match), 2 bad input or usage.";
 
 /// Benchmark and regression harness for session-stats counter layouts.
 #[derive(Debug, Parser)]
-#[command(name = "statbench", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "statbench", version, about, after_help = EXIT_CODES_HELP, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+/// Options every command takes, before or after its name.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct GlobalArgs {
+    /// Say less: no progress line and no steps on stderr, only the result, warnings and errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: a line per finished run or step on stderr (on a terminal or not), and the
+    /// commands `ab` runs with their output.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Colour: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always,
+    /// never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub(crate) enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set (CLICOLOR_FORCE colours a pipe too).
+    #[default]
+    Auto,
+    /// Always, even into a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl GlobalArgs {
+    /// Applies the options to this process: verbosity and colour choice.
+    fn apply(&self) {
+        crate::progress::set_verbosity(if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        });
+        let choice = match self.color {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,14 +114,20 @@ enum Command {
     /// Steps over commits in the history: where a quantity changed, by how much, whether it stayed.
     #[command(after_help = EXIT_CODES_HELP)]
     Trend(trend::TrendArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout: `statbench man > statbench.1`.
+    Man(completions::ManArgs),
 }
 
 /// Options of `statbench run`; each overrides the scenario file's value, and the merged values
 /// are checked once, against the same bounds as the file's (`crate::scenario::bounds`).
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct RunArgs {
-    /// Scenario name (`scenarios/<name>.toml`) or path to a .toml file (an argument with a `/`
-    /// or ending in `.toml` is only a path).
+    /// Scenario name or path to a .toml file (an argument with a `/` or ending in `.toml` is
+    /// only a path). A name is `./NAME`, else `scenarios/NAME.toml` here or above, else the
+    /// scenario of that name built into statbench (churn, default, dht-heavy, diagnostics,
+    /// quick, seeding-heavy).
     #[arg(default_value = "default")]
     pub scenario: String,
     /// Worker threads.
@@ -127,9 +182,6 @@ pub(crate) struct RunArgs {
     #[arg(long, default_value_t = 1, allow_negative_numbers = true,
           value_parser = |s: &str| bounds::REPEAT.parse_arg(s).and_then(|v| bounds::REPEAT.check(v.into())))]
     pub repeat: u64,
-    /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
-    #[arg(long)]
-    pub quiet: bool,
     /// Also add each finished run to this history dataset (see `statbench history`).
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
@@ -143,7 +195,6 @@ pub(crate) fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
 impl RunArgs {
     /// Loads the scenario with the command-line overrides merged in, validated once.
     pub fn scenario(&self) -> Result<Scenario> {
-        let path = Scenario::resolve(Some(&self.scenario))?;
         let overrides = Overrides {
             threads: self.threads,
             peers: self.peers,
@@ -161,7 +212,7 @@ impl RunArgs {
             pin_threads: self.no_pin.then_some(false),
             no_sampling: self.no_sampling,
         };
-        Scenario::load_with(&path, &overrides)
+        Scenario::find(&self.scenario, &overrides)
     }
 }
 
@@ -171,10 +222,15 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
     };
-    match dispatch(cli) {
+    cli.global.apply();
+    let result = dispatch(cli);
+    if let Some(p) = crate::progress::current() {
+        p.finish(); // an error ends a command mid-way: clear the line before saying why
+    }
+    match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("statbench: error: {e}");
+            output::error(&e.to_string());
             e.exit_code()
         }
     }
@@ -206,7 +262,7 @@ fn clap_error(e: clap::Error) -> i32 {
             } else {
                 first
             };
-            eprintln!("statbench: error: {first} (see --help)");
+            output::error(&format!("{first} (see --help)"));
             EXIT_BAD_INPUT
         }
     }
@@ -225,12 +281,16 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Sweep(args)) => ab::sweep_command(&args),
         Some(Command::History(cmd)) => history::history_command(&cmd),
         Some(Command::Trend(args)) => trend::trend_command(&args),
+        Some(Command::Completions(args)) => completions::completions_command(&args),
+        Some(Command::Man(args)) => completions::man_command(&args),
     }
 }
 
 /// `statbench run`: one or more repetitions, a summary paragraph, exit 1 on wrong totals.
 fn run_command(args: &RunArgs) -> Result<i32> {
-    let reports = run_repeated(args)?;
+    let progress = Progress::start("run", args.repeat, "runs");
+    let reports = run_repeated(args, &progress)?;
+    progress.finish();
     print_summary(&reports);
     for r in &reports {
         r.check_totals()?;
@@ -238,8 +298,9 @@ fn run_command(args: &RunArgs) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// Runs the scenario `args.repeat` times into fresh folders; returns every run's report.
-pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
+/// Runs the scenario `args.repeat` times into fresh folders, each a step of `progress`;
+/// returns every run's report.
+pub(crate) fn run_repeated(args: &RunArgs, progress: &Progress) -> Result<Vec<RunReport>> {
     let scenario = args.scenario()?;
     let base = match &args.out {
         Some(out) => {
@@ -249,7 +310,6 @@ pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
         None => create_unique_dir(default_runs_dir(), scenario.name())?,
     };
     let k = args.repeat as usize;
-    let progress = !args.quiet && std::io::stderr().is_terminal();
     let mut reports = Vec::with_capacity(k);
     for rep in 1..=k {
         let out_dir = if k == 1 {
@@ -257,16 +317,17 @@ pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
         } else {
             base.join(format!("r{rep}"))
         };
-        if k > 1 && progress {
-            eprintln!("repetition {rep}/{k}");
-        }
         let report = runner::run(&RunRequest {
             scenario: scenario.clone(),
             out_dir,
             sampling: !args.no_sampling,
-            progress,
+            progress: false, // the overall line moves instead
             repetition: (k > 1).then_some((rep, k)),
         })?;
+        progress.step(
+            &report.dir.display().to_string(),
+            &crate::progress::rate(report.meta.ops_per_sec),
+        );
         if let Some(dir) = &args.history {
             history::add_finished_run(dir, &report)?;
         }
@@ -278,9 +339,8 @@ pub(crate) fn run_repeated(args: &RunArgs) -> Result<Vec<RunReport>> {
 fn print_summary(reports: &[RunReport]) {
     let Some(first) = reports.first() else { return };
     let m = &first.meta;
-    let mut rates: Vec<f64> = reports.iter().map(|r| r.meta.ops_per_sec).collect();
-    rates.sort_by(f64::total_cmp);
-    let median = crate::compare::stats::median(&rates).unwrap_or(f64::NAN);
+    let runs = crate::recorder::summary::ThroughputSummary::of(reports.iter().map(|r| &r.meta))
+        .map_or_else(|| "no throughput".into(), |s| s.to_string());
     let ops: u64 = reports.iter().map(|r| r.meta.total_ops).sum();
     let samples: u64 = reports.iter().map(|r| r.meta.samples).sum();
     let verified = match (
@@ -293,17 +353,6 @@ fn print_summary(reports: &[RunReport]) {
         (_, true) => "TOTALS DID NOT MATCH (lost or wrong updates)".to_string(),
         _ => "totals not checked (noop sink)".to_string(),
     };
-    let runs = if reports.len() == 1 {
-        format!("{:.1} M updates/s", median / 1e6)
-    } else {
-        format!(
-            "median {:.1} M updates/s over {} runs (min {:.1}, max {:.1})",
-            median / 1e6,
-            reports.len(),
-            rates[0] / 1e6,
-            rates[rates.len() - 1] / 1e6
-        )
-    };
     let where_ = if reports.len() == 1 {
         format!("{}/{{snapshots.csv,run.json}}", first.dir.display())
     } else {
@@ -314,15 +363,20 @@ fn print_summary(reports: &[RunReport]) {
             reports.len()
         )
     };
-    outln!(
-        "{}: {runs}; {} updates in {} lives on {} threads × {} peers ({} layout{}); {samples} snapshot rows; {verified}. Files: {where_}",
-        m.scenario,
-        ops,
-        reports.iter().map(|r| r.meta.lives).sum::<u64>(),
-        m.threads,
-        m.peers,
-        m.layout,
-        if m.diagnostics { ", diagnostics on" } else { "" },
+    use crate::export::unit::thousands;
+    output::paragraph(
+        &format!(
+            "{}: {runs}; {} updates in {} lives on {} threads × {} peers ({} layout{}); {} snapshot rows; {verified}. Files: {where_}",
+            m.scenario,
+            thousands(ops as i64),
+            thousands(reports.iter().map(|r| r.meta.lives).sum::<u64>() as i64),
+            m.threads,
+            m.peers,
+            m.layout,
+            if m.diagnostics { ", diagnostics on" } else { "" },
+            thousands(samples as i64),
+        ),
+        2,
     );
 }
 

@@ -95,7 +95,7 @@ fn slice_gate(
         scenario,
         args.candidate_extra_work.unwrap_or(0),
     )?;
-    let verbose = !args.quiet;
+    let verbose = crate::progress::verbosity() > crate::progress::Verbosity::Quiet;
     if verbose {
         eprintln!(
             "gate: {} pairs of {}-ms slices, {base_label} vs this build, both loaded in this process (slice ABI v{}), in randomised ABBA blocks",
@@ -121,7 +121,6 @@ fn slice_gate(
         },
         slice_ms: args.slice_ms,
         seed: args.pairing_seed,
-        verbose,
         differences: Vec::new(),
     };
     let outcome = run_paired_slices(&mut plan, settings)?;
@@ -140,6 +139,27 @@ fn emit(args: &GateArgs, outcome: crate::compare::Confirmed, verbose: bool) -> R
     args.output.emit(&c)
 }
 
+/// The scenario as a file both binaries can open: its own, or for a built-in scenario its
+/// text written once under `target/statbench-scenarios/`.
+fn scenario_file(scenario: &crate::scenario::Scenario) -> Result<std::path::PathBuf> {
+    let path = &scenario.source().path;
+    if let Some(text) = crate::scenario::builtin::text_of_path(path) {
+        let dir =
+            std::env::temp_dir().join(format!("statbench-scenarios-{}", scenario.source().hash));
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let file = dir.join(format!("{}.toml", scenario.name()));
+        crate::files::atomic_write(&file, text.as_bytes()).or_else(|e| {
+            if file.is_file() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })?;
+        return Ok(file);
+    }
+    std::fs::canonicalize(path).map_err(|e| Error::io(Path::new(path), e))
+}
+
 /// Runs the revision-paired gate.
 pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
     let scenario = RunArgs {
@@ -147,9 +167,8 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         ..RunArgs::default()
     }
     .scenario()?;
-    let scenario_path = std::fs::canonicalize(&scenario.source().path)
-        .map_err(|e| Error::io(Path::new(&scenario.source().path), e))?;
-    let verbose = !args.quiet;
+    let scenario_path = scenario_file(&scenario)?;
+    let verbose = crate::progress::verbosity() > crate::progress::Verbosity::Quiet;
     // Located before the base build: building REV replaces target/release/statbench (this
     // binary, when run from there) for a moment, and /proc/self/exe then names a deleted file.
     let candidate = std::env::current_exe()
@@ -166,7 +185,7 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
             (bin.clone(), format!("base {label}"), library_beside(bin))
         }
         (None, Some(rev)) => {
-            let base = base_binary(rev, args.quiet)?;
+            let base = base_binary(rev, !verbose)?;
             if verbose {
                 eprintln!(
                     "gate: base {} = {} ({})",
@@ -192,7 +211,7 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         Some(n) => vec!["--extra-work".into(), n.to_string()],
         None => Vec::new(),
     };
-    let mut settings = args.verdict.settings();
+    let mut settings = args.verdict.settings()?;
     settings.strict = true; // one machine, one session: speed gates
     if args.verdict.min_effect.is_none() {
         settings.stats.min_effect = PAIRED_MIN_EFFECT;
@@ -237,7 +256,6 @@ pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
         confirm_pairs: args.confirm_pairs as usize,
         out: out.clone(),
         seed: args.pairing_seed,
-        verbose,
     };
     if verbose {
         eprintln!(

@@ -12,12 +12,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args, Clone)]
 pub struct ReportArgs {
     /// A run folder (or `--repeat` folder, or snapshot CSV), a sweep folder (with sweep.csv),
-    /// or two runs A B to compare.
+    /// an `ab` folder (its A and B runs compared), or two runs A B to compare.
     pub paths: Vec<PathBuf>,
     /// Compare the run with this baseline instead.
     #[arg(long)]
     pub baseline: Option<String>,
-    /// Output folder (default reports/NAME-YYYYmmdd-HHMMSS).
+    /// Output folder (default runs/reports/NAME-YYYYmmdd-HHMMSS, beside the runs and ignored
+    /// by git).
     #[arg(short = 'o', long = "out")]
     pub out_dir: Option<PathBuf>,
     /// Replace an existing report folder.
@@ -27,9 +28,11 @@ pub struct ReportArgs {
     pub verdict: VerdictArgs,
 }
 
+/// `runs/reports/STEM-STAMP`: reports are made from runs and live beside them, out of the
+/// tracked folders.
 fn default_dir(stem: &str) -> PathBuf {
-    crate::files::find_upward("reports", Path::is_dir)
-        .unwrap_or_else(|| PathBuf::from("reports"))
+    crate::runner::default_runs_dir()
+        .join("reports")
         .join(format!(
             "{stem}-{}",
             crate::files::timestamp_for_names(std::time::SystemTime::now())
@@ -51,27 +54,30 @@ pub fn write_comparison(
     force: bool,
 ) -> Result<()> {
     comparison_report(c, a, b, dir, force)?;
-    eprintln!("report: {}", dir.join("index.html").display());
+    said_report(dir);
     Ok(())
+}
+
+/// `report: DIR/index.html` on stderr: where to look (stdout keeps the verdict alone).
+pub fn said_report(dir: &Path) {
+    if crate::progress::verbosity() > crate::progress::Verbosity::Quiet {
+        anstream::eprintln!("report: {}", dir.join("index.html").display());
+    }
 }
 
 /// `statbench report A B` and `--baseline`: the verdict line on stdout (the exit code follows
 /// the verdict, so it must be visible), the report path on stderr.
 fn comparison_command(a: &RunSet, b: &RunSet, dir: &Path, args: &ReportArgs) -> Result<i32> {
     crate::report::check_target(dir, args.force)?;
-    let c = compare(a, b, &args.verdict.settings())?;
+    let c = compare(a, b, &args.verdict.settings()?)?;
     write_comparison(a, b, &c, dir, args.force)?;
-    let mut text = String::new();
     if let Some(note) = crate::export::settings_note(&c) {
-        text.push_str(&note);
-        text.push('\n');
+        super::output::paragraph(&note, 2);
     }
     for f in &c.gate.failures {
-        text.push_str(&format!("FAIL: {f}\n"));
+        super::output::paragraph(&format!("FAIL: {f}"), 2);
     }
-    text.push_str(&crate::export::headline_sentence(&c));
-    text.push('\n');
-    super::output::print(&text);
+    super::output::paragraph(&crate::export::headline_sentence(&c), 2);
     Ok(c.gate.exit_code)
 }
 
@@ -107,13 +113,22 @@ pub fn report_command(args: &ReportArgs) -> Result<i32> {
                 .clone()
                 .unwrap_or_else(|| default_dir(&stem_of(one)));
             crate::report::check_target(&dir, args.force)?;
+            let shown = one.display().to_string();
+            let ab = crate::experiment::ab::ab_folder_sides(
+                one,
+                &format!("A ({shown}/a*)"),
+                &format!("B ({shown}/b*)"),
+            )?;
             if sweep.file_name().is_some_and(|n| n == "sweep.csv") && sweep.is_file() {
                 sweep_report(&sweep, &dir, args.force)?;
+            } else if let Some((a, b)) = ab {
+                // An `ab` folder: A and B are the two sides of a comparison, not one run set.
+                return comparison_command(&a, &b, &dir, args);
             } else {
                 let set = RunSet::load(one.display().to_string(), std::slice::from_ref(one))?;
                 run_report(&set, &dir, args.force)?;
             }
-            eprintln!("report: {}", dir.join("index.html").display());
+            said_report(&dir);
             Ok(0)
         }
         _ => Err(Error::input(

@@ -5,7 +5,7 @@
 use crate::compare::stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
 use crate::error::{Error, Result};
-use crate::export::{render, Format};
+use crate::export::{render_for, Format};
 use crate::files::atomic_write;
 use clap::Args;
 use std::path::PathBuf;
@@ -42,6 +42,10 @@ pub struct VerdictArgs {
     /// own CSVs.
     #[arg(long)]
     pub metrics_only: bool,
+    /// Gate policy file (headline and unit of work of engine runs; per-metric direction,
+    /// threshold and gate) [default: statbench.toml here or in a folder above, if any].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 impl Default for VerdictArgs {
@@ -56,6 +60,7 @@ impl Default for VerdictArgs {
             allow_different_settings: s.allow_different_settings,
             drop_odd_runs: s.drop_odd_runs,
             metrics_only: s.metrics_only,
+            policy: None,
         }
     }
 }
@@ -71,9 +76,13 @@ pub struct OutputArgs {
     #[arg(long)]
     pub all: bool,
     /// Also write the rendered output to this file (atomically; an existing file is refused,
-    /// before any work starts).
+    /// before any work starts). The file never holds colour codes.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Let the table be as wide as its content: full metric names and sentences on one line
+    /// (by default it fits the terminal, at most 100 columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
@@ -95,8 +104,9 @@ fn parse_probability(s: &str) -> std::result::Result<f64, String> {
 }
 
 impl VerdictArgs {
-    /// The comparison settings these options stand for.
-    pub fn settings(&self) -> CompareSettings {
+    /// The comparison settings these options stand for, with the gate policy read (bad input
+    /// when the policy file is).
+    pub fn settings(&self) -> Result<CompareSettings> {
         let mut s = CompareSettings::default();
         s.stats.alpha = self.alpha;
         if let Some(m) = self.min_effect {
@@ -108,7 +118,8 @@ impl VerdictArgs {
         s.allow_different_settings = self.allow_different_settings;
         s.drop_odd_runs = self.drop_odd_runs;
         s.metrics_only = self.metrics_only;
-        s
+        s.policy = crate::policy::file::discover(self.policy.as_deref())?;
+        Ok(s)
     }
 }
 
@@ -126,11 +137,15 @@ impl OutputArgs {
 
     /// Prints (and optionally writes) the comparison; returns the gate's exit code.
     pub fn emit(&self, c: &Comparison) -> Result<i32> {
-        let text = render(c, self.format, self.all);
-        crate::cli::output::print(&text);
+        let view = crate::cli::output::stdout_view(self.wide);
+        crate::cli::output::print(&render_for(c, self.format, self.all, view));
         if let Some(path) = &self.output {
             self.check()?;
-            atomic_write(path, text.as_bytes())?;
+            let plain = crate::export::View {
+                paint: crate::export::style::Paint::Off,
+                ..view
+            };
+            atomic_write(path, render_for(c, self.format, self.all, plain).as_bytes())?;
         }
         Ok(c.gate.exit_code)
     }

@@ -13,7 +13,7 @@ use super::CompareSettings;
 use crate::error::{Error, Result};
 use crate::recorder::settings::{describe_differences, differences, SettingDifference};
 use crate::store::run_set::name_runs;
-use crate::store::{Run, RunSet};
+use crate::store::{Run, RunKind, RunSet};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -25,6 +25,14 @@ pub enum OddRun {
     MissingRunJson,
     /// The run has a run.json while most of its side has none.
     UnexpectedRunJson,
+    /// The run was recorded by another recorder than most of its side (statbench, an engine's
+    /// session-stats recorder, or none).
+    OtherRecorder {
+        /// This run's.
+        recorder: RunKind,
+        /// Most of the side's.
+        majority: RunKind,
+    },
     /// The run was measured on another host than most of its side.
     OtherHost {
         /// This run's host.
@@ -44,6 +52,12 @@ impl std::fmt::Display for OddRun {
         match self {
             OddRun::MissingRunJson => write!(f, "no run.json"),
             OddRun::UnexpectedRunJson => write!(f, "a run.json where the others have none"),
+            OddRun::OtherRecorder { recorder, majority } => write!(
+                f,
+                "one of the {} among {}",
+                recorder.describe(),
+                majority.describe()
+            ),
             OddRun::OtherHost { host, majority } => {
                 write!(f, "host {host} (the others: {majority})")
             }
@@ -121,7 +135,8 @@ pub fn admit<'s>(
     let a = consistent_side('A', a, settings.drop_odd_runs, &mut left_out)?;
     let b = consistent_side('B', b, settings.drop_odd_runs, &mut left_out)?;
 
-    let has_meta = |s: &RunSet| s.runs[0].meta.is_some();
+    // statbench's runs carry updates/s and a scenario; nothing else compares with them.
+    let has_meta = |s: &RunSet| s.runs[0].kind() == RunKind::Statbench;
     if has_meta(&a) != has_meta(&b) && !settings.metrics_only {
         let (with, without) = if has_meta(&a) { ('A', 'B') } else { ('B', 'A') };
         return Err(Error::input(format!(
@@ -206,15 +221,31 @@ fn consistent_side<'s>(
 ) -> Result<Cow<'s, RunSet>> {
     let mut set = Cow::Borrowed(set);
     let hint = "or pass --drop-odd-runs to leave them out";
-    // 1. run.json on every run or on none.
-    let presence: Vec<bool> = set.runs.iter().map(|r| r.meta.is_some()).collect();
-    let (majority, odd) = odd_runs(&presence, |&has| !has);
-    if !odd.is_empty() {
-        let why = if majority {
-            OddRun::MissingRunJson
-        } else {
-            OddRun::UnexpectedRunJson
-        };
+    // 1. One recorder: statbench's run.json on every run, an engine's on every run, or none.
+    let kinds: Vec<RunKind> = set.runs.iter().map(Run::kind).collect();
+    let (majority_kind, odd) = odd_runs(&kinds, |&k| k == RunKind::Bare);
+    let majority = majority_kind != RunKind::Bare;
+    let why_odd = |k: usize| match (majority_kind, kinds[k]) {
+        (RunKind::Statbench, RunKind::Bare) => OddRun::MissingRunJson,
+        (RunKind::Bare, RunKind::Statbench) => OddRun::UnexpectedRunJson,
+        (majority, recorder) => OddRun::OtherRecorder { recorder, majority },
+    };
+    let engine_involved = kinds.contains(&RunKind::Engine);
+    if !odd.is_empty() && engine_involved {
+        if !drop {
+            return Err(Error::input(format!(
+                "{side} ({}): {} of {} runs ({}) are {} while the others are {}: a side pools                  runs of one recorder; {hint}",
+                set.label,
+                odd.len(),
+                set.runs.len(),
+                name_at(&set, &odd),
+                kinds[odd[0]].describe(),
+                majority_kind.describe()
+            )));
+        }
+        set = Cow::Owned(without(&set, &odd, side, why_odd, left_out));
+    } else if !odd.is_empty() {
+        let why = why_odd(odd[0]);
         if !drop {
             return Err(Error::input(format!(
                 "{side} ({}): {} of {} runs {} ({}): a side must not mix statbench runs and bare \
@@ -232,15 +263,14 @@ fn consistent_side<'s>(
         }
         set = Cow::Owned(without(&set, &odd, side, |_| why.clone(), left_out));
     }
-    if set.runs[0].meta.is_none() {
+    if set.runs[0].kind() == RunKind::Bare {
         return Ok(set);
     }
     // 2. One host.
     let hosts: Vec<String> = set
         .runs
         .iter()
-        .map(|r| r.meta.as_ref().map(|m| m.host.speed_fingerprint()))
-        .map(Option::unwrap_or_default)
+        .map(|r| r.host_fingerprint().unwrap_or_default())
         .collect();
     let (majority, odd) = odd_runs(&hosts, |_| false);
     if !odd.is_empty() {
@@ -367,6 +397,7 @@ mod tests {
                 .map(|(k, (meta, elapsed))| Run {
                     table: table(&format!("s/r{}/snapshots.csv", k + 1), elapsed),
                     meta,
+                    engine: None,
                 })
                 .collect(),
         }

@@ -3,8 +3,9 @@
 
 use super::frame::Quantity;
 use super::outcome::OneSided;
+use super::work::WorkUnit;
 use crate::store::RunSet;
-use session_stats::{metric, MetricKind};
+use session_stats::{metric, MetricKind, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE};
 
 /// What the two sides have in common, and what they do not.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +21,14 @@ pub(super) struct Alignment {
 }
 
 /// Aligns A and B by stable metric index; `headline_only` tests no metric (calibration runs
-/// hundreds of comparisons of throughput alone).
-pub(super) fn align(a: &RunSet, b: &RunSet, headline_only: bool) -> Alignment {
+/// hundreds of comparisons of throughput alone). With a unit of `work`, counters compare per
+/// unit of it (the work metric itself, identically 1, is not compared).
+pub(super) fn align(
+    a: &RunSet,
+    b: &RunSet,
+    headline_only: bool,
+    work: Option<WorkUnit>,
+) -> Alignment {
     let (ia, ib) = (a.common_indices(), b.common_indices());
     let common: Vec<usize> = ia
         .iter()
@@ -31,7 +38,7 @@ pub(super) fn align(a: &RunSet, b: &RunSet, headline_only: bool) -> Alignment {
     let compared: &[usize] = if headline_only { &[] } else { &common };
     let metrics = compared
         .iter()
-        .map(|&i| (i, quantity_of(i, a, b)))
+        .filter_map(|&i| Some((i, normalised(i, quantity_of(i, a, b), work)?)))
         .collect();
     Alignment {
         metrics,
@@ -58,6 +65,24 @@ pub(super) fn name_of(index: usize) -> String {
     metric(index).map_or_else(|| format!("#{index}"), |m| m.name.to_string())
 }
 
+/// How metric `index` of kind `per_second` (a counter's rate or a gauge's level) compares
+/// with a unit of `work`: counters per unit of work, the derived per-second rate gauges per
+/// unit of work per second, other gauges as levels; `None` for the work metric itself.
+fn normalised(index: usize, per_second: Quantity, work: Option<WorkUnit>) -> Option<Quantity> {
+    let Some(unit) = work else {
+        return Some(per_second);
+    };
+    if unit == WorkUnit::Metric(index) {
+        return None;
+    }
+    let rate_gauge = [BW_UPLOAD_RATE, BW_DOWNLOAD_RATE].contains(&index);
+    Some(match per_second {
+        Quantity::Rate => Quantity::PerWork,
+        Quantity::Level if rate_gauge => Quantity::RatePerWork,
+        q => q,
+    })
+}
+
 /// Counter or gauge: the registry knows 0..99; a newer engine's slots are judged by their data
 /// (a column that never decreases is treated as a counter).
 fn quantity_of(index: usize, a: &RunSet, b: &RunSet) -> Quantity {
@@ -79,11 +104,11 @@ fn quantity_of(index: usize, a: &RunSet, b: &RunSet) -> Quantity {
     }
 }
 
-/// Host fingerprints of A and B (the first run's with run.json), and whether they are the same
+/// Host fingerprints of A and B (the first run's with a run.json of either recorder), and whether they are the same
 /// kind of host (`None` when either is unknown): the gate policy's host rule reads them.
 pub(super) fn hosts(a: &RunSet, b: &RunSet) -> ((Option<String>, Option<String>), Option<bool>) {
     let host = |s: &RunSet| -> Option<String> {
-        let mut hosts: Vec<String> = s.metas().map(|m| m.host.speed_fingerprint()).collect();
+        let mut hosts: Vec<String> = s.runs.iter().filter_map(|r| r.host_fingerprint()).collect();
         hosts.dedup();
         hosts.into_iter().next()
     };
@@ -123,7 +148,7 @@ mod tests {
         let mut ib = [gauge, unknown];
         ib.sort_unstable();
         let b = side(vec![run(&[(ib[0], vec![0, 1]), (ib[1], vec![0, 1])])]);
-        let al = align(&a, &b, false);
+        let al = align(&a, &b, false, None);
         assert_eq!(al.common, vec![gauge]);
         assert_eq!(al.metrics, vec![(gauge, Quantity::Level)]);
         let indices = |v: &[OneSided]| v.iter().map(|o| o.index).collect::<Vec<_>>();
@@ -141,7 +166,7 @@ mod tests {
             run(&[(counter + 1, vec![0, 1])]),
         ]);
         let b = side(vec![run(&[(counter, vec![0, 1])])]);
-        let al = align(&a, &b, false);
+        let al = align(&a, &b, false, None);
         assert!(al.common.is_empty());
         assert_eq!(
             al.added.len(),
@@ -154,7 +179,7 @@ mod tests {
     fn headline_only_tests_no_metric_but_keeps_the_common_ones() {
         let counter = index_of(MetricKind::Counter);
         let a = side(vec![run(&[(counter, vec![0, 1])])]);
-        let al = align(&a, &a.clone(), true);
+        let al = align(&a, &a.clone(), true, None);
         assert_eq!(al.common, vec![counter]);
         assert!(al.metrics.is_empty());
     }

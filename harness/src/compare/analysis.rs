@@ -9,10 +9,11 @@ use super::behaviour::behaviour_changes;
 use super::classify::{classify_headline, classify_metrics, order};
 use super::finding::{Finding, UnstableSide};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
-use super::policy::gate;
+use super::policy::{gate, judge_speed_rules, speed_gates};
 use super::sample::{headline_samples, metric_samples};
 use super::stats::Settings;
 use super::test::{test_all, test_quantity};
+use super::work::{headline_source, unit_of_work};
 use crate::error::{Error, Result};
 use crate::recorder::settings::SettingDifference;
 use crate::store::RunSet;
@@ -43,6 +44,9 @@ pub struct CompareSettings {
     pub metrics_only: bool,
     /// Speed across machines: judged only when the machine probes agree, or always (`ab`).
     pub speed_judgement: super::machine::SpeedJudgement,
+    /// The gate policy (`statbench.toml`): headline and unit of work of engine runs, and per
+    /// metric a direction, threshold and gate.
+    pub policy: crate::policy::Policy,
 }
 
 impl Default for CompareSettings {
@@ -58,6 +62,7 @@ impl Default for CompareSettings {
             drop_odd_runs: false,
             metrics_only: false,
             speed_judgement: Default::default(),
+            policy: crate::policy::Policy::default(),
         }
     }
 }
@@ -82,8 +87,13 @@ pub struct Comparison {
     pub min_effect: f64,
     /// Significance level.
     pub alpha: f64,
-    /// Updates per second per interval (statbench runs only).
+    /// The headline: updates per second per interval (statbench runs), or the gate policy's
+    /// headline metric as a rate (engine runs, bare CSVs).
     pub headline: Option<QuantityResult>,
+    /// What counters were normalised by (`None`: per second).
+    pub work: Option<super::work::WorkUnit>,
+    /// The gate policy's file, when one was read.
+    pub policy_file: Option<std::path::PathBuf>,
     /// One entry per metric both sides have, most important first.
     pub metrics: Vec<QuantityResult>,
     /// Metrics only B has.
@@ -122,16 +132,23 @@ impl Comparison {
 pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Comparison> {
     let admission = admit(a, b, settings)?;
     let (a, b) = (admission.a.as_ref(), admission.b.as_ref());
-    let aligned = align(a, b, settings.headline_only);
+    let policy = &settings.policy;
+    let work = unit_of_work(a, b, policy)?;
+    let aligned = align(a, b, settings.headline_only, work);
 
-    let mut metrics = test_all(metric_samples(a, b, &aligned.metrics)?, &settings.stats);
+    let samples = metric_samples(a, b, &aligned.metrics, work)?;
+    let mut metrics = test_all(samples, &settings.stats);
     let adjusted = adjust(&metrics);
-    classify_metrics(&mut metrics, &adjusted, &settings.stats);
+    let (min_effect, fail_on_change) = (settings.stats.min_effect, settings.fail_on_metric_change);
+    classify_metrics(&mut metrics, &adjusted, &settings.stats, |i| {
+        policy.rule(i, min_effect, fail_on_change)
+    });
     order(&mut metrics);
 
     let threshold = settings.disturbed_run_threshold;
+    let source = headline_source(a, b, policy)?;
     let (headline, disturbed, machine_changed) =
-        match headline_samples(a, b, settings.metrics_only, threshold) {
+        match headline_samples(a, b, source, settings.metrics_only, threshold) {
             Some(h) => {
                 let mut r = test_quantity(h.samples, &settings.stats);
                 classify_headline(&mut r, &h.unstable, threshold, &settings.stats);
@@ -139,9 +156,9 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
             }
             None => (None, Vec::new(), Vec::new()),
         };
-    let (policy, has_tp) = (settings.speed_judgement, headline.is_some());
-    let machine = super::machine::check(a, b, has_tp, policy, settings.strict);
-    let headline = machine.withhold(headline);
+    let (judgement, has_tp) = (settings.speed_judgement, headline.is_some());
+    let machine = super::machine::check(a, b, has_tp, judgement, settings.strict);
+    let headline = machine.withhold(headline, settings.stats.min_effect);
 
     let quantities_compared = usize::from(headline.as_ref().is_some_and(|h| h.p_value.is_some()))
         + metrics.iter().filter(|r| r.p_value.is_some()).count();
@@ -163,12 +180,16 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         min_effect: settings.stats.min_effect,
         alpha: settings.stats.alpha,
         headline,
+        work,
+        policy_file: policy.source.clone(),
         metrics,
         added: aligned.added,
         removed: aligned.removed,
         behaviour: behaviour_changes(a, b, &aligned.common),
         gate: Gate::default(),
     };
+    let judged = speed_gates(&c, settings);
+    judge_speed_rules(&mut c, judged);
     c.gate = gate(&c, settings, disturbed);
     Ok(c)
 }

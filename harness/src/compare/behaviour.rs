@@ -26,12 +26,12 @@ pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec
                             .collect(),
                     });
                 }
-                if !m.complete {
-                    out.push(Finding::IncompleteRun {
-                        side,
-                        run: run.name(),
-                    });
-                }
+            }
+            if !run.complete() {
+                out.push(Finding::IncompleteRun {
+                    side,
+                    run: run.name(),
+                });
             }
         }
     }

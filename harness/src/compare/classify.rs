@@ -3,25 +3,46 @@
 //! withheld when the machine changed state; metrics ordered for readers.
 
 use super::finding::UnstableSide;
-use super::outcome::{Outcome, QuantityReason, QuantityResult};
+#[cfg(test)]
+use super::outcome::RuleVerdict;
+use super::outcome::{AppliedRule, Outcome, QuantityReason, QuantityResult};
 use super::stats::{classify, Direction, Settings, Verdict};
+use crate::policy::{self, MetricRule};
 
-/// Throughput has a better direction; a metric only goes up or down.
+/// Throughput has a better direction; a metric has one when the gate policy gives it one, and
+/// otherwise only goes up or down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
     /// The headline: higher is better.
     Throughput,
-    /// A metric: a change is an increase or a decrease.
-    Metric,
+    /// A metric, with the policy's direction if any.
+    Metric(Option<policy::Direction>),
+}
+
+impl Kind {
+    /// The statistics' direction: lower-is-better metrics regress upwards; every other
+    /// quantity is judged as higher-is-better (an undirected change is then an increase or a
+    /// decrease).
+    fn stats_direction(self) -> Direction {
+        match self {
+            Kind::Metric(Some(policy::Direction::LowerIsBetter)) => Direction::LowerIsBetter,
+            _ => Direction::HigherIsBetter,
+        }
+    }
 }
 
 /// The outcome users see for a verdict on a quantity of `kind`.
 pub(super) fn outcome(verdict: Verdict, kind: Kind) -> Outcome {
-    match (verdict, kind) {
-        (Verdict::Regression, Kind::Throughput) => Outcome::Regression,
-        (Verdict::Improvement, Kind::Throughput) => Outcome::Improvement,
-        (Verdict::Regression, Kind::Metric) => Outcome::Decrease,
-        (Verdict::Improvement, Kind::Metric) => Outcome::Increase,
+    use policy::Direction::{HigherIsBetter, LowerIsBetter};
+    let directed = matches!(
+        kind,
+        Kind::Throughput | Kind::Metric(Some(HigherIsBetter | LowerIsBetter))
+    );
+    match (verdict, directed) {
+        (Verdict::Regression, true) => Outcome::Regression,
+        (Verdict::Improvement, true) => Outcome::Improvement,
+        (Verdict::Regression, false) => Outcome::Decrease,
+        (Verdict::Improvement, false) => Outcome::Increase,
         (Verdict::NoChange, _) => Outcome::NoChange,
         (Verdict::Inconclusive, _) => Outcome::Inconclusive,
     }
@@ -33,7 +54,7 @@ pub(super) fn decide(r: &mut QuantityResult, p_adjusted: f64, kind: Kind, settin
     let Some(an) = r.analysis.as_ref() else {
         return;
     };
-    let (verdict, reason) = classify(an, p_adjusted, Direction::HigherIsBetter, settings);
+    let (verdict, reason) = classify(an, p_adjusted, kind.stats_direction(), settings);
     r.p_adjusted = Some(p_adjusted);
     if verdict != Verdict::Inconclusive {
         r.needed_runs = None;
@@ -45,14 +66,33 @@ pub(super) fn decide(r: &mut QuantityResult, p_adjusted: f64, kind: Kind, settin
     r.outcome = outcome(verdict, kind);
 }
 
-/// Classifies the metrics with their adjusted p-values ([`super::adjust::adjust`]'s pairs).
+/// Classifies the metrics with their adjusted p-values ([`super::adjust::adjust`]'s pairs),
+/// each by its gate-policy `rule` (its direction, and its threshold as the minimum effect), and
+/// records the rule's verdict on every metric.
 pub(super) fn classify_metrics(
     results: &mut [QuantityResult],
     adjusted: &[(usize, f64)],
     settings: &Settings,
+    rule: impl Fn(usize) -> MetricRule,
 ) {
+    let rule_of = |r: &QuantityResult| match r.index {
+        Some(i) => rule(i),
+        None => MetricRule {
+            direction: None,
+            threshold: settings.min_effect,
+            gate: false,
+        },
+    };
     for &(k, q) in adjusted {
-        decide(&mut results[k], q, Kind::Metric, settings);
+        let m = rule_of(&results[k]);
+        let s = Settings {
+            min_effect: m.threshold,
+            ..settings.clone()
+        };
+        decide(&mut results[k], q, Kind::Metric(m.direction), &s);
+    }
+    for r in results.iter_mut() {
+        r.rule = Some(AppliedRule::judge(rule_of(r), r.outcome));
     }
 }
 
@@ -74,15 +114,21 @@ pub(super) fn classify_headline(
             threshold: disturbed_threshold,
         };
     }
+    r.rule = Some(AppliedRule::judge(
+        policy::headline_rule(settings.min_effect),
+        r.outcome,
+    ));
 }
 
-/// Most severe outcome first, then the largest effect, then by index: what a reader must see
-/// first.
+/// What fails the gate first, then the most severe outcome, then the largest effect, then by
+/// index: what a reader must see first.
 pub(super) fn order(results: &mut [QuantityResult]) {
+    use super::outcome::RuleVerdict::Fail;
+    let passes = |r: &QuantityResult| !r.rule.is_some_and(|x| x.verdict == Fail);
     results.sort_by(|x, y| {
-        x.outcome
-            .severity()
-            .cmp(&y.outcome.severity())
+        passes(x)
+            .cmp(&passes(y))
+            .then(x.outcome.severity().cmp(&y.outcome.severity()))
             .then(y.effect().abs().total_cmp(&x.effect().abs()))
             .then(x.index.cmp(&y.index))
     });
@@ -97,17 +143,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_verdict_is_a_regression_only_for_throughput() {
+    fn a_verdict_is_a_regression_for_throughput_and_directed_metrics() {
+        use policy::Direction::*;
         use Kind::*;
         use Verdict::*;
         let table = [
             (Regression, Throughput, Outcome::Regression),
             (Improvement, Throughput, Outcome::Improvement),
-            (Regression, Metric, Outcome::Decrease),
-            (Improvement, Metric, Outcome::Increase),
-            (NoChange, Metric, Outcome::NoChange),
+            (Regression, Metric(None), Outcome::Decrease),
+            (Improvement, Metric(None), Outcome::Increase),
+            (Regression, Metric(Some(Either)), Outcome::Decrease),
+            (
+                Regression,
+                Metric(Some(HigherIsBetter)),
+                Outcome::Regression,
+            ),
+            (Regression, Metric(Some(LowerIsBetter)), Outcome::Regression),
+            (
+                Improvement,
+                Metric(Some(LowerIsBetter)),
+                Outcome::Improvement,
+            ),
+            (NoChange, Metric(None), Outcome::NoChange),
             (NoChange, Throughput, Outcome::NoChange),
-            (Inconclusive, Metric, Outcome::Inconclusive),
+            (Inconclusive, Metric(None), Outcome::Inconclusive),
             (Inconclusive, Throughput, Outcome::Inconclusive),
         ];
         for (verdict, kind, want) in table {
@@ -126,7 +185,7 @@ mod tests {
         let s = Settings::default();
         let mut r = tested(0.8, &s);
         let p = r.p_value.unwrap();
-        decide(&mut r, p, Kind::Metric, &s);
+        decide(&mut r, p, Kind::Metric(None), &s);
         assert_eq!(r.outcome, Outcome::Decrease);
         assert_eq!(r.p_adjusted, Some(p));
         assert!(matches!(
@@ -138,7 +197,7 @@ mod tests {
         ));
         // The same data with a p-value adjusted past alpha decide nothing.
         let mut r = tested(0.8, &s);
-        decide(&mut r, 0.5, Kind::Metric, &s);
+        decide(&mut r, 0.5, Kind::Metric(None), &s);
         assert_eq!(r.outcome, Outcome::Inconclusive);
         assert_eq!(r.p_adjusted, Some(0.5));
     }
@@ -170,14 +229,54 @@ mod tests {
         let s = Settings::default();
         let mut r = result("z", Outcome::Unused, None);
         r.reason = QuantityReason::ZeroOnBothSides;
-        decide(&mut r, 0.0, Kind::Metric, &s);
+        decide(&mut r, 0.0, Kind::Metric(None), &s);
         assert_eq!(r.outcome, Outcome::Unused);
         assert_eq!(r.reason, QuantityReason::ZeroOnBothSides);
         assert_eq!(r.p_adjusted, None);
         let mut all = vec![tested(0.8, &s), r];
-        classify_metrics(&mut all, &[(0, 1e-6)], &s);
+        let none = |_| MetricRule {
+            direction: None,
+            threshold: 0.03,
+            gate: false,
+        };
+        classify_metrics(&mut all, &[(0, 1e-6)], &s, none);
         assert_eq!(all[0].outcome, Outcome::Decrease);
         assert_eq!(all[1].outcome, Outcome::Unused);
+        assert_eq!(all[1].rule.unwrap().verdict, RuleVerdict::NotGated);
+    }
+
+    #[test]
+    fn a_metrics_rule_sets_its_direction_threshold_and_verdict() {
+        use crate::policy::Direction::*;
+        let s = Settings::default();
+        let run = |ratio: f64, direction, threshold| -> QuantityResult {
+            let mut all = vec![tested(ratio, &s)];
+            classify_metrics(&mut all, &[(0, 1e-6)], &s, |_| MetricRule {
+                direction,
+                threshold,
+                gate: direction.is_some(),
+            });
+            all.pop().unwrap()
+        };
+        // 10% lower: a regression when higher is better, an improvement when lower is.
+        let r = run(0.9, Some(HigherIsBetter), 0.03);
+        assert_eq!(r.outcome, Outcome::Regression);
+        assert_eq!(r.rule.unwrap().verdict, RuleVerdict::Fail);
+        let r = run(0.9, Some(LowerIsBetter), 0.03);
+        assert_eq!(r.outcome, Outcome::Improvement);
+        assert_eq!(r.rule.unwrap().verdict, RuleVerdict::Pass);
+        // Either way: any material change fails.
+        let r = run(1.1, Some(Either), 0.03);
+        assert_eq!(r.outcome, Outcome::Increase);
+        assert_eq!(r.rule.unwrap().verdict, RuleVerdict::Fail);
+        // The threshold is the metric's minimum effect: 10% is no change at a 20% threshold.
+        let r = run(0.9, Some(HigherIsBetter), 0.20);
+        assert!(!r.outcome.is_change(), "{:?}", r.outcome);
+        assert_ne!(r.rule.unwrap().verdict, RuleVerdict::Fail);
+        // No direction: reported, not gated.
+        let r = run(0.9, None, 0.03);
+        assert_eq!(r.outcome, Outcome::Decrease);
+        assert_eq!(r.rule.unwrap().verdict, RuleVerdict::NotGated);
     }
 
     #[test]

@@ -107,6 +107,9 @@ pub enum Finding {
     },
     /// Throughput got worse, significantly and materially.
     ThroughputRegression {
+        /// What the headline is: `throughput` (updates/s), or a headline metric's rate
+        /// (`net.bytes_recv/s`) for runs without statbench's run.json.
+        headline: String,
         /// Relative change `ratio − 1`.
         effect: f64,
         /// Confidence interval of the ratio.
@@ -138,6 +141,26 @@ pub enum Finding {
         count: usize,
         /// The largest few.
         top: Vec<ChangedMetric>,
+    },
+    /// A metric the gate policy gives a direction moved the wrong way by more than its
+    /// threshold, significantly.
+    MetricRegression {
+        /// Dotted name (`#N` for a slot the registry does not name).
+        name: String,
+        /// Stable index.
+        index: usize,
+        /// How it was compared (per work, rate, level...).
+        quantity: super::frame::Quantity,
+        /// Which way is better (`either`: any change regresses).
+        direction: crate::policy::Direction,
+        /// The policy's threshold (fraction).
+        threshold: f64,
+        /// Relative change `ratio − 1`.
+        effect: f64,
+        /// Confidence interval of the ratio.
+        ci: Option<(f64, f64)>,
+        /// False when a per-second figure cannot gate because speed is not judged.
+        gating: bool,
     },
     /// A run left out of the throughput test as disturbed.
     DisturbedRun(DisturbedRun),
@@ -220,15 +243,19 @@ impl fmt::Display for Finding {
                 speed_judged,
             } => f.write_str(&super::machine::describe(mismatch, *speed_judged)),
             Finding::ThroughputRegression {
+                headline,
                 effect,
                 ci,
                 reason,
                 gating,
             } => {
                 let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.0 - 1.0, c.1 - 1.0));
+                // The rule's sentence opens with the verdict itself: say it once.
+                let text = reason.to_string();
+                let text = text.strip_prefix("regression: ").unwrap_or(&text);
                 write!(
                     f,
-                    "throughput regression: {} (CI {} to {}), {reason}",
+                    "{headline} regression: {} (CI {} to {}): {text}",
                     pct(*effect),
                     pct(lo),
                     pct(hi)
@@ -266,6 +293,30 @@ impl fmt::Display for Finding {
                     .map(|m| format!("{} {}", m.name, pct(m.effect)))
                     .collect();
                 write!(f, "{count} metric(s) changed: {}", list.join(", "))
+            }
+            Finding::MetricRegression {
+                name,
+                index,
+                quantity,
+                direction,
+                threshold,
+                effect,
+                ci,
+                gating,
+            } => {
+                let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.0 - 1.0, c.1 - 1.0));
+                write!(
+                    f,
+                    "{name} [{index}] ({quantity}) regressed: {} (CI {} to {}); policy: {direction}, threshold {:.1}%",
+                    pct(*effect),
+                    pct(lo),
+                    pct(hi),
+                    threshold * 100.0
+                )?;
+                if !gating {
+                    write!(f, " [a per-second figure, and speed is not judged: not gating]")?;
+                }
+                Ok(())
             }
             Finding::DisturbedRun(d) => write!(
                 f,
@@ -325,6 +376,7 @@ mod tests {
     #[test]
     fn findings_render_one_line_and_serialise_with_kind_and_message() {
         let f = Finding::ThroughputRegression {
+            headline: "throughput".into(),
             effect: -0.1,
             ci: Some((0.85, 0.95)),
             reason: QuantityReason::NoSamples,
@@ -333,7 +385,7 @@ mod tests {
         let text = f.to_string();
         assert_eq!(
             text,
-            "throughput regression: -10.0% (CI -15.0% to -5.0%), no samples on one side [different host: not gating]"
+            "throughput regression: -10.0% (CI -15.0% to -5.0%): no samples on one side [different host: not gating]"
         );
         #[derive(Serialize)]
         struct Wrap {

@@ -18,6 +18,7 @@ pub(super) fn run(name: &str, columns: &[(usize, Vec<i64>)]) -> Run {
             truncated: false,
         },
         meta: None,
+        engine: None,
     }
 }
 
@@ -72,6 +73,8 @@ pub(super) fn comparison() -> Comparison {
         min_effect: settings.stats.min_effect,
         alpha: settings.stats.alpha,
         headline: Some(result("throughput", Outcome::NoChange, Some(1.0))),
+        work: None,
+        policy_file: None,
         metrics: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),

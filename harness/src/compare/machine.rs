@@ -30,6 +30,12 @@ use std::fmt;
 /// paired gate.
 pub const PROBE_BOUND: f64 = 0.15;
 
+/// The largest speed ratio between two machines (or hours) that statbench attributes to the
+/// machine when it cannot measure it (a side without a probe): unchanged code measured up to
+/// +140% (×2.4) faster across VMs and hours. A throughput interval wholly below a third of the
+/// baseline is a regression whatever the machines.
+pub const MAX_MACHINE_FACTOR: f64 = 3.0;
+
 /// The statistic of a side's per-run probes: its upper quartile. A run whose probe met a
 /// transiently shared core (the slow mode above) is a minority a median can still flip to;
 /// the upper quartile stays with the machine's usual speed, and moves when all runs do.
@@ -127,7 +133,7 @@ impl fmt::Display for MachineMismatch {
             ),
             MachineMismatch::NoProbe { sides } => write!(
                 f,
-                "no machine probe in {} (recorded before statbench measured one; re-record to judge speed)",
+                "no machine probe in {} (a bare CSV, a run recorded before statbench measured one, or a recorder without it; re-record with one to judge speed)",
                 sides.join(" and ")
             ),
             MachineMismatch::ProbeVersionsDiffer { a, b } => write!(
@@ -161,10 +167,7 @@ pub struct MachineCheck {
 /// Each probe loop's upper quartile over a side's runs, for the version of its first probed
 /// run; `None` when no run carries a probe.
 pub fn side_probe(set: &RunSet) -> Option<SideProbe> {
-    let probes: Vec<&MachineProbe> = set
-        .metas()
-        .filter_map(|m| m.machine_probe.as_ref())
-        .collect();
+    let probes: Vec<&MachineProbe> = set.runs.iter().filter_map(|r| r.machine_probe()).collect();
     let version = probes.first()?.version;
     let same: Vec<&&MachineProbe> = probes.iter().filter(|p| p.version == version).collect();
     let quartile = |f: fn(&MachineProbe) -> f64| {
@@ -250,11 +253,38 @@ impl MachineCheck {
         }
     }
 
+    /// The slowest B/A speed ratio the machines' difference can explain: the probes' lower
+    /// loop ratio less the bound, or `1 / MAX_MACHINE_FACTOR` when a side has no (comparable)
+    /// probe.
+    pub fn slowest_explained(&self) -> f64 {
+        match self.ratio {
+            Some(r) => r.uncontended.min(r.contended).min(1.0) * (1.0 - self.bound),
+            None => 1.0 / MAX_MACHINE_FACTOR,
+        }
+    }
+
     /// The headline with its verdict withheld when speed is not judged: inconclusive, the
-    /// reason naming the mismatch (ratio and interval stay visible, as figures).
-    pub fn withhold(&self, headline: Option<QuantityResult>) -> Option<QuantityResult> {
+    /// reason naming the mismatch (ratio and interval stay visible, as figures) — unless it is
+    /// a regression whose whole interval lies beyond what the machines' difference can explain
+    /// (by more than `min_effect`): that is the code, and it is judged.
+    pub fn withhold(
+        &self,
+        headline: Option<QuantityResult>,
+        min_effect: f64,
+    ) -> Option<QuantityResult> {
         let mut h = headline?;
         if let (false, Some(m)) = (self.speed_judged, &self.mismatch) {
+            let explained = self.slowest_explained();
+            let beyond = h.outcome == Outcome::Regression
+                && h.ci
+                    .is_some_and(|(_, hi)| hi < explained * (1.0 - min_effect));
+            if beyond {
+                h.reason = QuantityReason::BeyondMachine {
+                    mismatch: m.clone(),
+                    explained,
+                };
+                return Some(h);
+            }
             h.outcome = Outcome::Inconclusive;
             h.reason = QuantityReason::SpeedNotJudged(m.clone());
             h.needed_runs = None;
@@ -326,6 +356,7 @@ mod tests {
                         truncated: false,
                     },
                     meta: Some(meta),
+                    engine: None,
                 }
             })
             .collect();
@@ -479,9 +510,10 @@ mod tests {
             needed_runs: Some(4),
             samples_a: Vec::new(),
             samples_b: Vec::new(),
+            rule: None,
             analysis: None,
         };
-        let w = c.withhold(Some(h.clone())).unwrap();
+        let w = c.withhold(Some(h.clone()), 0.03).unwrap();
         assert_eq!(w.outcome, Outcome::Inconclusive);
         assert!(matches!(
             w.reason,
@@ -494,6 +526,39 @@ mod tests {
         assert_eq!((w.ratio, w.needed_runs), (Some(2.0), None));
         // Judged: untouched.
         let ok = check(&a, &a, true, SpeedJudgement::WhenProbesAgree, false);
-        assert_eq!(ok.withhold(Some(h)).unwrap().outcome, Outcome::Improvement);
+        assert_eq!(
+            ok.withhold(Some(h.clone()), 0.03).unwrap().outcome,
+            Outcome::Improvement
+        );
+        // B's contended loop runs twice as fast, its uncontended one alike: the machines explain
+        // a slowdown to at most 1.0 × (1 − 0.15) = 0.85 of A. A regression to 0.5 lies beyond
+        // that and is judged; one to 0.84 (its interval reaching 0.86) is not.
+        assert!(
+            (c.slowest_explained() - 0.85).abs() < 1e-9,
+            "{}",
+            c.slowest_explained()
+        );
+        let slower = |ratio: f64| QuantityResult {
+            ratio: Some(ratio),
+            ci: Some((ratio - 0.02, ratio + 0.02)),
+            outcome: Outcome::Regression,
+            ..h.clone()
+        };
+        let judged = c.withhold(Some(slower(0.5)), 0.03).unwrap();
+        assert_eq!(judged.outcome, Outcome::Regression);
+        assert!(matches!(
+            judged.reason,
+            QuantityReason::BeyondMachine { .. }
+        ));
+        let withheld = c.withhold(Some(slower(0.84)), 0.03).unwrap();
+        assert_eq!(withheld.outcome, Outcome::Inconclusive);
+        // Without probes a third of the speed is what the machine may explain.
+        let bare = side("x", &[None, None, None]);
+        let none = check(&bare, &bare, true, SpeedJudgement::WhenProbesAgree, false);
+        assert!((none.slowest_explained() - 1.0 / MAX_MACHINE_FACTOR).abs() < 1e-12);
+        let w = none.withhold(Some(slower(1.0 / 13.0)), 0.03).unwrap();
+        assert_eq!(w.outcome, Outcome::Regression, "13× slower is judged");
+        let w = none.withhold(Some(slower(0.5)), 0.03).unwrap();
+        assert_eq!(w.outcome, Outcome::Inconclusive);
     }
 }

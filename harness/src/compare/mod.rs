@@ -21,6 +21,7 @@ mod sample;
 pub mod stats;
 mod test;
 mod throughput;
+pub(crate) mod work;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
@@ -30,6 +31,8 @@ pub use finding::{
 };
 pub use frame::Quantity;
 pub use machine::{MachineCheck, SpeedJudgement};
-pub use outcome::{Gate, OneSided, Outcome, QuantityReason, QuantityResult};
+pub use outcome::{
+    AppliedRule, Gate, OneSided, Outcome, QuantityReason, QuantityResult, RuleVerdict,
+};
 pub use paired::{compare_paired, compare_paired_slices, Pair};
 pub use stats::Describe;

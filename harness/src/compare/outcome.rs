@@ -10,11 +10,13 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Throughput significantly and materially worse.
+    /// Throughput (or a metric the gate policy gives a direction) significantly and materially
+    /// worse.
     Regression,
-    /// Throughput significantly and materially better.
+    /// Throughput (or a metric with a direction) significantly and materially better.
     Improvement,
-    /// A metric's rate or level went up significantly and materially (no good/bad direction).
+    /// A metric's rate or level went up significantly and materially (no good/bad direction;
+    /// a metric with a direction in the gate policy gets `Regression`/`Improvement`).
     Increase,
     /// A metric's rate or level went down significantly and materially.
     Decrease,
@@ -130,9 +132,93 @@ pub struct QuantityResult {
     /// Samples of B, for charts.
     #[serde(skip)]
     pub samples_b: Vec<f64>,
+    /// The gate policy's rule for this quantity and its verdict (`None` before
+    /// classification).
+    pub rule: Option<AppliedRule>,
     /// The statistics behind the verdict (kept for the decision after FDR adjustment).
     #[serde(skip)]
     pub analysis: Option<super::stats::Analysis>,
+}
+
+/// The gate policy's rule as applied to one quantity: what the comparison, report and JSON
+/// show beside its verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AppliedRule {
+    /// Which way is better (`None`: no direction; reported as increase/decrease).
+    pub direction: Option<crate::policy::Direction>,
+    /// Smallest relative change that counts (fraction): the quantity's minimum effect.
+    pub threshold: f64,
+    /// Whether a regression fails the gate.
+    pub gate: bool,
+    /// What the rule concluded.
+    pub verdict: RuleVerdict,
+}
+
+/// What a rule concluded for its quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleVerdict {
+    /// Gated, and no regression.
+    Pass,
+    /// Gated, and regressed beyond its threshold: fails the gate.
+    Fail,
+    /// Gated, and the data could not decide.
+    Inconclusive,
+    /// Gated by a per-second figure while speed is not judged (machines differ).
+    NotJudged,
+    /// Not gated (no direction in the policy): shown only.
+    NotGated,
+}
+
+impl RuleVerdict {
+    /// The word tables show.
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleVerdict::Pass => "pass",
+            RuleVerdict::Fail => "FAIL",
+            RuleVerdict::Inconclusive => "inconclusive",
+            RuleVerdict::NotJudged => "not judged",
+            RuleVerdict::NotGated => "",
+        }
+    }
+}
+
+impl AppliedRule {
+    /// The rule of `policy` applied to `outcome` (the classified verdict, with the rule's
+    /// threshold as its minimum effect).
+    pub(crate) fn judge(rule: crate::policy::MetricRule, outcome: Outcome) -> AppliedRule {
+        use crate::policy::Direction;
+        let verdict = if !rule.gate {
+            RuleVerdict::NotGated
+        } else {
+            match (outcome, rule.direction) {
+                (Outcome::Regression, _) => RuleVerdict::Fail,
+                (Outcome::Increase | Outcome::Decrease, Some(Direction::Either)) => {
+                    RuleVerdict::Fail
+                }
+                (Outcome::Inconclusive, _) => RuleVerdict::Inconclusive,
+                _ => RuleVerdict::Pass,
+            }
+        };
+        AppliedRule {
+            direction: rule.direction,
+            threshold: rule.threshold,
+            gate: rule.gate,
+            verdict,
+        }
+    }
+
+    /// `↑ 3%`-style summary for tables (empty when not gated).
+    pub fn summary(&self) -> String {
+        match (self.gate, self.direction) {
+            (true, Some(d)) => format!(
+                "{} {}%",
+                d.sign(),
+                format!("{:.1}", self.threshold * 100.0).trim_end_matches(".0")
+            ),
+            _ => String::new(),
+        }
+    }
 }
 
 impl QuantityResult {
@@ -167,6 +253,14 @@ pub enum QuantityReason {
     },
     /// The speed verdict was withheld: the sides' machine probes disagree (or one is missing).
     SpeedNotJudged(super::machine::MachineMismatch),
+    /// The machines differ (or cannot be compared), yet the slowdown lies beyond anything the
+    /// difference explains: judged.
+    BeyondMachine {
+        /// Why speed would otherwise not be judged.
+        mismatch: super::machine::MachineMismatch,
+        /// The slowest B/A ratio the machines' difference explains.
+        explained: f64,
+    },
     /// A paired experiment's verdict rule decided (`stats::paired`), in its words.
     Paired(String),
     /// The speed verdict was withheld: a side had too many disturbed runs.
@@ -198,14 +292,23 @@ impl fmt::Display for QuantityReason {
             QuantityReason::Verdict {
                 reason,
                 needed_runs,
-            } => {
-                write!(f, "{reason}")?;
-                match needed_runs {
-                    Some(n) => write!(f, "; need ~{n} runs per side"),
-                    None => Ok(()),
-                }
-            }
+            } => match needed_runs {
+                Some(n) => write!(
+                    f,
+                    "{}; need ~{n} runs per side",
+                    reason.without_sample_need()
+                ),
+                None => write!(f, "{reason}"),
+            },
             QuantityReason::SpeedNotJudged(m) => write!(f, "speed not judged: {m}"),
+            QuantityReason::BeyondMachine {
+                mismatch,
+                explained,
+            } => write!(
+                f,
+                "slower than any machine difference explains ({mismatch}; at most {}): judged",
+                percent(explained - 1.0)
+            ),
             QuantityReason::Paired(reason) => f.write_str(reason),
             QuantityReason::MachineChangedState { sides, threshold } => {
                 Finding::MachineChangedState {

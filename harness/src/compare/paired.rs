@@ -7,6 +7,7 @@ use super::analysis::{compare, CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
 use super::frame::Quantity;
 use super::machine::{MachineCheck, SpeedJudgement};
+use super::outcome::AppliedRule;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::policy::gate;
 use super::stats::paired::{analyze_paired, classify_paired};
@@ -112,6 +113,10 @@ fn paired_headline(
         needed_runs: None,
         samples_a: va,
         samples_b: vb,
+        rule: Some(AppliedRule::judge(
+            crate::policy::headline_rule(settings.stats.min_effect),
+            outcome,
+        )),
         analysis: None,
     };
     let outliers = if !an.outliers.is_empty() {
@@ -160,6 +165,8 @@ pub fn compare_paired_slices(
         min_effect: settings.stats.min_effect,
         alpha: settings.stats.alpha,
         headline: Some(headline),
+        work: None,
+        policy_file: None,
         metrics: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),

@@ -3,7 +3,29 @@
 
 use super::analysis::{CompareSettings, Comparison};
 use super::finding::{ChangedMetric, Finding};
-use super::outcome::{Gate, Outcome, QuantityResult};
+use super::outcome::{Gate, Outcome, QuantityReason, QuantityResult, RuleVerdict};
+
+/// Whether speed verdicts (throughput, per-second rates) may fail the gate: the hosts match
+/// (or `--strict`) and the machine check judges speed.
+pub(super) fn speed_gates(c: &Comparison, settings: &CompareSettings) -> bool {
+    (settings.strict || c.same_host != Some(false)) && c.machine.speed_judged
+}
+
+/// Marks the gated rules of per-second quantities `not judged` when speed cannot gate: a
+/// faster or slower machine moves them, not the code.
+pub(super) fn judge_speed_rules(c: &mut Comparison, speed_gates: bool) {
+    if speed_gates {
+        return;
+    }
+    for r in c.headline.iter_mut().chain(c.metrics.iter_mut()) {
+        let beyond = matches!(r.reason, QuantityReason::BeyondMachine { .. });
+        if let Some(rule) = r.rule.as_mut().filter(|_| r.quantity.is_speed() && !beyond) {
+            if rule.gate {
+                rule.verdict = RuleVerdict::NotJudged;
+            }
+        }
+    }
+}
 
 /// The gate policy: which findings fail the gate and which only warn; `disturbed` (the runs
 /// sampling left out of the headline) are listed last among the warnings.
@@ -13,7 +35,7 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Fi
     failures.extend(c.behaviour.iter().cloned());
     warnings.extend(c.left_out.iter().cloned().map(Finding::LeftOut));
     warnings.extend(c.machine.finding());
-    let speed_gates = (settings.strict || c.same_host != Some(false)) && c.machine.speed_judged;
+    let speed_gates = speed_gates(c, settings);
     if c.same_host == Some(false) {
         let f = Finding::HostMismatch {
             a: c.hosts.0.clone().unwrap_or_else(|| "?".into()),
@@ -28,13 +50,18 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Fi
     }
     match &c.headline {
         Some(h) if h.outcome == Outcome::Regression => {
+            let gating = speed_gates || matches!(h.reason, QuantityReason::BeyondMachine { .. });
             let f = Finding::ThroughputRegression {
+                headline: match h.index {
+                    None => "throughput".into(),
+                    Some(_) => format!("{}/s", h.name),
+                },
                 effect: h.effect(),
                 ci: h.ci,
                 reason: h.reason.clone(),
-                gating: speed_gates,
+                gating,
             };
-            if speed_gates {
+            if gating {
                 failures.push(f);
             } else {
                 warnings.push(f);
@@ -53,10 +80,40 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Fi
         None => warnings.push(Finding::NoThroughput),
         _ => {}
     }
-    let changed: Vec<&QuantityResult> =
-        c.metrics.iter().filter(|m| m.outcome.is_change()).collect();
+    // Metrics the policy gates: a regression beyond the threshold fails (a per-second one only
+    // when speed is judged); every other change is reported once, together.
+    let mut changed: Vec<&QuantityResult> = Vec::new();
+    for m in &c.metrics {
+        let verdict = m.rule.map(|r| r.verdict);
+        match (verdict, m.rule.and_then(|r| r.direction), m.index) {
+            (
+                Some(v @ (RuleVerdict::Fail | RuleVerdict::NotJudged)),
+                Some(direction),
+                Some(index),
+            ) if m.outcome.is_change() => {
+                let rule = m.rule.expect("matched");
+                let f = Finding::MetricRegression {
+                    name: m.name.clone(),
+                    index,
+                    quantity: m.quantity,
+                    direction,
+                    threshold: rule.threshold,
+                    effect: m.effect(),
+                    ci: m.ci,
+                    gating: v == RuleVerdict::Fail,
+                };
+                if v == RuleVerdict::Fail {
+                    failures.push(f);
+                } else {
+                    warnings.push(f);
+                }
+            }
+            _ if m.outcome.is_change() => changed.push(m),
+            _ => {}
+        }
+    }
     if !changed.is_empty() {
-        let f = Finding::MetricsChanged {
+        warnings.push(Finding::MetricsChanged {
             count: changed.len(),
             top: changed
                 .iter()
@@ -66,12 +123,7 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Fi
                     effect: m.effect(),
                 })
                 .collect(),
-        };
-        if settings.fail_on_metric_change && speed_gates {
-            failures.push(f);
-        } else {
-            warnings.push(f);
-        }
+        });
     }
     if !c.removed.is_empty() {
         warnings.push(Finding::OnlyInA {
@@ -98,7 +150,8 @@ mod tests {
     use super::super::admit::{LeftOutRun, OddRun};
     use super::super::finding::{DisturbedRun, UnstableSide};
     use super::super::fixtures::{comparison, result};
-    use super::super::outcome::OneSided;
+    use super::super::frame::Quantity;
+    use super::super::outcome::{AppliedRule, OneSided};
     use super::*;
 
     fn settings(strict: bool, fail_on_metric_change: bool) -> CompareSettings {
@@ -238,13 +291,39 @@ mod tests {
         let g = gate(&c, &settings(false, false), Vec::new());
         assert!(g.pass);
         assert_eq!(g.warnings, vec![expected.clone()]);
+        // Gated either way (what --fail-on-metric-change asks): each regression fails, named.
+        let either = crate::policy::MetricRule {
+            direction: Some(crate::policy::Direction::Either),
+            threshold: 0.03,
+            gate: true,
+        };
+        for (k, m) in c.metrics.iter_mut().enumerate() {
+            m.index = Some(k);
+            m.quantity = Quantity::PerWork;
+            m.rule = Some(AppliedRule::judge(either, m.outcome));
+        }
         let g = gate(&c, &settings(false, true), Vec::new());
         assert!(!g.pass);
-        assert_eq!(g.failures, vec![expected.clone()]);
+        assert_eq!(g.failures.len(), 7);
+        assert!(matches!(
+            &g.failures[0],
+            Finding::MetricRegression { name, index: 0, gating: true, .. } if name == "m0"
+        ));
+        // Per unit of work, behaviour gates across hosts too.
         other_host(&mut c);
         let g = gate(&c, &settings(false, true), Vec::new());
+        assert!(!g.pass, "per-work figures are behaviour, not speed");
+        // Per-second figures do not gate across hosts: shown as not judged.
+        for m in c.metrics.iter_mut() {
+            m.quantity = Quantity::Rate;
+        }
+        judge_speed_rules(&mut c, false);
+        let g = gate(&c, &settings(false, true), Vec::new());
         assert!(g.pass, "speed-dependent figures do not gate across hosts");
-        assert_eq!(g.warnings[1], expected);
+        assert!(g
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Finding::MetricRegression { gating: false, .. })));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::finding::{DisturbedRun, Finding, UnstableSide};
 use super::frame::{pooled_frame, Quantity};
 use super::stats::Describe;
 use super::throughput::throughput_samples;
+use super::work::{HeadlineSource, WorkUnit};
 use crate::error::Result;
 use crate::store::RunSet;
 use rayon::prelude::*;
@@ -72,30 +73,33 @@ pub(super) fn metric_samples(
     a: &RunSet,
     b: &RunSet,
     metrics: &[(usize, Quantity)],
+    work: Option<WorkUnit>,
 ) -> Result<Vec<QuantitySamples>> {
-    let (fa, fb) = rayon::join(|| pooled_frame(a, metrics), || pooled_frame(b, metrics));
-    let (fa, fb) = (fa?, fb?);
-    let (la, lb) = (fa.run_lengths.clone(), fb.run_lengths.clone());
-    let (sa, sb) = (fa.into_samples(), fb.into_samples());
-    let describe =
-        |side: &[Vec<f64>]| -> Vec<Describe> { side.par_iter().map(|v| Describe::of(v)).collect() };
+    let (fa, fb) = rayon::join(
+        || pooled_frame(a, metrics, work),
+        || pooled_frame(b, metrics, work),
+    );
+    let (sa, sb) = (fa?.into_samples(), fb?.into_samples());
+    let describe = |side: &[(Vec<f64>, Vec<usize>)]| -> Vec<Describe> {
+        side.par_iter().map(|(v, _)| Describe::of(v)).collect()
+    };
     let (da, db) = rayon::join(|| describe(&sa), || describe(&sb));
     Ok(metrics
         .iter()
         .zip(da.into_iter().zip(db))
         .zip(sa.into_iter().zip(sb))
         .map(
-            |((&(index, quantity), describe), (va, vb))| QuantitySamples {
+            |((&(index, quantity), describe), ((va, la), (vb, lb)))| QuantitySamples {
                 name: name_of(index),
                 index: Some(index),
                 quantity,
                 a: SideSamples {
                     values: va,
-                    run_lengths: la.clone(),
+                    run_lengths: la,
                 },
                 b: SideSamples {
                     values: vb,
-                    run_lengths: lb.clone(),
+                    run_lengths: lb,
                 },
                 describe,
             },
@@ -103,20 +107,19 @@ pub(super) fn metric_samples(
         .collect())
 }
 
-/// The headline's samples, when both sides have throughput figures (and `metrics_only` is
-/// off); runs further than `disturbed_threshold` from their side's median run are left out.
+/// The headline's samples, from `source` on both sides (none with `metrics_only`); runs further
+/// than `disturbed_threshold` from their side's median run are left out.
 pub(super) fn headline_samples(
     a: &RunSet,
     b: &RunSet,
+    source: Option<HeadlineSource>,
     metrics_only: bool,
     disturbed_threshold: f64,
 ) -> Option<HeadlineSamples> {
-    if metrics_only {
-        return None;
-    }
+    let source = source.filter(|_| !metrics_only)?;
     let (ta, tb) = (
-        throughput_samples(a, disturbed_threshold),
-        throughput_samples(b, disturbed_threshold),
+        throughput_samples(a, disturbed_threshold, source),
+        throughput_samples(b, disturbed_threshold, source),
     );
     let (ta, tb) = (ta?, tb?);
     let mut disturbed = Vec::new();
@@ -141,9 +144,18 @@ pub(super) fn headline_samples(
     let describe = (Describe::of(&ta.values), Describe::of(&tb.values));
     Some(HeadlineSamples {
         samples: QuantitySamples {
-            name: "throughput".into(),
-            index: None,
-            quantity: Quantity::Throughput,
+            name: match source {
+                HeadlineSource::Throughput => "throughput".into(),
+                HeadlineSource::MetricRate(i) => name_of(i),
+            },
+            index: match source {
+                HeadlineSource::Throughput => None,
+                HeadlineSource::MetricRate(i) => Some(i),
+            },
+            quantity: match source {
+                HeadlineSource::Throughput => Quantity::Throughput,
+                HeadlineSource::MetricRate(_) => Quantity::Rate,
+            },
             a: SideSamples {
                 values: ta.values,
                 run_lengths: ta.run_lengths,
@@ -186,7 +198,7 @@ mod tests {
         ]);
         let b = side(vec![run("b/r1", &[(0, vec![0, 3, 6]), (1, vec![7, 7, 7])])]);
         let metrics = [(1, Quantity::Level), (0, Quantity::Rate)];
-        let q = metric_samples(&a, &b, &metrics).unwrap();
+        let q = metric_samples(&a, &b, &metrics, None).unwrap();
         assert_eq!(q.len(), 2);
         assert_eq!((q[0].index, q[0].quantity), (Some(1), Quantity::Level));
         assert_eq!(q[0].name, name_of(1));
@@ -200,12 +212,14 @@ mod tests {
     fn the_headline_needs_throughput_on_both_sides() {
         let with = side(vec![throughput_run("a/r1", at(100.0))]);
         let without = side(vec![run("b/r1", &[(0, vec![0, 1])])]);
-        assert!(headline_samples(&with, &without, false, 0.1).is_none());
+        let t = Some(HeadlineSource::Throughput);
+        assert!(headline_samples(&with, &without, t, false, 0.1).is_none());
         assert!(
-            headline_samples(&with, &with, true, 0.1).is_none(),
+            headline_samples(&with, &with, t, true, 0.1).is_none(),
             "--metrics-only"
         );
-        let h = headline_samples(&with, &with, false, 0.1).unwrap();
+        assert!(headline_samples(&with, &with, None, false, 0.1).is_none());
+        let h = headline_samples(&with, &with, t, false, 0.1).unwrap();
         assert_eq!(h.samples.quantity, Quantity::Throughput);
         assert_eq!(h.samples.index, None);
         assert_eq!(h.samples.a.values, vec![100.0; 5]);
@@ -228,7 +242,7 @@ mod tests {
                 .map(|(k, &l)| throughput_run(&format!("b/r{}", k + 1), at(l)))
                 .collect(),
         );
-        let h = headline_samples(&a, &b, false, 0.1).unwrap();
+        let h = headline_samples(&a, &b, Some(HeadlineSource::Throughput), false, 0.1).unwrap();
         assert_eq!(
             h.disturbed[0],
             Finding::DisturbedRun(DisturbedRun {

@@ -44,6 +44,7 @@ pub(super) fn untested(
         needed_runs: None,
         samples_a: Vec::new(),
         samples_b: Vec::new(),
+        rule: None,
         analysis: None,
     }
 }

@@ -1,6 +1,8 @@
 //! The headline quantity's samples: throughput per steady interval of every run, with the runs a
 //! disturbance moved left out, and the rule that withholds a speed verdict when too many were.
 
+use super::frame::Quantity::Rate;
+use super::work::HeadlineSource;
 use crate::store::RunSet;
 
 /// Throughput samples of one side, grouped by run.
@@ -34,10 +36,21 @@ impl Throughput {
 /// away from the median run of its side is left out of the headline test and reported. A real
 /// change moves every run of its side alike and is kept; with fewer than 3 runs nothing is left
 /// out (there is no majority to judge by).
-pub(super) fn throughput_samples(set: &RunSet, disturbed: f64) -> Option<Throughput> {
+pub(super) fn throughput_samples(
+    set: &RunSet,
+    disturbed: f64,
+    source: HeadlineSource,
+) -> Option<Throughput> {
     let mut per_run = Vec::new();
     for run in &set.runs {
-        let values = run.interval_throughput()?;
+        let values = match source {
+            HeadlineSource::Throughput => run.interval_throughput()?,
+            HeadlineSource::MetricRate(i) => {
+                super::frame::run_frame(run, &[(i, Rate)], None, false)
+                    .ok()?
+                    .pop()?
+            }
+        };
         let median = super::stats::median(&values).unwrap_or(0.0);
         per_run.push((run.name(), values, median));
     }
@@ -72,6 +85,10 @@ mod tests {
     use crate::store::{Run, SnapshotTable};
     use std::path::PathBuf;
 
+    fn throughput_samples_of(set: &RunSet, disturbed: f64) -> Option<Throughput> {
+        throughput_samples(set, disturbed, HeadlineSource::Throughput)
+    }
+
     /// A side whose run `k` has five steady intervals at `levels[k]` updates/s.
     fn side(levels: &[f64]) -> RunSet {
         let template: RunMeta =
@@ -99,6 +116,7 @@ mod tests {
                         truncated: false,
                     },
                     meta: Some(meta),
+                    engine: None,
                 }
             })
             .collect();
@@ -110,24 +128,25 @@ mod tests {
 
     #[test]
     fn steady_intervals_of_every_run_and_a_disturbed_run_left_out() {
-        let t = throughput_samples(&side(&[100.0, 101.0, 99.0, 60.0]), 0.10).unwrap();
+        let t = throughput_samples_of(&side(&[100.0, 101.0, 99.0, 60.0]), 0.10).unwrap();
         // Warm-up and wind-down are left out: 5 of 7 intervals a run.
         assert_eq!(t.run_lengths, [5, 5, 5]);
         assert_eq!(t.disturbed.len(), 1);
         assert_eq!(t.disturbed[0].0, "s/r4");
         assert!(!t.unstable(), "1 of 4 is not more than a quarter");
         // 0 keeps every run.
-        let all = throughput_samples(&side(&[100.0, 101.0, 99.0, 60.0]), 0.0).unwrap();
+        let all = throughput_samples_of(&side(&[100.0, 101.0, 99.0, 60.0]), 0.0).unwrap();
         assert_eq!(all.run_lengths.len(), 4);
     }
 
     #[test]
     fn a_side_split_in_two_keeps_its_runs_and_too_many_disturbed_is_unstable() {
         // No majority within 10% of the median run: nothing is judged.
-        let split = throughput_samples(&side(&[100.0, 100.0, 150.0, 150.0]), 0.10).unwrap();
+        let split = throughput_samples_of(&side(&[100.0, 100.0, 150.0, 150.0]), 0.10).unwrap();
         assert!(split.disturbed.is_empty());
         // A majority agrees, but 2 of 6 runs are off: more than a quarter.
-        let t = throughput_samples(&side(&[100.0, 100.0, 101.0, 99.0, 70.0, 140.0]), 0.10).unwrap();
+        let t =
+            throughput_samples_of(&side(&[100.0, 100.0, 101.0, 99.0, 70.0, 140.0]), 0.10).unwrap();
         assert_eq!(t.disturbed.len(), 2);
         assert!(t.unstable());
     }

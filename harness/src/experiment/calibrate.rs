@@ -33,8 +33,6 @@ pub struct CalibratePlan {
     pub comparisons: usize,
     /// Folder for the runs.
     pub out: PathBuf,
-    /// Print progress to stderr.
-    pub verbose: bool,
     /// Re-analyse the runs an earlier calibration recorded in `out` instead of recording.
     pub reuse: bool,
 }
@@ -278,17 +276,33 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
     if !plan.reuse {
         crate::files::create_fresh_dir(&plan.out)?;
     }
-    let say = |msg: String| {
-        if plan.verbose {
-            eprintln!("calibrate: {msg}");
-        }
-    };
+    let say = |msg: String| crate::progress::say(&format!("calibrate: {msg}"));
     // 1. Knobs. One unit of extra work adds 2 updates per 1000, ≈0.2% by the model, but what
     // an update costs under contention depends on the machine. So both model knobs are probed
     // (interleaved rounds of unchanged, ≈5%, ≈10%, order rotating), and each is rescaled by
     // the slowdown it produced (one secant step, slowdown s as cost 1/(1−s) − 1, linear in
     // the knob).
     const PROBE_ROUNDS: usize = 6;
+    let progress = crate::progress::Progress::start(
+        "calibrate",
+        if plan.reuse {
+            0
+        } else {
+            3 * (PROBE_ROUNDS + plan.runs) as u64
+        },
+        "runs",
+    );
+    let record = |plan: &CalibratePlan, name: &str, extra_work: u32| -> Result<Run> {
+        let run = record(plan, name, extra_work)?;
+        if !plan.reuse {
+            let rate = run.meta.as_ref().map_or(f64::NAN, |m| m.ops_per_sec);
+            progress.step(
+                &format!("calibrate: {name}"),
+                &format!("{name}: {}", crate::progress::rate(rate)),
+            );
+        }
+        Ok(run)
+    };
     const MODEL_PER_UNIT: f64 = 0.002;
     let cost = |slowdown: f64| 1.0 / (1.0 - slowdown) - 1.0;
     let model = |target: f64| (cost(target) / MODEL_PER_UNIT).round() as u32;
@@ -347,8 +361,15 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
                 _ => ten.push(record(plan, &format!("slow10-{i:02}"), knobs.1)?),
             }
         }
-        say(format!("round {}/{} recorded", i + 1, plan.runs));
+        if !plan.reuse {
+            crate::progress::detail(&format!(
+                "calibrate: round {}/{} recorded",
+                i + 1,
+                plan.runs
+            ));
+        }
     }
+    progress.finish();
     let m0 = median_ops(&null);
     let measured = (median_ops(&five) / m0 - 1.0, median_ops(&ten) / m0 - 1.0);
     // Robust spread (1.4826 × MAD / median ≈ CV for normal data), so that the disturbed runs,

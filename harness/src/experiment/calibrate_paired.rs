@@ -55,8 +55,6 @@ pub struct PairedCalibratePlan {
     pub comparisons: usize,
     /// Switch a competing busy thread on and off at random, on half of the time.
     pub drift: bool,
-    /// Print progress to stderr.
-    pub verbose: bool,
     /// Where the recorded rounds are kept (`rounds.csv`), or read from with `reuse`.
     pub rounds_file: Option<PathBuf>,
     /// Re-analyse the rounds in `rounds_file` instead of recording.
@@ -251,6 +249,7 @@ fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec
         r.run(plan.slice_ms); // warm-up
     }
     let neighbour = plan.drift.then(BusyNeighbour::start);
+    let progress = crate::progress::Progress::start("calibrate", plan.rounds as u64, "rounds");
     let mut next_switch = std::time::Instant::now();
     let mut loaded = false;
     let mut rounds = Vec::with_capacity(plan.rounds);
@@ -264,9 +263,7 @@ fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec
                 next_switch = now + std::time::Duration::from_millis(hold_ms);
             }
         }
-        if plan.verbose && (r + 1) % 200 == 0 {
-            eprintln!("calibrate: round {}/{}", r + 1, plan.rounds);
-        }
+        progress.step(&format!("calibrate: round {}", r + 1), "5 slices");
         let mut order = [0usize, 1, 2, 3, 4];
         for i in (1..order.len()).rev() {
             order.swap(i, rng.below(i + 1));
@@ -298,6 +295,7 @@ fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec
     if let Some(n) = &neighbour {
         n.set(false);
     }
+    progress.finish();
     Ok(rounds)
 }
 

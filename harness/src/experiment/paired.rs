@@ -8,6 +8,7 @@ use crate::compare::{
     compare_paired, compare_paired_slices, confirm, CompareSettings, Confirmed, Pair,
 };
 use crate::error::{Error, Result};
+use crate::progress::{say, Progress};
 use crate::rng::SplitMix64;
 use crate::slice::SliceStats;
 use crate::store::RunSet;
@@ -39,8 +40,6 @@ pub struct PairedPlan<'m> {
     pub out: PathBuf,
     /// Seed of the block orders (the order is part of the design, so it is reproducible).
     pub seed: u64,
-    /// Print one line per block on stderr.
-    pub verbose: bool,
 }
 
 /// Order of the four runs of block `block` (two pairs): `true` means A first (A B B A).
@@ -64,19 +63,17 @@ fn run_dir(out: &Path, side: char, k: usize) -> PathBuf {
 }
 
 /// Records pairs `done..done + count` (whole blocks), in randomised A B B A order.
-fn measure_pairs(plan: &mut PairedPlan, done: usize, count: usize) -> Result<()> {
+fn measure_pairs(
+    plan: &mut PairedPlan,
+    done: usize,
+    count: usize,
+    progress: &Progress,
+) -> Result<()> {
     let first_block = done / 2;
     let blocks = count.div_ceil(2);
     for block in first_block..first_block + blocks {
         let order = block_order(plan.seed, block).map(|(side, offset)| (side, 2 * block + offset));
-        if plan.verbose {
-            let seq: String = order.iter().map(|(s, _)| s.to_ascii_uppercase()).collect();
-            eprintln!(
-                "paired: block {}/{} ({seq})",
-                block + 1,
-                first_block + blocks
-            );
-        }
+        let seq: String = order.iter().map(|(s, _)| s.to_ascii_uppercase()).collect();
         for (side, k) in order {
             let dir = run_dir(&plan.out, side, k);
             let measure = if side == 'a' {
@@ -86,6 +83,15 @@ fn measure_pairs(plan: &mut PairedPlan, done: usize, count: usize) -> Result<()>
             };
             measure(&dir)?;
         }
+        progress.steps(
+            2,
+            &format!(
+                "paired: block {}/{} ({seq})",
+                block + 1,
+                first_block + blocks
+            ),
+            &format!("block {seq}"),
+        );
     }
     Ok(())
 }
@@ -132,19 +138,22 @@ fn load_pairs(plan: &PairedPlan, pairs: usize) -> Result<(RunSet, RunSet, Vec<Pa
 pub fn run_paired(plan: &mut PairedPlan, settings: &CompareSettings) -> Result<Confirmed> {
     crate::files::create_fresh_dir(&plan.out)?;
     let first = 2 * plan.pairs.div_ceil(2);
-    measure_pairs(plan, 0, first)?;
+    let progress = Progress::start("gate", first as u64, "pairs");
+    measure_pairs(plan, 0, first, &progress)?;
     let (a, b, pairs) = load_pairs(plan, first)?;
     let verdict = compare_paired(&a, &b, &pairs, settings)?;
     let confirm_pairs = 2 * plan.confirm_pairs.div_ceil(2);
-    let verbose = plan.verbose;
-    confirm(verdict, confirm_pairs > 0, || {
-        if verbose {
-            eprintln!("paired: suspected regression; confirming with {confirm_pairs} more pair(s)");
-        }
-        measure_pairs(plan, first, confirm_pairs)?;
+    let confirmed = confirm(verdict, confirm_pairs > 0, || {
+        progress.add(confirm_pairs as u64);
+        say(&format!(
+            "paired: suspected regression; confirming with {confirm_pairs} more pairs"
+        ));
+        measure_pairs(plan, first, confirm_pairs, &progress)?;
         let (a, b, pairs) = load_pairs(plan, first + confirm_pairs)?;
         compare_paired(&a, &b, &pairs, settings)
-    })
+    });
+    progress.finish();
+    confirmed
 }
 
 #[cfg(test)]
@@ -188,8 +197,6 @@ pub struct SlicePlan<'m> {
     pub slice_ms: u64,
     /// Seed of the block orders.
     pub seed: u64,
-    /// Print progress on stderr.
-    pub verbose: bool,
     /// Settings the sides differ in on purpose (e.g. the layout), said first in the output.
     pub differences: Vec<crate::recorder::settings::SettingDifference>,
 }
@@ -203,7 +210,12 @@ pub struct SlicesRecorded {
     pub lost: Vec<(char, usize, u64)>,
 }
 
-fn measure_slices(plan: &mut SlicePlan, rec: &mut SlicesRecorded, count: usize) -> Result<()> {
+fn measure_slices(
+    plan: &mut SlicePlan,
+    rec: &mut SlicesRecorded,
+    count: usize,
+    progress: &Progress,
+) -> Result<()> {
     let first_block = rec.pairs.len() / 2;
     let blocks = count.div_ceil(2);
     if rec.pairs.is_empty() {
@@ -236,13 +248,12 @@ fn measure_slices(plan: &mut SlicePlan, rec: &mut SlicesRecorded, count: usize) 
         for (a, b) in got {
             rec.pairs.push(Pair { block, a, b });
         }
-        if plan.verbose && (block + 1) % 25 == 0 {
-            eprintln!(
-                "paired: {} of {} slice pairs",
-                2 * (block + 1),
-                2 * (first_block + blocks)
-            );
-        }
+        let (a, b) = got[1];
+        progress.steps(
+            2,
+            &format!("paired: block {}", block + 1),
+            &format!("A {:.1}, B {:.1} M updates/s", a / 1e6, b / 1e6),
+        );
     }
     Ok(())
 }
@@ -251,7 +262,8 @@ fn measure_slices(plan: &mut SlicePlan, rec: &mut SlicesRecorded, count: usize) 
 /// `confirm_pairs` more, all analysed again.
 pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Result<Confirmed> {
     let mut rec = SlicesRecorded::default();
-    measure_slices(plan, &mut rec, plan.pairs)?;
+    let progress = Progress::start("pairs", 2 * plan.pairs.div_ceil(2) as u64, "slice pairs");
+    measure_slices(plan, &mut rec, plan.pairs, &progress)?;
     let (la, lb) = (plan.a.label.clone(), plan.b.label.clone());
     let plan_differences = plan.differences.clone();
     let first = compare_paired_slices(
@@ -263,14 +275,12 @@ pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Re
         settings,
     )?;
     let confirm_pairs = plan.confirm_pairs;
-    let verbose = plan.verbose;
-    confirm(first, confirm_pairs > 0, || {
-        if verbose {
-            eprintln!(
-                "paired: suspected regression; confirming with {confirm_pairs} more slice pair(s)"
-            );
-        }
-        measure_slices(plan, &mut rec, confirm_pairs)?;
+    let confirmed = confirm(first, confirm_pairs > 0, || {
+        progress.add(2 * confirm_pairs.div_ceil(2) as u64);
+        say(&format!(
+            "paired: suspected regression; confirming with {confirm_pairs} more slice pairs"
+        ));
+        measure_slices(plan, &mut rec, confirm_pairs, &progress)?;
         compare_paired_slices(
             &la,
             &lb,
@@ -279,5 +289,7 @@ pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Re
             plan_differences.clone(),
             settings,
         )
-    })
+    });
+    progress.finish();
+    confirmed
 }

@@ -21,8 +21,6 @@ pub struct SweepPlan {
     pub repeat: usize,
     /// Output folder: `sweep.csv`, `scaling-<pattern>.{png,svg}`, `runs/`.
     pub out: PathBuf,
-    /// Progress on stderr.
-    pub verbose: bool,
 }
 
 /// Default thread counts: 1, 2, 4, 8 and twice the machine's cores.
@@ -56,6 +54,7 @@ pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
     line("layout,threads,pattern,repetition,ops_per_sec,ns_per_op\n".into())?;
     let mut points = Vec::new();
     let total = plan.repeat * plan.threads.len() * plan.layouts.len();
+    let progress = crate::progress::Progress::start("sweep", total as u64, "runs");
     for rep in 1..=plan.repeat {
         for &threads in &plan.threads {
             for &layout in &plan.layouts {
@@ -96,18 +95,19 @@ pub fn sweep(plan: &SweepPlan) -> Result<Vec<SweepPoint>> {
                     point.ops_per_sec,
                     point.ns_per_op
                 ))?;
-                if plan.verbose {
-                    eprintln!(
-                        "sweep [{}/{total}] {:<10} {threads:>3} threads  {:>8.1} M updates/s",
-                        points.len() + 1,
+                progress.step(
+                    &format!("sweep [{}/{total}]", points.len() + 1),
+                    &format!(
+                        "{} × {threads} threads: {}",
                         point.layout,
-                        ops / 1e6
-                    );
-                }
+                        crate::progress::rate(ops)
+                    ),
+                );
                 points.push(point);
             }
         }
     }
+    progress.finish();
     draw_scaling(&points, &plan.out)?;
     Ok(points)
 }

@@ -27,6 +27,10 @@ pub fn render(c: &Comparison) -> String {
         "p_adjusted",
         "verdict",
         "reason",
+        "direction",
+        "threshold",
+        "gate",
+        "gate_verdict",
     ])
     .expect("write to Vec");
     let f = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
@@ -53,6 +57,17 @@ pub fn render(c: &Comparison) -> String {
             f(r.p_adjusted),
             r.outcome.key().to_string(),
             r.reason.to_string(),
+            r.rule
+                .and_then(|x| x.direction)
+                .map_or(String::new(), |d| d.key().to_string()),
+            f(r.rule.map(|x| x.threshold)),
+            r.rule.map_or(String::new(), |x| x.gate.to_string()),
+            r.rule.map_or(String::new(), |x| {
+                serde_json::to_value(x.verdict)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            }),
         ])
         .expect("write to Vec");
     }

@@ -6,7 +6,11 @@
 //! `min_effect`, `alpha`, `headline` and `metrics` (quantity results: `name`, `index`,
 //! `quantity`, `a`/`b` `{n, median, mean, p95, std_dev}`, `ratio`, `ci`, `p_value`,
 //! `p_adjusted`, `outcome` — `regression`, `improvement`, `increase`, `decrease`, `no_change`,
-//! `inconclusive`, `unused` —, `reason`, `needed_samples`, `needed_runs`), `added`/`removed`
+//! `inconclusive`, `unused` —, `reason`, `needed_samples`, `needed_runs`, and `rule`: the gate
+//! policy's `{direction, threshold, gate, verdict}` with `direction` `higher_is_better`,
+//! `lower_is_better`, `either` or null and `verdict` `pass`, `fail`, `inconclusive`,
+//! `not_judged` or `not_gated`), `work` (what counters are per: `{kind: updates}`,
+//! `{kind: metric, metric: INDEX}`, or null for per second), `policy_file`, `added`/`removed`
 //! (`[{index, name}]`), `left_out`, `machine_changed`, `machine` (the machine probes: `policy`
 //! — `when_probes_agree` or `same_machine` —, `a`/`b` `{version, uncontended_mops,
 //! contended_mops, runs, scaled}` or null when a side has none, `ratio` `{uncontended,
@@ -22,8 +26,10 @@ use crate::compare::Comparison;
 use serde::Serialize;
 
 /// Version of the JSON layout written by [`render`]. 2: findings became objects with `kind`,
-/// settings identity and admission fields were added.
-pub const SCHEMA_VERSION: u32 = 2;
+/// settings identity and admission fields were added. 3: counters compare per unit of work by
+/// default (`quantity` `per_work`, `rate_per_work`), metrics carry the gate policy's `rule`,
+/// directed metrics regress (`regression`/`improvement`), `work` and `policy_file`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 struct Document<'a> {

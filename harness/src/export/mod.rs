@@ -4,7 +4,10 @@
 pub(crate) mod csv;
 pub mod json;
 pub(crate) mod markdown;
+pub mod style;
 pub(crate) mod table;
+pub mod unit;
+pub mod width;
 
 use crate::compare::{Comparison, QuantityResult};
 
@@ -22,10 +25,33 @@ pub enum Format {
     Csv,
 }
 
+/// How a table is fitted to its reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// Columns every line fits (`None`: as wide as the content, `--wide`).
+    pub width: Option<usize>,
+    /// Colour codes around verdicts (the terminal table only).
+    pub paint: style::Paint,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            width: Some(width::DEFAULT_WIDTH),
+            paint: style::Paint::Off,
+        }
+    }
+}
+
 /// Renders `c` in `format`; `all` includes unchanged and unused metrics in table/markdown.
 pub fn render(c: &Comparison, format: Format, all: bool) -> String {
+    render_for(c, format, all, View::default())
+}
+
+/// [`render`] fitted to `view` (width and colour apply to the table).
+pub fn render_for(c: &Comparison, format: Format, all: bool, view: View) -> String {
     match format {
-        Format::Table => table::render(c, all),
+        Format::Table => table::render(c, all, view),
         Format::Markdown => markdown::render(c, all),
         Format::Json => json::render(c),
         Format::Csv => csv::render(c),
@@ -45,37 +71,87 @@ pub(crate) fn pct(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "—".into(), |r| crate::compare::outcome::percent(r - 1.0))
 }
 
-/// CI of the ratio as relative changes.
+/// How far a CI bound may lie from the estimate and still be shown as computed: a bound more
+/// than a factor of 2 away says only that the data are too few (2 runs a side give a 99%
+/// interval of ×0.0004 to ×29), so it is shown as `<-50%` / `>+100%` of the estimate's side
+/// (JSON keeps the computed bounds).
+pub(crate) const CI_SHOWN: &str = "a factor of 2 from the estimate";
+const CI_FACTOR: f64 = 2.0;
+
+/// CI of the ratio as relative changes, clamped to what few data can say (see [`CI_SHOWN`]).
 pub(crate) fn ci(r: &QuantityResult) -> String {
-    match r.ci {
-        Some((lo, hi)) if lo.is_finite() && hi.is_finite() => {
-            format!("[{:+.1}%, {:+.1}%]", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0)
+    ci_text(r.ratio, r.ci)
+}
+
+/// [`ci`] of an estimate `ratio` and its interval.
+fn ci_text(ratio: Option<f64>, ci: Option<(f64, f64)>) -> String {
+    let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
+    match (ci, ratio) {
+        (Some((lo, hi)), ratio) if lo.is_finite() && hi.is_finite() => {
+            let est = ratio.filter(|x| x.is_finite() && *x > 0.0);
+            let lo = match est {
+                Some(e) if lo < e / CI_FACTOR => format!("<{:+.0}%", (e / CI_FACTOR - 1.0) * 100.0),
+                _ => pct(lo),
+            };
+            let hi = match est {
+                Some(e) if hi > e * CI_FACTOR => format!(">{:+.0}%", (e * CI_FACTOR - 1.0) * 100.0),
+                _ => pct(hi),
+            };
+            format!("[{lo}, {hi}]")
         }
         _ => "—".into(),
     }
 }
 
-/// Compact number: 12.3M, 4.5k, 0.25.
-pub(crate) fn num(v: f64) -> String {
-    let a = v.abs();
-    if !v.is_finite() {
-        "—".into()
-    } else if a >= 1e9 {
-        format!("{:.2}G", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.2}M", v / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.1}k", v / 1e3)
-    } else if a >= 100.0 || v == v.trunc() {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
+/// A figure of `r` with its unit (`21.66 GB/s`, `58.40 M/s` for throughput).
+pub(crate) fn figure(r: &QuantityResult, v: f64) -> String {
+    unit::Unit::of(&r.name, r.quantity).format(v, true)
+}
+
+/// Whether a metric's rule gates it: the per-metric gate column is shown only then (the
+/// headline always gates).
+pub(crate) fn any_gated_metric(c: &Comparison) -> bool {
+    c.metrics.iter().any(|m| m.rule.is_some_and(|r| r.gate))
+}
+
+/// The gate column of a row: the rule (`↑ 3%`) and its verdict (`FAIL`), empty when the
+/// quantity does not gate.
+pub(crate) fn gate_cell(r: &QuantityResult) -> String {
+    match r.rule {
+        Some(rule) if rule.gate => format!("{} {}", rule.summary(), rule.verdict.label()),
+        _ => String::new(),
     }
 }
 
-/// `name [idx]` with a deprecation mark.
+/// How counters were normalised, for the line under a table (`None`: per second, said by
+/// nothing).
+pub(crate) fn work_note(c: &Comparison) -> Option<String> {
+    use crate::compare::work::WorkUnit;
+    let unit = match c.work? {
+        WorkUnit::Updates => "counter update".to_string(),
+        WorkUnit::Metric(i) => format!(
+            "unit of {}",
+            crate::compare::frame::describe_unit(WorkUnit::Metric(i))
+        ),
+    };
+    Some(format!(
+        "counters compared per {unit}, so speed alone does not move them; gauges as levels"
+    ))
+}
+
+/// How the headline is called in sentences: `throughput`, or the headline metric's rate.
+pub(crate) fn headline_name(h: &QuantityResult) -> String {
+    match h.index {
+        None => "throughput".into(),
+        Some(_) => format!("{}/s", h.name),
+    }
+}
+
+/// `name [idx]` with a deprecation mark; a headline metric as its rate (`net.bytes_recv/s
+/// [1]`), so it never reads like the same metric's per-work row.
 pub(crate) fn label(r: &QuantityResult) -> String {
     let mut s = match r.index {
+        Some(i) if r.quantity == crate::compare::Quantity::Rate => format!("{}/s [{i}]", r.name),
         Some(i) => format!("{} [{i}]", r.name),
         None => format!("{} (updates/s)", r.name),
     };
@@ -105,6 +181,47 @@ pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
     })
 }
 
+/// The gate's warnings as lines: the runs of a side left out as disturbed on one line (a gate
+/// can leave out several), the rest as they are.
+pub(crate) fn warning_lines(c: &Comparison) -> Vec<String> {
+    use crate::compare::Finding;
+    let mut lines = Vec::new();
+    let mut disturbed: Vec<(char, Vec<String>)> = Vec::new();
+    for w in &c.gate.warnings {
+        match w {
+            Finding::DisturbedRun(d) => {
+                let run = format!(
+                    "{} ({:+.0}%)",
+                    d.run,
+                    (d.median / d.side_median - 1.0) * 100.0
+                );
+                match disturbed.iter_mut().find(|(side, _)| *side == d.side) {
+                    Some((_, runs)) => runs.push(run),
+                    None => disturbed.push((d.side, vec![run])),
+                }
+            }
+            other => lines.push(other.to_string()),
+        }
+    }
+    for (side, runs) in disturbed {
+        lines.push(format!(
+            "{side}: {} left out of the throughput test as disturbed (vs the side's median run): {}",
+            if runs.len() == 1 { "1 run".to_string() } else { format!("{} runs", runs.len()) },
+            runs.join(", ")
+        ));
+    }
+    lines
+}
+
+/// `1 run`, `20 runs`.
+pub(crate) fn runs(n: usize) -> String {
+    if n == 1 {
+        "1 run".into()
+    } else {
+        format!("{n} runs")
+    }
+}
+
 /// One-paragraph verdict line shared by table, markdown and reports.
 pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
@@ -117,7 +234,8 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
             h.a.n
         ),
         Some(h) => format!(
-            "throughput {} ({}, {}; {} vs {} samples)",
+            "{} {} ({}, {}; {} vs {} samples)",
+            headline_name(h),
             pct(h.ratio),
             ci(h),
             h.outcome.label(),
@@ -146,14 +264,33 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         count(crate::compare::Outcome::Inconclusive),
     );
     format!(
-        "{verdict}: {a} ({ra} run(s)) vs {b} ({rb} run(s)), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
+        "{verdict}: {a} ({ra}) vs {b} ({rb}), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
         a = c.a_label,
-        ra = c.runs.0,
+        ra = runs(c.runs.0),
         b = c.b_label,
-        rb = c.runs.1,
+        rb = runs(c.runs.1),
         unused = c.metrics.len() - changed - same - open,
         effect = format!("{:.1}", c.min_effect * 100.0).trim_end_matches(".0"),
         alpha = c.alpha,
         n = c.quantities_compared,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ci_text;
+
+    fn with_ci(ratio: f64, lo: f64, hi: f64) -> String {
+        ci_text(Some(ratio), Some((lo, hi)))
+    }
+
+    #[test]
+    fn bounds_far_from_the_estimate_are_clamped_and_near_ones_shown() {
+        // Two runs a side: no more than "within a factor of 2" can be said.
+        assert_eq!(with_ci(1.0, 0.0004, 29.2), "[<-50%, >+100%]");
+        // A large, well-measured change keeps its computed bounds.
+        assert_eq!(with_ci(0.454, 0.43, 0.483), "[-57.0%, -51.7%]");
+        assert_eq!(with_ci(0.5, 0.2, 0.6), "[<-75%, -40.0%]");
+        assert_eq!(ci_text(Some(1.0), None), "—");
+    }
 }

@@ -47,7 +47,7 @@ pub fn compact(ds: &Dataset, which: &Partitions) -> Result<Compacted> {
             continue;
         }
         let fail = |e: PolarsError| Error::input(format!("{}: compacting: {e}", p.dir.display()));
-        let mut df = scan_files(&files)?
+        let mut df = scan_files(&files, None)?
             .select(columns.clone())
             .filter(col(col::RUN_ID).is_not_null())
             .unique_stable_generic(

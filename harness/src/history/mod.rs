@@ -126,3 +126,19 @@ pub fn add_runs(ds: &Dataset, paths: &[PathBuf], prov: &Provenance) -> Result<Ve
         })
         .collect()
 }
+
+/// `v`, a value of history column `quantity`, with its unit: throughput in updates/s, a
+/// counter as its rate per second, a gauge as its level (`21.66 GB/s`, `12.00`).
+pub(crate) fn figure(quantity: &str, v: f64) -> String {
+    use crate::compare::frame::Quantity;
+    use crate::export::unit::Unit;
+    let kind = session_stats::find_metric_idx(quantity)
+        .and_then(session_stats::metric)
+        .map(|m| m.kind);
+    let unit = match kind {
+        None => Unit::of(quantity, Quantity::Throughput),
+        Some(session_stats::MetricKind::Counter) => Unit::of(quantity, Quantity::Rate),
+        Some(_) => Unit::of(quantity, Quantity::Level),
+    };
+    unit.format(v, false)
+}

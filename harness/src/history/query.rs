@@ -1,7 +1,6 @@
-//! Queries over the dataset with polars' lazy engine: the files of the wanted partitions are
-//! scanned with projection (only the columns asked for are read) and predicate pushdown
-//! (`steady`, branch, time, host filters reach the reader, which skips row groups by their
-//! statistics), then grouped to one row per run.
+//! Queries over the dataset: only the files of the wanted partitions are opened (the folder
+//! names prune them), only the columns a query needs are read from each, then polars' lazy
+//! engine filters (`steady`, branch, time, host) and groups the rows to one row per run.
 //!
 //! A file the cheap check let through but the reader cannot use (a damaged footer, a column of
 //! the wrong type, a Parquet file of another dataset) does not fail the query: the files are
@@ -11,6 +10,7 @@ use super::dataset::{Dataset, Month, Partitions, Skipped};
 use super::row::{col, HistoryRun};
 use crate::error::{Error, Result};
 use polars::prelude::*;
+use polars_io::prelude::{ParallelStrategy, ParquetReader, SerReader};
 use session_stats::session_stats_metrics;
 use std::path::PathBuf;
 
@@ -164,42 +164,117 @@ pub fn reference_schema() -> SchemaRef {
     )
 }
 
-fn hive_schema() -> SchemaRef {
-    Arc::new(Schema::from_iter([
-        Field::new(col::SCENARIO.into(), DataType::String),
-        Field::new(col::YEAR.into(), DataType::Int32),
-        Field::new(col::MONTH.into(), DataType::Int32),
-    ]))
+/// Reads `files` into one lazy frame, one reader per file on parallel threads: the format's
+/// columns named in `projection` (all of them when `None`; a column a file lacks is null,
+/// columns a newer statbench added are not read), the partition columns from the folder names
+/// and each row's file. Not polars' `scan_parquet`: in polars 0.55 that runs only on the
+/// streaming engine, whose Parquet feature brings an HTTP/TLS stack (see harness/Cargo.toml).
+/// The partitions were pruned before (`Dataset::files`); the row filter is the lazy plan's.
+pub fn scan_files(files: &[PathBuf], projection: Option<&[&str]>) -> Result<LazyFrame> {
+    let reference = reference_schema();
+    let want: Vec<(PlSmallStr, DataType)> = reference
+        .iter()
+        .filter(|(name, _)| projection.is_none_or(|p| p.contains(&name.as_str())))
+        .map(|(name, dtype)| (name.clone(), dtype.clone()))
+        .collect();
+    let frames = super::parallel_map(files, |path| read_file(path, &want));
+    let mut all: Option<DataFrame> = None;
+    for frame in frames {
+        let frame = frame.map_err(Error::input)?;
+        match &mut all {
+            None => all = Some(frame),
+            Some(all) => {
+                all.vstack_mut_owned(frame)
+                    .map_err(|e| Error::input(format!("history: {e}")))?;
+            }
+        }
+    }
+    let mut all = match all {
+        Some(all) => all,
+        None => read_columns(&[], &want, 0, &PathBuf::new()).map_err(Error::input)?,
+    };
+    all.rechunk_mut_par();
+    Ok(all.lazy())
 }
 
-/// A lazy scan of `files`: hive partition columns from the folder names, the format's schema.
-pub fn scan_files(files: &[PathBuf]) -> Result<LazyFrame> {
-    let paths: Vec<PlRefPath> = files
+/// One file's rows in the columns of `want`, with the partition columns and its path; a column
+/// of another type than the format's is an error naming the file.
+fn read_file(
+    path: &PathBuf,
+    want: &[(PlSmallStr, DataType)],
+) -> std::result::Result<DataFrame, String> {
+    let name = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let mut reader = ParquetReader::new(file);
+    let schema = reader.schema().map_err(|e| format!("{name}: {e}"))?;
+    let height = reader.num_rows().map_err(|e| format!("{name}: {e}"))?;
+    let present: Vec<String> = want
         .iter()
-        .map(|p| {
-            PlRefPath::try_from_path(p).map_err(|e| Error::input(format!("{}: {e}", p.display())))
+        .filter(|(n, _)| schema.contains(n))
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let read = if present.is_empty() {
+        Vec::new()
+    } else {
+        reader
+            .with_columns(Some(present))
+            .read_parallel(ParallelStrategy::None)
+            .finish()
+            .map_err(|e| format!("{name}: {e}"))?
+            .into_columns()
+    };
+    read_columns(&read, want, height, path)
+}
+
+/// `read`'s columns in the order of `want`, nulls for the missing ones, then the partition
+/// columns (`scenario=`, `year=`, `month=` folders of `path`) and the file column.
+fn read_columns(
+    read: &[Column],
+    want: &[(PlSmallStr, DataType)],
+    height: usize,
+    path: &std::path::Path,
+) -> std::result::Result<DataFrame, String> {
+    let mut columns = Vec::with_capacity(want.len() + 4);
+    for (name, dtype) in want {
+        match read.iter().find(|c| c.name() == name) {
+            Some(c) if c.dtype() == dtype => columns.push(c.clone()),
+            Some(c) => {
+                return Err(format!(
+                    "{}: column `{name}` is {}, the history format has {dtype}",
+                    path.display(),
+                    c.dtype()
+                ))
+            }
+            None => columns.push(Column::full_null(name.clone(), height, dtype)),
+        }
+    }
+    let part = |key: &str| {
+        path.components().find_map(|c| {
+            c.as_os_str()
+                .to_str()
+                .and_then(|s| s.strip_prefix(key))
+                .and_then(|s| s.strip_prefix('='))
+                .map(str::to_string)
         })
-        .collect::<Result<_>>()?;
-    let args = UnifiedScanArgs {
-        hive_options: HiveOptions {
-            enabled: Some(true),
-            hive_start_idx: 0,
-            schema: Some(hive_schema()),
-            try_parse_dates: false,
-        },
-        glob: false,
-        missing_columns_policy: MissingColumnsPolicy::Insert,
-        extra_columns_policy: ExtraColumnsPolicy::Ignore,
-        include_file_paths: Some(FILE_COLUMN.into()),
-        ..UnifiedScanArgs::default()
     };
-    let options = ParquetOptions {
-        schema: Some(reference_schema()),
-        ..ParquetOptions::default()
-    };
-    let plan = DslBuilder::scan_parquet(ScanSources::Paths(paths.into()), options, args)
-        .map_err(|e| Error::input(format!("history: {e}")))?;
-    Ok(plan.build().into())
+    let number = |key: &str| part(key).and_then(|v| v.parse::<i32>().ok());
+    columns.push(Column::new(
+        col::SCENARIO.into(),
+        vec![part(col::SCENARIO); height],
+    ));
+    columns.push(Column::new(
+        col::YEAR.into(),
+        vec![number(col::YEAR); height],
+    ));
+    columns.push(Column::new(
+        col::MONTH.into(),
+        vec![number(col::MONTH); height],
+    ));
+    columns.push(Column::new(
+        FILE_COLUMN.into(),
+        vec![path.display().to_string(); height],
+    ));
+    DataFrame::new(height, columns).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The runs matching `query`, with the per-run median of each of `quantities` (names checked
@@ -310,7 +385,23 @@ fn collect_runs(
     query: &Query,
     quantities: &[String],
 ) -> std::result::Result<DataFrame, String> {
-    let lf = scan_files(files).map_err(|e| e.to_string())?;
+    let mut read: Vec<&str> = vec![
+        col::RUN_ID,
+        col::COMMIT,
+        col::DIRTY,
+        col::COMMIT_TIME,
+        col::BRANCH,
+        col::TIMESTAMP,
+        col::HOST,
+        col::HOSTNAME,
+        col::SETTINGS_HASH,
+        col::LAYOUT,
+        col::THREADS,
+        col::INTERVAL,
+        col::STEADY,
+    ];
+    read.extend(quantities.iter().map(String::as_str));
+    let lf = scan_files(files, Some(&read)).map_err(|e| e.to_string())?;
     let first = |c: &str| col(c).first();
     let mut aggs = vec![
         first(col::SCENARIO),

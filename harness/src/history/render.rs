@@ -69,7 +69,7 @@ pub fn fit_summary(s: &SeriesTrend, new_within: usize) -> String {
     let latest = last.map_or("—".to_string(), |c| {
         format!(
             "latest {} ({} run{} at {})",
-            crate::export::num(c.value),
+            crate::history::figure(&s.quantity, c.value),
             c.runs.len(),
             if c.runs.len() == 1 { "" } else { "s" },
             c.short()

@@ -85,8 +85,8 @@ fn steps_table(s: &SeriesTrend) -> Table {
                 ),
                 None => "—".into(),
             },
-            crate::export::num(st.before),
-            crate::export::num(st.after),
+            crate::history::figure(&s.quantity, st.before),
+            crate::history::figure(&s.quantity, st.after),
             if st.persists { "yes" } else { "no" }.into(),
         ]);
         table.row_classes.push(match tone(s, st.change()) {
@@ -122,9 +122,9 @@ pub fn trend_report(trend: &Trend, dir: &Path, force: bool) -> Result<()> {
                 s.commits.len().to_string(),
                 s.runs.to_string(),
                 s.fit.steps.len().to_string(),
-                s.commits
-                    .last()
-                    .map_or("—".into(), |c| crate::export::num(c.value)),
+                s.commits.last().map_or("—".into(), |c| {
+                    crate::history::figure(&s.quantity, c.value)
+                }),
             ]);
         }
         let mut sections = vec![Section {

@@ -26,6 +26,7 @@ use crate::recorder::RunMeta;
 use crate::store::run_set::steady_intervals;
 use crate::store::Run;
 use polars::prelude::*;
+use polars_io::prelude::{KeyValueMetadata, ParquetCompression, ParquetWriter};
 use session_stats::{session_stats_metrics, MetricKind, NUM_METRICS};
 
 /// Version of the column layout, also in each file's key-value metadata.

@@ -23,29 +23,17 @@ pub struct Host {
 }
 
 impl Host {
-    /// Fingerprint of the machine running this process.
+    /// Fingerprint of the machine running this process (read by session-stats' recorder, the
+    /// same fields an engine's recording carries, plus the compiler).
     pub fn current() -> Host {
-        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let cpu_model = cpuinfo
-            .lines()
-            .find(|l| l.starts_with("model name") || l.starts_with("Model"))
-            .and_then(|l| l.split_once(':'))
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        let read_trim = |p: &str| {
-            std::fs::read_to_string(p)
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default()
-        };
+        let m = session_stats::recorder::MachineInfo::current();
         Host {
-            cpu_model,
-            logical_cores: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
-            os: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
-            kernel: read_trim("/proc/sys/kernel/osrelease"),
+            cpu_model: m.cpu_model,
+            logical_cores: m.logical_cores,
+            os: m.os,
+            kernel: m.kernel,
             rustc: env!("STATBENCH_RUSTC_VERSION").to_string(),
-            hostname: read_trim("/proc/sys/kernel/hostname"),
+            hostname: m.hostname,
         }
     }
 

@@ -1,12 +1,14 @@
 //! Recording a run: the sampler takes snapshots at fixed deadlines and streams them to
-//! `snapshots.csv`; `run.json` describes the run and is rewritten atomically when it ends.
+//! `snapshots.csv` (through session-stats' [`SnapshotWriter`], the format's one writer, which an
+//! engine's own recorder uses too); `run.json` describes the run and is rewritten atomically
+//! when it ends.
 
 pub(crate) mod host;
 pub(crate) mod meta;
 pub mod probe;
 pub(crate) mod sampler;
 pub mod settings;
-pub(crate) mod snapshot_csv;
+pub mod summary;
 
 pub use host::Host;
 pub use meta::{
@@ -14,4 +16,5 @@ pub use meta::{
 };
 pub use probe::MachineProbe;
 pub(crate) use sampler::{Sampler, SamplerConfig};
-pub(crate) use snapshot_csv::SnapshotWriter;
+/// The one writer of the snapshot CSV contract, shared with engines (`session_stats::recorder`).
+pub use session_stats::recorder::{SnapshotWriter, SNAPSHOTS_FILE};

@@ -1,8 +1,9 @@
 //! The sampler: turns snapshots taken at fixed deadlines into CSV rows and interval throughput.
 
 use super::meta::IntervalThroughput;
-use super::snapshot_csv::SnapshotWriter;
-use crate::error::Result;
+use super::SnapshotWriter;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// When to sample.
@@ -23,27 +24,31 @@ impl SamplerConfig {
 #[derive(Debug)]
 pub struct Sampler {
     writer: SnapshotWriter,
+    path: PathBuf,
     next_sample: u64,
     last: Option<(Duration, u64)>,
     intervals: Vec<IntervalThroughput>,
 }
 
 impl Sampler {
-    /// Samples go to `writer`.
-    pub fn new(writer: SnapshotWriter) -> Sampler {
-        Sampler {
+    /// Creates the snapshot CSV at `path` (never an existing file) for `width` metrics.
+    pub fn create(path: &Path, width: usize) -> Result<Sampler> {
+        let writer = SnapshotWriter::create(path, width).map_err(|e| Error::io(path, e))?;
+        Ok(Sampler {
             writer,
+            path: path.to_path_buf(),
             next_sample: 0,
             last: None,
             intervals: Vec::new(),
-        }
+        })
     }
 
     /// Records one row: `values` read at `elapsed` since the start, after `ops` updates.
     pub fn record(&mut self, elapsed: Duration, ops: u64, values: &[i64]) -> Result<()> {
         let sample = self.next_sample;
         self.writer
-            .write_row(sample, elapsed.as_nanos() as u64, values)?;
+            .write_row(sample, elapsed.as_nanos() as u64, values)
+            .map_err(|e| Error::io(&self.path, e))?;
         if let Some((t0, ops0)) = self.last {
             let duration = elapsed.saturating_sub(t0);
             let done = ops.saturating_sub(ops0);
@@ -67,7 +72,7 @@ impl Sampler {
 
     /// Syncs the file and hands back the intervals.
     pub fn finish(self) -> Result<Vec<IntervalThroughput>> {
-        self.writer.sync()?;
+        self.writer.sync().map_err(|e| Error::io(&self.path, e))?;
         Ok(self.intervals)
     }
 }

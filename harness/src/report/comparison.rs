@@ -13,25 +13,33 @@ use crate::export::label;
 use crate::store::RunSet;
 use std::path::Path;
 
+/// Runs drawn per side in the throughput chart (a 20-run gate and its confirmation fit).
+const MAX_RUN_LINES: usize = 40;
+
 /// Distribution charts drawn at most (the most important changed quantities).
 const MAX_DISTRIBUTIONS: usize = 12;
 
 fn colour(o: Outcome) -> VerdictColor {
     match o {
-        Outcome::Regression | Outcome::Decrease => VerdictColor::Regression,
-        Outcome::Improvement | Outcome::Increase => VerdictColor::Improvement,
+        Outcome::Regression => VerdictColor::Regression,
+        Outcome::Improvement => VerdictColor::Improvement,
+        Outcome::Increase => VerdictColor::Increase,
+        Outcome::Decrease => VerdictColor::Decrease,
         Outcome::Inconclusive => VerdictColor::Inconclusive,
         Outcome::NoChange | Outcome::Unused => VerdictColor::NoChange,
     }
 }
 
-/// The quantities in report order: throughput, then by verdict severity and effect size.
+/// The quantities in report order: what fails the gate, then by verdict severity and effect
+/// size.
 pub(crate) fn ordered(c: &Comparison) -> Vec<&QuantityResult> {
+    use crate::compare::RuleVerdict::Fail;
+    let passes = |r: &QuantityResult| !r.rule.is_some_and(|x| x.verdict == Fail);
     let mut v: Vec<&QuantityResult> = c.headline.iter().chain(&c.metrics).collect();
     v.sort_by(|x, y| {
-        x.outcome
-            .severity()
-            .cmp(&y.outcome.severity())
+        passes(x)
+            .cmp(&passes(y))
+            .then(x.outcome.severity().cmp(&y.outcome.severity()))
             .then(y.effect().abs().total_cmp(&x.effect().abs()))
     });
     v
@@ -47,9 +55,19 @@ pub fn comparison_report(
 ) -> Result<()> {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let title = format!("statbench comparison: {verdict}");
+    // `ab` labels its sides `A (command)`: no `A = A (...)`.
+    let side = |name: &str, label: &str, runs: usize| {
+        let runs = crate::export::runs(runs);
+        if label.starts_with(&format!("{name} (")) {
+            format!("{label} ({runs})")
+        } else {
+            format!("{name} = {label} ({runs})")
+        }
+    };
     let subtitle = format!(
-        "A = {} ({} runs) · B = {} ({} runs)",
-        c.a_label, c.runs.0, c.b_label, c.runs.1
+        "{} · {}",
+        side("A", &c.a_label, c.runs.0),
+        side("B", &c.b_label, c.runs.1)
     );
     write_report(dir, force, &title, &subtitle, |out| {
         let mut sections = Vec::new();
@@ -67,16 +85,17 @@ pub fn comparison_report(
                 escape_html(&f.to_string())
             );
         }
-        for w in &c.gate.warnings {
-            intro += &format!("<p>warning: {}</p>", escape_html(&w.to_string()));
+        for w in crate::export::warning_lines(c) {
+            intro += &format!("<p>warning: {}</p>", escape_html(&w));
         }
         let mut charts = Vec::new();
         if let Some(h) = &c.headline {
-            let mut series = throughput_series(a, "A ", true, 4);
-            series.extend(throughput_series(b, "B ", false, 4));
+            // Every run, A's in one colour (dashed), B's in another: the sides apart.
+            let mut series = throughput_series(a, "A ", true, MAX_RUN_LINES, Some(0));
+            series.extend(throughput_series(b, "B ", false, MAX_RUN_LINES, Some(1)));
             charts.push(draw_line_chart(
                 &LineChart {
-                    title: "Throughput over time (A dashed, B solid)".into(),
+                    title: "Throughput over time, one line per run (A dashed, B solid)".into(),
                     x_label: "time (s)".into(),
                     y_label: "counter updates / s".into(),
                     series,
@@ -113,7 +132,9 @@ pub fn comparison_report(
                 RatioRow {
                     label: label(r),
                     ratio: r.ratio.unwrap_or(f64::NAN),
-                    lo,
+                    // A ratio of medians of counts is never below 0: an interval computed past
+                    // it (few, noisy samples) is drawn to what the data can say.
+                    lo: if lo < 0.0 { 0.0 } else { lo },
                     hi,
                     verdict: colour(r.outcome),
                 }
@@ -128,7 +149,7 @@ pub fn comparison_report(
         sections.push(Section {
             title: "Every compared quantity".into(),
             intro_html: format!(
-                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression or decrease, green: improvement or increase, amber: inconclusive, grey: no change. Most important first.",
+                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression, green: improvement (throughput, which has a direction); blue: increase, purple: decrease (metrics, which have none); amber: inconclusive; grey: no change. Most important first.",
                 99.0,
                 c.min_effect * 100.0
             ),
@@ -155,7 +176,11 @@ pub fn comparison_report(
         if !dists.is_empty() {
             sections.push(Section {
                 title: "Changed metrics: A vs B".into(),
-                intro_html: "Per-interval samples of each changed metric (rates per second for counters, levels for gauges).".into(),
+                intro_html: format!(
+                    "Samples of each changed metric ({}).",
+                    crate::export::work_note(c)
+                        .unwrap_or_else(|| "counters as rates per second, gauges as levels".into())
+                ),
                 charts: dists,
                 table: None,
             });
@@ -175,6 +200,7 @@ pub fn comparison_report(
                 }),
                 r.p_adjusted.map_or("—".into(), |p| format!("{p:.2e}")),
                 r.outcome.label().to_string(),
+                crate::export::gate_cell(r),
             ]);
             classes.push(colour(r.outcome).css_class().to_string());
         }
@@ -188,6 +214,7 @@ pub fn comparison_report(
                 String::new(),
                 String::new(),
                 "removed".into(),
+                String::new(),
             ]);
             classes.push(String::new());
         }
@@ -201,6 +228,7 @@ pub fn comparison_report(
                 String::new(),
                 String::new(),
                 "added".into(),
+                String::new(),
             ]);
             classes.push(String::new());
         }
@@ -211,7 +239,7 @@ pub fn comparison_report(
             table: Some(Table {
                 headers: [
                     "quantity", "kind", "A median", "B median", "change", "CI", "p (adj.)",
-                    "verdict",
+                    "verdict", "gate",
                 ]
                 .map(String::from)
                 .to_vec(),

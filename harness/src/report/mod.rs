@@ -80,13 +80,16 @@ pub fn write_report(
 }
 
 /// Throughput over time of each run of `set` that has a run.json, one series per run (at most
-/// `max`), named `<prefix>run k`.
+/// `max`), named `<prefix>run k`; with a `group`, the lines share its colour and one legend
+/// entry, `<prefix>(N runs)`.
 pub(crate) fn throughput_series(
     set: &crate::store::RunSet,
     prefix: &str,
     dashed: bool,
     max: usize,
+    group: Option<usize>,
 ) -> Vec<chart::Series> {
+    let runs = set.runs.iter().filter(|r| r.meta.is_some()).count();
     set.runs
         .iter()
         .enumerate()
@@ -102,9 +105,13 @@ pub(crate) fn throughput_series(
                 })
                 .collect();
             Some(chart::Series {
-                name: format!("{prefix}run {}", k + 1),
+                name: match group {
+                    Some(_) => format!("{prefix}({})", crate::export::runs(runs)),
+                    None => format!("{prefix}run {}", k + 1),
+                },
                 points,
                 dashed,
+                group,
             })
         })
         .take(max)

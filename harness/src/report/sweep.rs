@@ -78,6 +78,7 @@ pub fn draw_scaling(points: &[SweepPoint], out: &Path) -> Result<Vec<super::char
                     name: layout.to_string(),
                     points,
                     dashed: layout == "ceiling",
+                    group: None,
                 })
                 .collect()
         };

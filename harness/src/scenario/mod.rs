@@ -6,6 +6,7 @@
 //! override, so a typo can never turn into a silently different (or endless) benchmark.
 
 pub mod bounds;
+pub mod builtin;
 mod draft;
 mod mix;
 mod source;
@@ -170,14 +171,37 @@ impl Scenario {
         } else {
             "no such file"
         };
+        let built_in: Vec<&str> = builtin::BUILTIN.iter().map(|(n, _)| *n).collect();
         let known = match known_scenarios() {
             Some(names) if !names.is_empty() => format!("known scenarios: {}", names.join(", ")),
-            Some(_) => "the scenarios/ folder holds no .toml files".to_string(),
-            None => "no scenarios/ folder here or above".to_string(),
+            Some(_) => format!(
+                "the scenarios/ folder holds no .toml files; built in: {}",
+                built_in.join(", ")
+            ),
+            None => format!(
+                "no scenarios/ folder here or above; built in: {}",
+                built_in.join(", ")
+            ),
         };
         Err(Error::input(format!(
             "{arg:?}: no such scenario ({here}, and no scenarios/{arg}.toml; {known})"
         )))
+    }
+
+    /// The scenario `name_or_path` names, with `overrides` merged in: a file as
+    /// [`Scenario::resolve`] finds it, else the built-in scenario of that name
+    /// ([`builtin`]), so an installed binary runs `statbench run default` anywhere.
+    pub fn find(name_or_path: &str, overrides: &Overrides) -> Result<Scenario> {
+        match Scenario::resolve(Some(name_or_path)) {
+            Ok(path) => Scenario::load_with(&path, overrides),
+            Err(e) => match builtin::text(name_or_path) {
+                Some(text) => {
+                    let path = PathBuf::from(format!("{}{name_or_path}.toml", builtin::PREFIX));
+                    Scenario::parse_with(text, &path, overrides)
+                }
+                None => Err(e),
+            },
+        }
     }
 
     /// Reads and validates a scenario file, with no overrides.

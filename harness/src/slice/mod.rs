@@ -6,10 +6,11 @@
 pub mod abi;
 
 use crate::error::{Error, Result};
-use crate::scenario::{Scenario, SinkKind};
+use crate::scenario::Scenario;
 use crate::workload::plan::mismatches;
-use crate::workload::{CeilingSink, NoopSink, PerWorker, Plan, Shared, Sink, Swarm};
-use session_stats::{Contiguous, LayoutKind, Padded, SessionCounters, Sharded, NUM_METRICS};
+use crate::workload::sink::{with_counters, WithCounters};
+use crate::workload::{Plan, Swarm};
+use session_stats::{Counters, NUM_METRICS};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -76,23 +77,18 @@ impl SliceRunner {
     /// Runs the workload for about `ms` milliseconds into fresh counters of the scenario's
     /// layout (fresh each slice, so where the counters land in memory is not fixed per side).
     pub fn run(&self, ms: u64) -> SliceStats {
-        let d = self.scenario.diagnostics();
-        match self.scenario.layout() {
-            SinkKind::Layout(LayoutKind::Contiguous) => {
-                self.run_with(&Shared(SessionCounters::<Contiguous>::with_layout(d)), ms)
+        struct Slice<'r>(&'r SliceRunner, u64);
+        impl WithCounters for Slice<'_> {
+            type Output = SliceStats;
+            fn call<C: Counters>(self, counters: &C, verify: bool) -> SliceStats {
+                self.0.run_with(counters, self.1, verify)
             }
-            SinkKind::Layout(LayoutKind::Padded) => {
-                self.run_with(&Shared(SessionCounters::<Padded>::with_layout(d)), ms)
-            }
-            SinkKind::Layout(LayoutKind::Sharded) => {
-                self.run_with(&PerWorker(SessionCounters::<Sharded>::with_layout(d)), ms)
-            }
-            SinkKind::Noop => self.run_with(&NoopSink, ms),
-            SinkKind::Ceiling => self.run_with(&CeilingSink::new(d), ms),
         }
+        let s = &self.scenario;
+        with_counters(s.layout(), s.diagnostics(), Slice(self, ms))
     }
 
-    fn run_with<S: Sink>(&self, sink: &S, ms: u64) -> SliceStats {
+    fn run_with<S: Counters>(&self, sink: &S, ms: u64, verify: bool) -> SliceStats {
         let s = &self.scenario;
         let swarm = Swarm::new(&self.plan, s.threads(), s.peers(), s.extra_work());
         let deadline = Duration::from_millis(ms);
@@ -119,7 +115,7 @@ impl SliceRunner {
             worker.join().expect("swarm thread panicked")
         });
         let mut mismatched = 0;
-        if sink.verifiable() {
+        if verify {
             let mut values = vec![0i64; NUM_METRICS];
             sink.snapshot_into(&mut values);
             let expected = self.plan.expected(outcome.lives, s.diagnostics());

@@ -7,8 +7,8 @@
 use super::run_set::{name_runs, Run, RunSet};
 use crate::error::{Error, Result};
 use crate::files::{atomic_write, install_dir, leftover_is_stale, unique_suffix};
-use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
 use crate::recorder::Host;
+use crate::recorder::SNAPSHOTS_FILE;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -191,6 +191,11 @@ impl Baseline {
                 .map_err(|e| Error::io(&dst, e))?;
             if let Some(meta) = &run.meta {
                 meta.write(&dir)?;
+            }
+            if let Some(engine) = &run.engine {
+                engine
+                    .write(&dir)
+                    .map_err(|e| Error::io(dir.join(crate::recorder::RUN_META_FILE), e))?;
             }
             samples += run.table.rows();
             sources.push(format!("r{}/{SNAPSHOTS_FILE}", k + 1));
@@ -521,6 +526,12 @@ fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
                 run.table.rows()
             )));
         }
+        if run.engine.as_ref().is_some_and(|e| !e.complete) {
+            return Err(Error::input(format!(
+                "{}: recording is incomplete (the engine crashed or is still recording); not saved as a baseline",
+                run.table.path.display()
+            )));
+        }
         if let Some(meta) = &run.meta {
             if !meta.complete {
                 return Err(Error::input(format!(
@@ -537,6 +548,19 @@ fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
         }
     }
     let all: Vec<&Run> = runs.runs.iter().collect();
+    let engine: Vec<&Run> = all.iter().copied().filter(|r| r.engine.is_some()).collect();
+    if !engine.is_empty() {
+        // An engine's own recordings (session-stats recorder): kept with their run.json.
+        if engine.len() == all.len() {
+            return Ok(());
+        }
+        return Err(Error::input(format!(
+            "baseline save: {} of {} runs are engine recordings ({}); a baseline's runs all              come from one recorder",
+            engine.len(),
+            all.len(),
+            name_runs(&engine)
+        )));
+    }
     let (with, bare): (Vec<&Run>, Vec<&Run>) = all.iter().partition(|r| r.meta.is_some());
     if !bare.is_empty() && !with.is_empty() {
         return Err(Error::input(format!(

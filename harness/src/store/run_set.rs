@@ -1,11 +1,13 @@
 //! One side of a comparison: the runs it pools, loaded from whatever the user pointed at.
 
+use super::engine_run::{read_run_document, RunDocument};
 use super::snapshots::SnapshotTable;
 use crate::error::{Error, Result};
 use crate::recorder::meta::RUN_META_FILE;
-use crate::recorder::snapshot_csv::SNAPSHOTS_FILE;
-use crate::recorder::RunMeta;
+use crate::recorder::SNAPSHOTS_FILE;
+use crate::recorder::{MachineProbe, RunMeta};
 use rayon::prelude::*;
+use session_stats::recorder::RunInfo;
 use std::path::{Path, PathBuf};
 
 /// The intervals of a run that compare: the first (warm-up) and the last (the swarm winding
@@ -28,20 +30,89 @@ pub(crate) fn name_runs(runs: &[&Run]) -> String {
     names.join(", ")
 }
 
-/// One run: its snapshots and, when it was recorded by statbench, its metadata.
+/// One run: its snapshots and, when a recorder wrote one, its metadata.
 #[derive(Debug, Clone)]
 pub struct Run {
     /// Snapshot series.
     pub table: SnapshotTable,
-    /// `run.json` beside the CSV, if any (engine-written CSVs have none).
+    /// statbench's `run.json` beside the CSV, if statbench recorded the run.
     pub meta: Option<RunMeta>,
+    /// An engine's `run.json` (`session_stats::recorder`), if the engine recorded it.
+    pub engine: Option<RunInfo>,
+}
+
+/// Who recorded a run, which decides what it can be compared on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunKind {
+    /// statbench: throughput per interval, scenario settings, verified totals.
+    Statbench,
+    /// An engine's recorder: host, probe, interval and an optional work metric.
+    Engine,
+    /// A snapshot CSV alone.
+    Bare,
+}
+
+impl RunKind {
+    /// How messages call runs of this kind.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RunKind::Statbench => "statbench runs",
+            RunKind::Engine => "engine recordings (session-stats recorder)",
+            RunKind::Bare => "bare CSVs (no run.json)",
+        }
+    }
 }
 
 impl Run {
+    /// Who recorded the run.
+    pub fn kind(&self) -> RunKind {
+        match (&self.meta, &self.engine) {
+            (Some(_), _) => RunKind::Statbench,
+            (None, Some(_)) => RunKind::Engine,
+            (None, None) => RunKind::Bare,
+        }
+    }
+
+    /// The machine probe the recorder measured, if any.
+    pub fn machine_probe(&self) -> Option<&MachineProbe> {
+        match (&self.meta, &self.engine) {
+            (Some(m), _) => m.machine_probe.as_ref(),
+            (None, Some(e)) => e.machine_probe.as_ref(),
+            (None, None) => None,
+        }
+    }
+
+    /// The part of the host that decides whether speed figures compare (CPU, cores, OS).
+    pub fn host_fingerprint(&self) -> Option<String> {
+        match (&self.meta, &self.engine) {
+            (Some(m), _) => Some(m.host.speed_fingerprint()),
+            (None, Some(e)) => Some(e.host.speed_fingerprint()),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether the recording finished (bare CSVs: unknown, taken as finished).
+    pub fn complete(&self) -> bool {
+        match (&self.meta, &self.engine) {
+            (Some(m), _) => m.complete,
+            (None, Some(e)) => e.complete,
+            (None, None) => true,
+        }
+    }
+
     /// How the run is named in messages: its folder when it is a statbench run folder
-    /// (`…/r3/snapshots.csv` → `…/r3`), else the CSV's path.
+    /// (`…/r3/snapshots.csv` → `…/r3`), else the CSV's path; relative to the current folder
+    /// when it lies below it (a baseline found upwards is `baselines/default/r3`).
     pub fn name(&self) -> String {
-        let p = &self.table.path;
+        let cwd = std::env::current_dir().ok();
+        let p = match cwd
+            .as_deref()
+            .and_then(|c| self.table.path.strip_prefix(c).ok())
+        {
+            Some(rel) if !rel.as_os_str().is_empty() => rel,
+            _ => &self.table.path,
+        };
         match (p.file_name(), p.parent()) {
             (Some(n), Some(dir)) if n == SNAPSHOTS_FILE && !dir.as_os_str().is_empty() => {
                 dir.display().to_string()
@@ -114,12 +185,39 @@ impl RunSet {
 fn load_run(csv: &Path) -> Result<Run> {
     let table = SnapshotTable::read(csv)?;
     let meta_path = csv.with_file_name(RUN_META_FILE);
-    let meta = if csv.file_name().is_some_and(|n| n == SNAPSHOTS_FILE) && meta_path.is_file() {
-        Some(RunMeta::read(&meta_path)?)
+    let document = if csv.file_name().is_some_and(|n| n == SNAPSHOTS_FILE) && meta_path.is_file() {
+        Some(read_run_document(&meta_path)?)
     } else {
         None
     };
-    Ok(Run { table, meta })
+    Ok(match document {
+        Some(RunDocument::Statbench(meta)) => Run {
+            table,
+            meta: Some(*meta),
+            engine: None,
+        },
+        Some(RunDocument::Engine(info)) => {
+            let columns = table.indices.len();
+            if columns != info.width {
+                return Err(Error::input(format!(
+                    "{}: width is {} but {} has {columns} metric columns; the run.json belongs to another recording",
+                    meta_path.display(),
+                    info.width,
+                    csv.display()
+                )));
+            }
+            Run {
+                table,
+                meta: None,
+                engine: Some(*info),
+            }
+        }
+        None => Run {
+            table,
+            meta: None,
+            engine: None,
+        },
+    })
 }
 
 /// The snapshot CSVs a path stands for, in natural order (r2 before r10).

@@ -13,5 +13,5 @@ pub(crate) mod swarm;
 pub(crate) mod tape;
 
 pub use plan::Plan;
-pub use sink::{CeilingSink, LocalWriter, NoopSink, PerWorker, Shared, Sink, Updater};
+pub use sink::{CeilingSink, LocalWriter, NoopSink};
 pub(crate) use swarm::Swarm;

@@ -1,129 +1,27 @@
-//! Where updates go. A [`Sink`] hands each worker thread an [`Updater`] once, so a layout with
-//! per-writer storage (sharded) is driven the way an engine would drive it: one writer handle
-//! per thread, no lookup per update.
+//! The harness's own destinations for the swarm's updates, beside every `SessionCounters`
+//! layout and any engine's implementation of [`session_stats::Counters`] (the open interface
+//! the swarm drives: one writer per worker thread, obtained once, no lookup per update):
 //!
-//! * [`Shared`]: every worker calls the shared `SessionCounters` methods (what the engine ships).
-//! * [`PerWorker`]: every worker holds a `CounterWriter` (private shard where the layout has one).
 //! * [`NoopSink`]: discards updates, to time the generator alone.
 //! * [`CeilingSink`]: plain non-atomic per-worker arrays, the physical ceiling of any layout.
 
-use session_stats::{CounterLayout, CounterWriter, SessionCounters, NUM_METRICS};
+use session_stats::{Counters, Update, NUM_METRICS};
 use std::cell::UnsafeCell;
 use std::hint::black_box;
 use std::sync::Mutex;
-
-/// The counter update calls, as made by one worker thread.
-pub trait Updater {
-    /// See `SessionCounters::inc`.
-    fn inc(&self, idx: usize, delta: i64);
-    /// See `SessionCounters::inc_diag`.
-    fn inc_diag(&self, idx: usize, delta: i64);
-    /// See `SessionCounters::set`.
-    fn set(&self, idx: usize, value: i64);
-    /// See `SessionCounters::set_max`.
-    fn set_max(&self, idx: usize, value: i64);
-    /// See `SessionCounters::set_max_diag`.
-    fn set_max_diag(&self, idx: usize, value: i64);
-}
-
-/// A destination for the swarm's updates, shared by all workers.
-pub trait Sink: Sync {
-    /// One worker's handle.
-    type Writer<'a>: Updater
-    where
-        Self: 'a;
-    /// Called once per worker (and once by the coordinator for the last housekeeping ticks).
-    fn writer(&self) -> Self::Writer<'_>;
-    /// Reads every slot (see `SessionCounters::snapshot_into`).
-    fn snapshot_into(&self, out: &mut [i64]);
-    /// Whether final values can be checked against the plan (false for [`NoopSink`]).
-    fn verifiable(&self) -> bool {
-        true
-    }
-}
-
-impl<L: CounterLayout> Updater for &SessionCounters<L> {
-    #[inline(always)]
-    fn inc(&self, idx: usize, delta: i64) {
-        SessionCounters::inc(self, idx, delta)
-    }
-    #[inline(always)]
-    fn inc_diag(&self, idx: usize, delta: i64) {
-        SessionCounters::inc_diag(self, idx, delta)
-    }
-    #[inline(always)]
-    fn set(&self, idx: usize, value: i64) {
-        SessionCounters::set(self, idx, value)
-    }
-    #[inline(always)]
-    fn set_max(&self, idx: usize, value: i64) {
-        SessionCounters::set_max(self, idx, value)
-    }
-    #[inline(always)]
-    fn set_max_diag(&self, idx: usize, value: i64) {
-        SessionCounters::set_max_diag(self, idx, value)
-    }
-}
-
-impl<L: CounterLayout> Updater for CounterWriter<'_, L> {
-    #[inline(always)]
-    fn inc(&self, idx: usize, delta: i64) {
-        CounterWriter::inc(self, idx, delta)
-    }
-    #[inline(always)]
-    fn inc_diag(&self, idx: usize, delta: i64) {
-        CounterWriter::inc_diag(self, idx, delta)
-    }
-    #[inline(always)]
-    fn set(&self, idx: usize, value: i64) {
-        CounterWriter::set(self, idx, value)
-    }
-    #[inline(always)]
-    fn set_max(&self, idx: usize, value: i64) {
-        CounterWriter::set_max(self, idx, value)
-    }
-    #[inline(always)]
-    fn set_max_diag(&self, idx: usize, value: i64) {
-        CounterWriter::set_max_diag(self, idx, value)
-    }
-}
-
-/// Every worker updates through the shared `SessionCounters` methods.
-#[derive(Debug)]
-pub struct Shared<L: CounterLayout>(pub SessionCounters<L>);
-
-impl<L: CounterLayout> Sink for Shared<L> {
-    type Writer<'a> = &'a SessionCounters<L>;
-    fn writer(&self) -> Self::Writer<'_> {
-        &self.0
-    }
-    fn snapshot_into(&self, out: &mut [i64]) {
-        self.0.snapshot_into(out)
-    }
-}
-
-/// Every worker holds its own `CounterWriter`.
-#[derive(Debug)]
-pub struct PerWorker<L: CounterLayout>(pub SessionCounters<L>);
-
-impl<L: CounterLayout> Sink for PerWorker<L> {
-    type Writer<'a> = CounterWriter<'a, L>;
-    fn writer(&self) -> Self::Writer<'_> {
-        self.0.writer()
-    }
-    fn snapshot_into(&self, out: &mut [i64]) {
-        self.0.snapshot_into(out)
-    }
-}
 
 /// Discards every update (through `black_box`, so the replay loop is not optimised away).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoopSink;
 
-impl Updater for NoopSink {
+impl Update for NoopSink {
     #[inline(always)]
     fn inc(&self, idx: usize, delta: i64) {
         black_box((idx, delta));
+    }
+    #[inline(always)]
+    fn diagnostics_enabled(&self) -> bool {
+        true
     }
     #[inline(always)]
     fn inc_diag(&self, idx: usize, delta: i64) {
@@ -143,7 +41,7 @@ impl Updater for NoopSink {
     }
 }
 
-impl Sink for NoopSink {
+impl Counters for NoopSink {
     type Writer<'a> = NoopSink;
     fn writer(&self) -> NoopSink {
         NoopSink
@@ -151,8 +49,11 @@ impl Sink for NoopSink {
     fn snapshot_into(&self, out: &mut [i64]) {
         out.fill(0);
     }
-    fn verifiable(&self) -> bool {
-        false
+    fn diagnostics_enabled(&self) -> bool {
+        true
+    }
+    fn name(&self) -> &str {
+        "noop"
     }
 }
 
@@ -203,10 +104,14 @@ impl LocalWriter<'_> {
     }
 }
 
-impl Updater for LocalWriter<'_> {
+impl Update for LocalWriter<'_> {
     #[inline(always)]
     fn inc(&self, idx: usize, delta: i64) {
         self.with(|l| l.delta[idx] += delta);
+    }
+    #[inline(always)]
+    fn diagnostics_enabled(&self) -> bool {
+        self.sink.diagnostics
     }
     #[inline(always)]
     fn inc_diag(&self, idx: usize, delta: i64) {
@@ -250,8 +155,14 @@ impl Drop for LocalWriter<'_> {
     }
 }
 
-impl Sink for CeilingSink {
+impl Counters for CeilingSink {
     type Writer<'a> = LocalWriter<'a>;
+    fn diagnostics_enabled(&self) -> bool {
+        self.diagnostics
+    }
+    fn name(&self) -> &str {
+        "ceiling"
+    }
     fn writer(&self) -> LocalWriter<'_> {
         LocalWriter {
             sink: self,
@@ -268,5 +179,40 @@ impl Sink for CeilingSink {
             let base = m.set[i].unwrap_or(0) + m.delta[i];
             *o = m.max[i].map_or(base, |x| x.max(base));
         }
+    }
+}
+
+/// Something to do with the counters a scenario's `layout` names: each layout gets its own
+/// monomorphised call (and so its own hot loop). `verify` is false for the no-op sink, whose
+/// final values cannot match the plan.
+pub(crate) trait WithCounters {
+    /// What the call returns.
+    type Output;
+    /// Runs with `counters`.
+    fn call<C: Counters>(self, counters: &C, verify: bool) -> Self::Output;
+}
+
+/// Builds fresh counters of `kind` (diagnostics as given) and hands them to `work`: the one
+/// place where a layout name becomes a type.
+pub(crate) fn with_counters<W: WithCounters>(
+    kind: crate::scenario::SinkKind,
+    diagnostics: bool,
+    work: W,
+) -> W::Output {
+    use crate::scenario::SinkKind;
+    use session_stats::{Contiguous, LayoutKind, Padded, SessionCounters, Sharded};
+    match kind {
+        SinkKind::Layout(LayoutKind::Contiguous) => work.call(
+            &SessionCounters::<Contiguous>::with_layout(diagnostics),
+            true,
+        ),
+        SinkKind::Layout(LayoutKind::Padded) => {
+            work.call(&SessionCounters::<Padded>::with_layout(diagnostics), true)
+        }
+        SinkKind::Layout(LayoutKind::Sharded) => {
+            work.call(&SessionCounters::<Sharded>::with_layout(diagnostics), true)
+        }
+        SinkKind::Noop => work.call(&NoopSink, false),
+        SinkKind::Ceiling => work.call(&CeilingSink::new(diagnostics), true),
     }
 }

@@ -6,10 +6,10 @@
 //! cache-padded slot: the harness adds no contention of its own to what it measures.
 
 use super::plan::Plan;
-use super::sink::{Sink, Updater};
 use super::tape::Update;
 use crossbeam_utils::CachePadded;
 use rayon::ThreadPool;
+use session_stats::{Counters, Update as Updater};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
 /// Updates replayed from one life before moving on to the next life in flight.
@@ -67,7 +67,7 @@ impl<'p> Swarm<'p> {
 
     /// Runs every worker on `pool` until the budget is spent or [`stop`](Self::stop) is called,
     /// then applies the housekeeping ticks still due.
-    pub fn run<S: Sink>(&self, pool: &ThreadPool, sink: &S) -> SwarmOutcome {
+    pub fn run<S: Counters>(&self, pool: &ThreadPool, sink: &S) -> SwarmOutcome {
         pool.broadcast(|ctx| {
             if ctx.index() < self.threads {
                 self.worker(ctx.index(), &sink.writer());
@@ -237,6 +237,9 @@ mod tests {
     impl Updater for Counting {
         fn inc(&self, _: usize, _: i64) {
             self.calls.set(self.calls.get() + 1);
+        }
+        fn diagnostics_enabled(&self) -> bool {
+            true
         }
         fn inc_diag(&self, _: usize, _: i64) {
             self.calls.set(self.calls.get() + 1);

@@ -1,6 +1,7 @@
 //! Tapes: pre-generated, compact sequences of counter updates, replayed in the hot loop.
 
-use super::sink::Updater;
+// The open update interface, named `Updater` here because `Update` is a tape entry.
+use session_stats::Update as Updater;
 use session_stats::NUM_METRICS;
 
 /// Which counter API call an update makes.

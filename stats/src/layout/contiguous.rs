@@ -1,4 +1,4 @@
-use super::{AlignedSlots, CounterLayout, LayoutKind};
+use super::{AlignedSlots, CounterLayout};
 use crate::MetricKind;
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -13,7 +13,7 @@ pub struct Contiguous {
 }
 
 impl CounterLayout for Contiguous {
-    const KIND: LayoutKind = LayoutKind::Contiguous;
+    const NAME: &'static str = "contiguous";
 
     fn with_kinds(kinds: &[MetricKind]) -> Self {
         Contiguous {

@@ -19,9 +19,19 @@ use std::sync::atomic::AtomicI64;
 ///
 /// Implementations must never lose an update made with [`add`](Self::add); out-of-range indices
 /// panic before any memory is touched.
+///
+/// The trait is open: an engine can implement it for a layout of its own and get
+/// [`SessionCounters`](crate::SessionCounters) (snapshot derivations, writers) on top of it. A
+/// completely different counter implementation implements [`Counters`](crate::Counters)
+/// instead.
 pub trait CounterLayout: Send + Sync + 'static {
-    /// Which layout this is, for CLIs, CSVs and run metadata.
-    const KIND: LayoutKind;
+    /// Short name of the layout, for CLIs, CSVs and run metadata (`contiguous`, `sharded`...).
+    const NAME: &'static str;
+
+    /// Whether [`claim_writer`](Self::claim_writer) can lend private slots. A compile-time
+    /// constant so that a [`CounterWriter`](crate::CounterWriter) of a layout without them
+    /// compiles to the plain shared call, with no position lookup per update.
+    const PRIVATE_WRITERS: bool = false;
 
     /// Creates zeroed storage with one slot per entry of `kinds`; the kinds let a layout treat
     /// counters and gauges differently (e.g. shard only counters).
@@ -83,7 +93,8 @@ pub struct WriterShard<'a> {
     pub(crate) token: usize,
 }
 
-/// The layouts this crate ships, selectable at run time by name.
+/// The layouts this crate ships, selectable at run time by name (a layout of another crate has
+/// only its [`CounterLayout::NAME`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LayoutKind {
     /// [`Contiguous`]: the engine's `[AtomicI64; 99]`, the reference of every comparison.
@@ -106,13 +117,14 @@ impl LayoutKind {
     /// Name used on the command line and in output files.
     pub fn name(self) -> &'static str {
         match self {
-            LayoutKind::Contiguous => "contiguous",
-            LayoutKind::Padded => "padded",
-            LayoutKind::Sharded => "sharded",
+            LayoutKind::Contiguous => <Contiguous as CounterLayout>::NAME,
+            LayoutKind::Padded => <Padded as CounterLayout>::NAME,
+            LayoutKind::Sharded => <Sharded as CounterLayout>::NAME,
         }
     }
 
-    /// Parses a layout name as printed by [`name`](Self::name).
+    /// Parses a layout name as printed by [`name`](Self::name) (the layout's
+    /// [`CounterLayout::NAME`]).
     pub fn from_name(name: &str) -> Option<LayoutKind> {
         LayoutKind::ALL.into_iter().find(|k| k.name() == name)
     }

@@ -1,4 +1,4 @@
-use super::{CacheLine, CounterLayout, LayoutKind};
+use super::{CacheLine, CounterLayout};
 use crate::MetricKind;
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 
@@ -12,7 +12,7 @@ pub struct Padded {
 }
 
 impl CounterLayout for Padded {
-    const KIND: LayoutKind = LayoutKind::Padded;
+    const NAME: &'static str = "padded";
 
     fn with_kinds(kinds: &[MetricKind]) -> Self {
         Padded {

@@ -1,6 +1,4 @@
-use super::{
-    AlignedSlots, CacheLine, CounterLayout, LayoutKind, WriterShard, NOT_PRIVATE, SLOTS_PER_LINE,
-};
+use super::{AlignedSlots, CacheLine, CounterLayout, WriterShard, NOT_PRIVATE, SLOTS_PER_LINE};
 use crate::MetricKind;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -255,7 +253,8 @@ fn add_private(slot: &AtomicI64, delta: i64) {
 }
 
 impl CounterLayout for Sharded {
-    const KIND: LayoutKind = LayoutKind::Sharded;
+    const NAME: &'static str = "sharded";
+    const PRIVATE_WRITERS: bool = true;
 
     fn with_kinds(kinds: &[MetricKind]) -> Self {
         Sharded::with_capacity(kinds, DEFAULT_MAX_SHARDS)

@@ -126,6 +126,21 @@ impl fmt::Display for Need {
     }
 }
 
+impl Reason {
+    /// The same reason without its "need ~n samples per side": where the run is the unit, the
+    /// runs needed say it (two numbers side by side read as a contradiction).
+    pub fn without_sample_need(self) -> Reason {
+        let mut r = self;
+        match &mut r {
+            Reason::TooFewIndependent { needed_samples, .. }
+            | Reason::TooNoisy { needed_samples, .. }
+            | Reason::Undecided { needed_samples, .. } => *needed_samples = None,
+            _ => {}
+        }
+        r
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {

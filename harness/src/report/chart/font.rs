@@ -12,7 +12,7 @@ use super::error::ChartError;
 /// Font family name every chart uses; registered to the embedded DejaVu Sans.
 pub const FONT_FAMILY: &str = "sans-serif";
 
-static FONT_BYTES: &[u8] = include_bytes!(concat!(
+pub(super) static FONT_BYTES: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/assets/DejaVuSans.ttf"
 ));

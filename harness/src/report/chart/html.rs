@@ -29,6 +29,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 tr.regression { background: #ffe2e0; }
 tr.improvement { background: #dcf5e0; }
 tr.inconclusive { background: #fff3cd; }
+tr.increase { background: #e3effa; }
+tr.decrease { background: #efe8f7; }
 "#;
 
 /// Escapes `& < > " '` so any text is safe inside HTML content or attributes.

@@ -29,6 +29,9 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Draw dashed with markers instead of solid.
     pub dashed: bool,
+    /// Lines of one group (the runs of one side) share palette colour `group` and one legend
+    /// entry, named by the group's first line.
+    pub group: Option<usize>,
 }
 
 /// Everything a line chart shows; one struct serves time series and scaling curves.
@@ -54,6 +57,7 @@ pub fn draw_line_chart(chart: &LineChart, stem: &Path) -> Result<ChartFiles, Cha
 
 struct PreparedSeries {
     name: String,
+    group: Option<usize>,
     color: RGBColor,
     dashed: bool,
     markers: bool,
@@ -94,7 +98,9 @@ impl<'a> Prepared<'a> {
             .map(|s| {
                 // Solid lines take palette colours in order; the first dashed
                 // (reference) line is neutral grey, further ones continue the palette.
-                let color = if s.dashed {
+                let color = if let Some(g) = s.group {
+                    series_color(g)
+                } else if s.dashed {
                     dashed += 1;
                     if dashed == 1 {
                         REFERENCE
@@ -120,9 +126,11 @@ impl<'a> Prepared<'a> {
                 let count: usize = segments.iter().map(Vec::len).sum();
                 PreparedSeries {
                     name: s.name.clone(),
+                    group: s.group,
                     color,
                     dashed: s.dashed,
-                    markers: s.dashed || count <= MARKER_LIMIT,
+                    // A side's many runs read as a band: thin lines, no markers.
+                    markers: s.group.is_none() && (s.dashed || count <= MARKER_LIMIT),
                     segments,
                 }
             })
@@ -142,8 +150,17 @@ impl<'a> Prepared<'a> {
         if !wanted {
             return vec![];
         }
+        let mut groups_seen = Vec::new();
         self.series
             .iter()
+            .filter(|s| match s.group {
+                Some(g) if groups_seen.contains(&g) => false,
+                Some(g) => {
+                    groups_seen.push(g);
+                    true
+                }
+                None => true,
+            })
             .map(|s| LegendItem {
                 label: if s.name.is_empty() {
                     "(unnamed)".to_string()
@@ -226,7 +243,11 @@ impl Plot for Prepared<'_> {
         mesh.draw()?;
 
         for s in &self.series {
-            let width = if s.dashed { 2 } else { 3 };
+            let width = match (s.group, s.dashed) {
+                (Some(_), _) => 1,
+                (None, true) => 2,
+                (None, false) => 3,
+            };
             for seg in &s.segments {
                 let pixels: Vec<(i32, i32)> = seg.iter().map(|p| cc.backend_coord(p)).collect();
                 draw_polyline(root, canvas, &pixels, s.color, width, s.dashed)?;

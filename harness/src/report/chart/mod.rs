@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod output;
 pub mod page;
 mod palette;
+mod raster_text;
 pub mod ratio;
 mod scale;
 mod stroke;

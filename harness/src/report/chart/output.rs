@@ -100,7 +100,8 @@ pub(super) fn render<P: Plot>(
     })?;
 
     {
-        let root = BitMapBackend::new(&files.png, size).into_drawing_area();
+        let root = super::raster_text::RasterText(BitMapBackend::new(&files.png, size))
+            .into_drawing_area();
         draw_all(plot, &root, Canvas { raster: true }).map_err(|message| ChartError::Render {
             path: files.png.clone(),
             message,

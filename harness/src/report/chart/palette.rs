@@ -33,6 +33,10 @@ pub(super) const RED: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 pub(super) const GREEN: RGBColor = RGBColor(0x2c, 0xa0, 0x2c);
 pub(super) const GREY: RGBColor = RGBColor(0x8a, 0x8f, 0x96);
 pub(super) const AMBER: RGBColor = RGBColor(0xe0, 0x9b, 0x00);
+/// A metric that went up (no good or bad direction).
+pub(super) const BLUE: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
+/// A metric that went down (no good or bad direction).
+pub(super) const PURPLE: RGBColor = RGBColor(0x94, 0x67, 0xbd);
 
 /// Colour for the `index`-th series, cycling through [`SERIES`].
 pub(super) fn series_color(index: usize) -> RGBColor {

@@ -12,7 +12,7 @@ use super::frame::{
     DrawResult, LegendItem, Swatch,
 };
 use super::output::{render, Canvas, ChartFiles, Plot, DEFAULT_SIZE};
-use super::palette::{AMBER, AXIS, GREEN, GREY, GRID, MUTED, RED, SERIES, TEXT};
+use super::palette::{AMBER, AXIS, BLUE, GREEN, GREY, GRID, MUTED, PURPLE, RED, SERIES, TEXT};
 use super::scale::{format_value, Axis};
 
 /// At most this many rows are drawn; the subtitle says when more were given.
@@ -30,6 +30,10 @@ pub enum VerdictColor {
     Regression,
     /// Better beyond the minimum effect (green).
     Improvement,
+    /// Up beyond the minimum effect, neither good nor bad (a metric; blue).
+    Increase,
+    /// Down beyond the minimum effect, neither good nor bad (a metric; purple).
+    Decrease,
     /// Confidently within the minimum effect (grey).
     NoChange,
     /// Not enough evidence either way (amber).
@@ -42,6 +46,8 @@ impl VerdictColor {
         match self {
             VerdictColor::Regression => "regression",
             VerdictColor::Improvement => "improvement",
+            VerdictColor::Increase => "increase",
+            VerdictColor::Decrease => "decrease",
             VerdictColor::NoChange => "nochange",
             VerdictColor::Inconclusive => "inconclusive",
         }
@@ -52,6 +58,8 @@ impl VerdictColor {
         match self {
             VerdictColor::Regression => "regression",
             VerdictColor::Improvement => "improvement",
+            VerdictColor::Increase => "increase",
+            VerdictColor::Decrease => "decrease",
             VerdictColor::NoChange => "no change",
             VerdictColor::Inconclusive => "inconclusive",
         }
@@ -61,14 +69,18 @@ impl VerdictColor {
         match self {
             VerdictColor::Regression => RED,
             VerdictColor::Improvement => GREEN,
+            VerdictColor::Increase => BLUE,
+            VerdictColor::Decrease => PURPLE,
             VerdictColor::NoChange => GREY,
             VerdictColor::Inconclusive => AMBER,
         }
     }
 
-    const ALL: [VerdictColor; 4] = [
+    const ALL: [VerdictColor; 6] = [
         VerdictColor::Regression,
         VerdictColor::Improvement,
+        VerdictColor::Increase,
+        VerdictColor::Decrease,
         VerdictColor::NoChange,
         VerdictColor::Inconclusive,
     ];
@@ -141,8 +153,10 @@ impl RatioPlot<'_> {
     }
 
     fn legend(&self) -> Vec<LegendItem> {
+        // Only the verdicts drawn: a legend of colours that appear nowhere is noise.
         let mut items: Vec<LegendItem> = VerdictColor::ALL
             .iter()
+            .filter(|v| self.rows.iter().any(|r| r.verdict == **v))
             .map(|v| LegendItem {
                 label: v.label().to_string(),
                 color: v.color(),
