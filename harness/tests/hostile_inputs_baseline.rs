@@ -72,7 +72,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// A scratch project with `baselines/keep` saved from one good run, and that run in `good/`.
-fn project(name: &str) -> PathBuf {
+fn project(name: &str) -> common::Scratch {
     let d = scratch(name);
     good_run(&d.join("good"), 1000);
     std::fs::create_dir_all(d.join("baselines")).unwrap();

@@ -32,7 +32,7 @@ fn statbench(args: &[&str], cwd: &Path, scale: Option<&str>) -> (i32, String, St
 }
 
 /// A scratch folder with a tiny scenario and a baseline `tiny` of 6 runs recorded unscaled.
-fn with_baseline(name: &str) -> std::path::PathBuf {
+fn with_baseline(name: &str) -> common::Scratch {
     let d = scratch(name);
     std::fs::write(
         d.join("tiny.toml"),

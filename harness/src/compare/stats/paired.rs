@@ -29,7 +29,8 @@
 //! * **Outlying pairs**: `|d − median(d)| > OUTLIER_K · 1.4826·MAD(d)` ([`outlying_pairs`]);
 //!   reported by index, never dropped: the analysis is repeated without them and the result
 //!   says whether the verdict changes.
-//! * **Verdict**: [`classify_paired`] mirrors [`super::verdict`]'s rule (too few → too noisy →
+//! * **Verdict**: [`classify_paired`] mirrors [`super::verdict`]'s rule (too few → too noisy,
+//!   unless the whole CI lies beyond one pair's noise `e^±spread` →
 //!   regression/improvement when `p < α`, the CI excludes 1 and the ratio clears `1 ∓ δ` → no
 //!   change when the CI lies within `1 ± δ` → inconclusive), where "too few pairs" means the
 //!   tests cannot reach `α` at all: the smallest exact p of n units is `2/2ⁿ`.
@@ -487,7 +488,10 @@ pub fn classify_paired(
             ),
         );
     }
-    if e.spread.is_nan() || e.spread > s.max_noise_cv {
+    // Noisy pairs make the interval's assumptions shaky, unless the whole interval lies beyond
+    // one pair's noise (e^±spread): a change that large is not what the noise could make.
+    let beyond_noise = ci.hi < (-e.spread).exp() || ci.lo > e.spread.exp();
+    if e.spread.is_nan() || (e.spread > s.max_noise_cv && !beyond_noise) {
         return (
             Verdict::Inconclusive,
             format!(
@@ -1738,6 +1742,23 @@ mod tests {
             ..e.clone()
         };
         let (v, reason) = classify_paired(&noisy, sig, HigherIsBetter, &s);
+        assert!(
+            v == Inconclusive && reason.starts_with("too noisy"),
+            "{reason}"
+        );
+        // ... unless the whole interval lies beyond one pair's noise (a 64 % slowdown seen
+        // through 54 % pair noise on a loaded machine).
+        let far = PairedEstimate {
+            spread: 0.538,
+            ..estimate_with(0.36, 0.29, 0.46, sig)
+        };
+        let (v, reason) = classify_paired(&far, sig, HigherIsBetter, &s);
+        assert_eq!(v, Regression, "{reason}");
+        let near = PairedEstimate {
+            spread: 0.538,
+            ..estimate_with(0.50, 0.40, 0.62, sig)
+        };
+        let (v, reason) = classify_paired(&near, sig, HigherIsBetter, &s);
         assert!(
             v == Inconclusive && reason.starts_with("too noisy"),
             "{reason}"
