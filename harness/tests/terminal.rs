@@ -282,21 +282,25 @@ fn ab_runs_a_bare_statbench_and_reports_a_and_b_apart() {
 #[test]
 fn built_in_scenarios_run_anywhere_and_a_file_wins() {
     let d = scratch("builtin");
-    let (code, _, err) = run(
-        &[
-            "run",
-            "quick",
-            "--duration-ms",
-            "100",
-            "--threads",
-            "1",
-            "--no-pin",
-            "--out",
-            "x",
-        ],
-        &d,
-        &[],
-    );
+    // A 100-ms run of `quick` into `out`.
+    let quick = |out: &str| {
+        run(
+            &[
+                "run",
+                "quick",
+                "--duration-ms",
+                "100",
+                "--threads",
+                "1",
+                "--no-pin",
+                "--out",
+                out,
+            ],
+            &d,
+            &[],
+        )
+    };
+    let (code, _, err) = quick("x");
     assert_eq!(code, 0, "{err}");
     let meta = std::fs::read_to_string(d.join("x/run.json")).unwrap();
     assert!(meta.contains("<built-in>/quick.toml"), "{meta}");
@@ -307,21 +311,7 @@ fn built_in_scenarios_run_anywhere_and_a_file_wins() {
     .unwrap();
     std::fs::create_dir_all(d.join("scenarios")).unwrap();
     std::fs::write(d.join("scenarios/quick.toml"), text).unwrap();
-    let (code, _, err) = run(
-        &[
-            "run",
-            "quick",
-            "--duration-ms",
-            "100",
-            "--threads",
-            "1",
-            "--no-pin",
-            "--out",
-            "y",
-        ],
-        &d,
-        &[],
-    );
+    let (code, _, err) = quick("y");
     assert_eq!(code, 0, "{err}");
     let meta = std::fs::read_to_string(d.join("y/run.json")).unwrap();
     assert!(

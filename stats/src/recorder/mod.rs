@@ -137,8 +137,8 @@ impl Recorder {
     }
 
     /// Starts recording with `options` (returns after the machine probe, if on, and the first
-    /// files are written; the first row is taken at once on the recorder's thread). Errors (`InvalidInput`, one line naming the problem):
-    /// a zero interval, a work metric the registry does not know, a folder that holds files;
+    /// files are written; the first row is taken at once on the recorder's thread). Errors
+    /// (`InvalidInput`, one line naming the problem): a zero interval, a work metric the registry does not know, a folder that holds files;
     /// and the I/O errors of creating the files.
     pub fn start_with<C>(
         counters: &Arc<C>,
