@@ -174,7 +174,7 @@ pub fn scan_files(files: &[PathBuf], projection: Option<&[&str]>) -> Result<Lazy
     let reference = reference_schema();
     let want: Vec<(PlSmallStr, DataType)> = reference
         .iter()
-        .filter(|(name, _)| projection.is_none_or(|p| p.contains(&name.as_str())))
+        .filter(|(name, _)| projection.map_or(true, |p| p.contains(&name.as_str())))
         .map(|(name, dtype)| (name.clone(), dtype.clone()))
         .collect();
     let frames = super::parallel_map(files, |path| read_file(path, &want));
