@@ -15,6 +15,7 @@ pub mod error;
 pub(crate) mod experiment;
 pub mod export;
 pub(crate) mod files;
+pub mod history;
 pub mod policy;
 pub mod progress;
 pub mod recorder;

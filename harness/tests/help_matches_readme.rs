@@ -6,10 +6,17 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 17] = [
     "baseline save",
     "baseline list",
     "baseline show",
+    "history add",
+    "history list",
+    "history show",
+    "history export",
+    "history synth",
+    "history compact",
+    "trend",
     "run",
     "gate",
     "compare",

@@ -66,6 +66,10 @@ pub struct GateArgs {
     /// Seed of the paired gate's randomised block order.
     #[arg(long, default_value_t = 1)]
     pub pairing_seed: u64,
+    /// Also add each of the gate's runs (confirmation runs too) to this history dataset
+    /// (stored-baseline gate only; the paired gate's slices are not runs).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["base", "base_binary"])]
+    pub history: Option<std::path::PathBuf>,
     /// Injected slowdown for the candidate side of the paired gate (extra cancelling update
     /// pairs per 1000 updates): proves the gate catches a known change.
     #[arg(long, hide = true)]
@@ -93,6 +97,7 @@ impl Default for GateArgs {
             slice_ms: super::paired::PAIRED_SLICE_MS,
             process_level: false,
             pairing_seed: 1,
+            history: None,
             candidate_extra_work: None,
             verdict: VerdictArgs::default(),
             output: OutputArgs::default(),
@@ -110,6 +115,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         scenario: args.scenario.clone(),
         repeat: args.repeat,
         out: args.out.clone(),
+        history: args.history.clone(),
         ..RunArgs::default()
     };
     let scenario = run_args.scenario()?;

@@ -15,9 +15,11 @@ mod baseline;
 mod compare;
 mod completions;
 mod gate;
+mod history;
 pub(crate) mod output;
 mod paired;
 mod report;
+mod trend;
 mod verdict;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
@@ -106,6 +108,12 @@ enum Command {
     /// Charts and a self-contained HTML report of a run, a comparison or a sweep.
     #[command(after_help = EXIT_CODES_HELP)]
     Report(report::ReportArgs),
+    /// The runs history: add runs to a Parquet dataset, list, show, export them.
+    #[command(subcommand, after_help = EXIT_CODES_HELP)]
+    History(history::HistoryCommand),
+    /// Steps over commits in the history: where a quantity changed, by how much, whether it stayed.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Trend(trend::TrendArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) to stdout: `statbench man > statbench.1`.
@@ -174,6 +182,9 @@ pub(crate) struct RunArgs {
     #[arg(long, default_value_t = 1, allow_negative_numbers = true,
           value_parser = |s: &str| bounds::REPEAT.parse_arg(s).and_then(|v| bounds::REPEAT.check(v.into())))]
     pub repeat: u64,
+    /// Also add each finished run to this history dataset (see `statbench history`).
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 pub(crate) fn parse_layout(s: &str) -> std::result::Result<SinkKind, String> {
@@ -268,6 +279,8 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Calibrate(args)) => ab::calibrate_command(&args),
         Some(Command::Report(args)) => report::report_command(&args),
         Some(Command::Sweep(args)) => ab::sweep_command(&args),
+        Some(Command::History(cmd)) => history::history_command(&cmd),
+        Some(Command::Trend(args)) => trend::trend_command(&args),
         Some(Command::Completions(args)) => completions::completions_command(&args),
         Some(Command::Man(args)) => completions::man_command(&args),
     }
@@ -315,6 +328,9 @@ pub(crate) fn run_repeated(args: &RunArgs, progress: &Progress) -> Result<Vec<Ru
             &report.dir.display().to_string(),
             &crate::progress::rate(report.meta.ops_per_sec),
         );
+        if let Some(dir) = &args.history {
+            history::add_finished_run(dir, &report)?;
+        }
         reports.push(report);
     }
     Ok(reports)

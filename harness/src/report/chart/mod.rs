@@ -18,6 +18,7 @@ mod raster_text;
 pub mod ratio;
 mod scale;
 mod stroke;
+pub mod trend;
 
 pub use distribution::draw_distributions;
 pub use error::ChartError;
@@ -27,3 +28,4 @@ pub use markdown::render_markdown;
 pub use output::ChartFiles;
 pub use page::{Section, Table};
 pub use ratio::{draw_ratio_chart, RatioRow, VerdictColor};
+pub use trend::{draw_trend_chart, StepMark, StepTone, TrendChart};
