@@ -19,8 +19,23 @@ fn main() {
     println!("cargo:rerun-if-env-changed=RUSTC");
 
     let rev = run("git", &["rev-parse", "--short=12", "HEAD"]).map(|rev| {
-        let dirty = run("git", &["status", "--porcelain", "--untracked-files=no"])
-            .is_some_and(|s| !s.is_empty());
+        // Dirty means the code differs from the commit: the crates, the scenarios built into
+        // the binary and the lock file; an edited README does not make a build unpairable.
+        let dirty = run(
+            "git",
+            &[
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ":/stats",
+                ":/harness",
+                ":/scenarios",
+                ":/Cargo.toml",
+                ":/Cargo.lock",
+            ],
+        )
+        .is_some_and(|s| !s.is_empty());
         if dirty {
             format!("{rev}-dirty")
         } else {

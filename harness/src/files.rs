@@ -132,6 +132,7 @@ pub fn leftover_is_stale(pid: u32, path: &Path) -> bool {
 
 /// Creates a new folder `<parent>/<stem>-<UTC timestamp>` (with `-2`, `-3`, ... if taken);
 /// `create_dir` fails on an existing folder, so two concurrent runs never share one.
+#[cfg(feature = "cli")]
 pub fn create_unique_dir(parent: &Path, stem: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let stamp = timestamp_for_names(std::time::SystemTime::now());

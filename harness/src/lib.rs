@@ -9,16 +9,20 @@
 //! loops, report pages and file helpers stay private to the binary.
 #![warn(missing_docs)]
 
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compare;
 pub mod error;
+#[cfg(feature = "cli")]
 pub(crate) mod experiment;
 pub mod export;
 pub(crate) mod files;
+#[cfg(feature = "cli")]
 pub mod history;
 pub mod policy;
 pub mod progress;
 pub mod recorder;
+#[cfg(feature = "cli")]
 pub(crate) mod report;
 mod rng;
 pub mod runner;

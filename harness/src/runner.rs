@@ -13,7 +13,7 @@ use crate::workload::sink::{with_counters, WithCounters};
 use crate::workload::{Plan, Swarm};
 use indicatif::{ProgressBar, ProgressStyle};
 use session_stats::{metric, Counters, NUM_METRICS};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -121,6 +121,7 @@ fn initial_meta(req: &RunRequest, layout: &str) -> RunMeta {
         scenario_hash: s.source().hash.clone(),
         scenario_settings,
         settings_hash: None,
+        workload: None,
         seed: s.seed(),
         layout: layout.to_string(),
         threads: s.threads(),
@@ -171,7 +172,11 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
     let s = &req.scenario;
     let probe_scale = crate::recorder::probe::scale_from_env()?;
     create_fresh_dir(&req.out_dir)?;
+    // Everything the hot loop replays is generated before the clock starts; its fingerprint
+    // is part of the run's settings identity.
+    let plan = Plan::new(s);
     let mut meta = initial_meta(req, sink.name());
+    meta.workload = Some(plan.fingerprint());
     // The machine's speed, before the clock starts and before the worker threads exist.
     let pin = |i| {
         if s.pin_threads() {
@@ -188,8 +193,6 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
             .then(|| Duration::from_millis(s.sample_interval_ms())),
     };
 
-    // Everything the hot loop replays is generated before the clock starts.
-    let plan = Plan::new(s);
     let pin = s.pin_threads();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.threads())
@@ -311,8 +314,9 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
 }
 
 /// Default parent folder of run folders.
-pub(crate) fn default_runs_dir() -> &'static Path {
-    Path::new("runs")
+#[cfg(feature = "cli")]
+pub(crate) fn default_runs_dir() -> &'static std::path::Path {
+    std::path::Path::new("runs")
 }
 
 /// Pins the calling thread to CPU `i` modulo the CPUs this process may use (Linux only), so

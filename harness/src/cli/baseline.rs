@@ -69,21 +69,36 @@ pub fn baseline_command(cmd: &BaselineCommand) -> Result<i32> {
             );
         }
         BaselineCommand::List => {
-            let list = store.list()?;
+            let list = store.list();
             if list.is_empty() {
                 outln!("no baselines yet (statbench baseline save NAME RUN...)");
             }
-            for b in list {
+            let mut damaged = 0;
+            for (name, b) in list {
+                let b = match b {
+                    Ok(b) => b,
+                    Err(e) => {
+                        // The others are still listed; this one is named on stderr.
+                        damaged += 1;
+                        super::output::warn(&format!("baseline `{name}` skipped: {e}"));
+                        continue;
+                    }
+                };
+                let short = |r: &str| r.chars().take(12).collect::<String>();
                 outln!(
-                    "{:<20} {:>3} run(s)  {:>8} updates/s  {}  {}  {}",
+                    "{:<20} {:>3} run(s)  {:>8} updates/s  {}  {}  commit {}  {}",
                     b.name,
                     b.runs,
                     b.median_ops_per_sec
                         .map_or("?".into(), |v| format!("{:.1}M", v / 1e6)),
                     b.created,
                     b.scenario.unwrap_or_default(),
+                    b.revision.as_deref().map_or("?".into(), short),
                     b.host.map(|h| h.speed_fingerprint()).unwrap_or_default()
                 );
+            }
+            if damaged > 0 {
+                return Ok(crate::error::EXIT_BAD_INPUT);
             }
         }
         BaselineCommand::Show { name } => {

@@ -18,6 +18,14 @@ pub fn error(msg: &str) {
     anstream::eprintln!("statbench: {}{msg}", Paint::On.paint(style::BAD, "error: "));
 }
 
+/// `statbench: warning: …` on stderr (never stdout, which carries only the result).
+pub fn warn(msg: &str) {
+    anstream::eprintln!(
+        "statbench: {}{msg}",
+        Paint::On.paint(style::WARN, "warning: ")
+    );
+}
+
 /// The columns stdout shows: the terminal's width (or `COLUMNS` off a terminal), at most
 /// [`DEFAULT_WIDTH`] (and at least 60).
 pub fn width() -> usize {

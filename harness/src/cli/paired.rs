@@ -2,10 +2,10 @@
 //! alternating short runs on this machine, judged on their paired ratios.
 
 use super::gate::GateArgs;
-use super::RunArgs;
+use crate::compare::Confirmed;
 use crate::error::{Error, Result};
 use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
-use crate::experiment::revision::{base_binary, library_beside};
+use crate::experiment::revision::{base_build, checkout_library, library_beside, Wanted};
 use crate::files::create_unique_dir;
 use crate::runner::default_runs_dir;
 use crate::slice::abi::LIBRARY_FILE;
@@ -86,7 +86,7 @@ fn slice_gate(
     (base_label, base_library): (&str, &Path),
     candidate_library: &Path,
     settings: &crate::compare::CompareSettings,
-) -> Result<i32> {
+) -> Result<Confirmed> {
     use crate::experiment::paired::{run_paired_slices, SlicePlan, SliceSide};
     use crate::slice::abi::LoadedSlices;
     let mut a = LoadedSlices::open(base_library, scenario, 0)?;
@@ -95,15 +95,12 @@ fn slice_gate(
         scenario,
         args.candidate_extra_work.unwrap_or(0),
     )?;
-    let verbose = crate::progress::verbosity() > crate::progress::Verbosity::Quiet;
-    if verbose {
-        eprintln!(
-            "gate: {} pairs of {}-ms slices, {base_label} vs this build, both loaded in this process (slice ABI v{}), in randomised ABBA blocks",
-            args.slices,
-            args.slice_ms,
-            crate::slice::abi::ABI_VERSION
-        );
-    }
+    crate::progress::say(&format!(
+        "gate: speed: {} pairs of {}-ms slices, {base_label} vs this build, both loaded in this process (slice ABI v{}), in randomised ABBA blocks",
+        args.slices,
+        args.slice_ms,
+        crate::slice::abi::ABI_VERSION
+    ));
     let mut plan = SlicePlan {
         a: SliceSide {
             label: base_label.to_string(),
@@ -123,20 +120,176 @@ fn slice_gate(
         seed: args.pairing_seed,
         differences: Vec::new(),
     };
-    let outcome = run_paired_slices(&mut plan, settings)?;
-    emit(args, outcome, verbose)
+    run_paired_slices(&mut plan, settings)
 }
 
-/// Prints the paired gate's verdict (and what the confirmation changed); the exit code.
-fn emit(args: &GateArgs, outcome: crate::compare::Confirmed, verbose: bool) -> Result<i32> {
-    let c = outcome.comparison;
-    if outcome.first_verdict.is_some() && verbose {
-        eprintln!(
-            "gate: after confirmation: {}",
-            c.headline.as_ref().map_or("n/a", |h| h.outcome.label())
+/// Where the base side of a paired gate comes from.
+#[derive(Debug, Clone)]
+pub(super) enum BaseSource {
+    /// A prebuilt statbench (`--base-binary`), with its label.
+    Binary(PathBuf, String),
+    /// A git revision, built once and cached.
+    Revision(String),
+}
+
+/// Where "this build" of a paired gate comes from.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum CandidateSource<'a> {
+    /// The code in the checkout at this folder: its slice library is (re)built first, so a
+    /// library left from an older build is never measured as this build.
+    Checkout(&'a Path),
+    /// This process's binary and the slice library beside it (`--base-binary`, tests).
+    ThisBinary,
+}
+
+/// The paired gate's settings: one machine, one session, so speed gates; the paired minimum
+/// effect unless `--min-effect` says otherwise.
+pub(super) fn paired_settings(args: &GateArgs) -> Result<crate::compare::CompareSettings> {
+    let mut settings = args.verdict.settings()?;
+    settings.strict = true;
+    if args.verdict.min_effect.is_none() {
+        settings.stats.min_effect = PAIRED_MIN_EFFECT;
+    }
+    if args.candidate_extra_work.is_some() {
+        settings.allow_different_settings = true;
+    }
+    Ok(settings)
+}
+
+/// Measures speed paired against `base` on this machine: slices of both libraries in this
+/// process when both have the slice ABI, else whole runs of both binaries; the confirmed
+/// comparison (throughput headline, and the slices' or runs' lost updates).
+pub(super) fn paired_speed(
+    args: &GateArgs,
+    scenario: &crate::scenario::Scenario,
+    base: &BaseSource,
+    candidate: CandidateSource,
+) -> Result<Confirmed> {
+    let scenario_path = scenario_file(scenario)?;
+    let quiet = crate::progress::verbosity() == crate::progress::Verbosity::Quiet;
+    // Located before the base build: building REV replaces target/release/statbench (this
+    // binary, when run from there) for a moment, and /proc/self/exe then names a deleted file.
+    let candidate_exe = std::env::current_exe()
+        .map_err(|e| Error::input(format!("cannot locate this statbench binary: {e}")))?;
+    let (base_path, base_label, base_library) = match base {
+        BaseSource::Binary(bin, label) => {
+            if !bin.is_file() {
+                return Err(Error::input(format!(
+                    "--base-binary {}: no such file",
+                    bin.display()
+                )));
+            }
+            (
+                Some(bin.clone()),
+                format!("base {label}"),
+                library_beside(bin),
+            )
+        }
+        BaseSource::Revision(rev) => {
+            let wanted = if args.process_level {
+                Wanted::Binary
+            } else {
+                Wanted::Library
+            };
+            let base = base_build(rev, quiet, wanted)?;
+            crate::progress::say(&format!(
+                "gate: base {} = {} ({})",
+                rev,
+                base.short(),
+                if base.cached {
+                    "cached build"
+                } else {
+                    "built now"
+                }
+            ));
+            if let CandidateSource::Checkout(root) = candidate {
+                if crate::experiment::revision::checkout_state(root)
+                    .is_some_and(|(head, dirty)| head == base.commit && !dirty)
+                {
+                    crate::progress::say_always(&format!(
+                        "gate: base {rev} is {}, the checkout's own commit with no local changes: an A/A check of the gate, not a verdict on a change",
+                        base.short()
+                    ));
+                }
+            }
+            let label = format!("base {}", base.short());
+            (base.path, label, base.library)
+        }
+    };
+    if cfg!(debug_assertions) && matches!(candidate, CandidateSource::ThisBinary) {
+        crate::progress::say(
+            "gate: note: this statbench is a debug build; the base is built in release mode",
         );
     }
-    args.output.emit(&c)
+    let settings = paired_settings(args)?;
+    // This checkout's slice library, rebuilt when stale: only when slices can be paired.
+    let candidate_library = match candidate {
+        CandidateSource::Checkout(root) if base_library.is_some() && !args.process_level => {
+            crate::progress::say("gate: this build: cargo build --release -p statbench-abi");
+            Some(checkout_library(root, quiet)?)
+        }
+        CandidateSource::Checkout(_) => None,
+        CandidateSource::ThisBinary => library_beside(&candidate_exe),
+    };
+    match (&base_library, &candidate_library, args.process_level) {
+        (Some(lib_a), Some(lib_b), false) => {
+            return slice_gate(args, &scenario_path, (&base_label, lib_a), lib_b, &settings);
+        }
+        (None, _, false) => crate::progress::say(&format!(
+            "gate: {base_label} predates the slice ABI (no {LIBRARY_FILE} beside it): pairing whole runs instead of slices"
+        )),
+        (Some(_), None, false) => crate::progress::say(&format!(
+            "gate: this build has no {LIBRARY_FILE} beside it (cargo build --release -p statbench-abi): pairing whole runs instead of slices"
+        )),
+        _ => {}
+    }
+    let Some(base_path) = base_path else {
+        return Err(Error::input(format!(
+            "{base_label}: no statbench binary to pair whole runs with"
+        )));
+    };
+    let run_ms = args.run_ms;
+    let candidate_extra: Vec<String> = match args.candidate_extra_work {
+        Some(n) => vec!["--extra-work".into(), n.to_string()],
+        None => Vec::new(),
+    };
+    let out: PathBuf = match &args.out {
+        Some(o) => o.join("paired"),
+        None => create_unique_dir(
+            default_runs_dir(),
+            &format!("gate-{}-paired", scenario.name()),
+        )?,
+    };
+    let mut plan = PairedPlan {
+        a: PairedSide {
+            label: base_label,
+            measure: Box::new(|dir: &Path| {
+                run_process(&base_path, &scenario_path, run_ms, &[], dir)
+            }),
+        },
+        b: PairedSide {
+            label: "this build".into(),
+            measure: Box::new(|dir: &Path| {
+                run_process(
+                    &candidate_exe,
+                    &scenario_path,
+                    run_ms,
+                    &candidate_extra,
+                    dir,
+                )
+            }),
+        },
+        pairs: args.pairs as usize,
+        confirm_pairs: args.confirm_pairs as usize,
+        out: out.clone(),
+        seed: args.pairing_seed,
+    };
+    crate::progress::say(&format!(
+        "gate: speed: {} pairs of {run_ms}-ms runs, base vs this build, in randomised ABBA blocks (process-level pairing) into {}",
+        plan.pairs,
+        out.display()
+    ));
+    run_paired(&mut plan, &settings)
 }
 
 /// The scenario as a file both binaries can open: its own, or for a built-in scenario its
@@ -158,112 +311,4 @@ fn scenario_file(scenario: &crate::scenario::Scenario) -> Result<std::path::Path
         return Ok(file);
     }
     std::fs::canonicalize(path).map_err(|e| Error::io(Path::new(path), e))
-}
-
-/// Runs the revision-paired gate.
-pub fn paired_gate_command(args: &GateArgs) -> Result<i32> {
-    let scenario = RunArgs {
-        scenario: args.scenario.clone(),
-        ..RunArgs::default()
-    }
-    .scenario()?;
-    let scenario_path = scenario_file(&scenario)?;
-    let verbose = crate::progress::verbosity() > crate::progress::Verbosity::Quiet;
-    // Located before the base build: building REV replaces target/release/statbench (this
-    // binary, when run from there) for a moment, and /proc/self/exe then names a deleted file.
-    let candidate = std::env::current_exe()
-        .map_err(|e| Error::input(format!("cannot locate this statbench binary: {e}")))?;
-    let (base_path, base_label, base_library) = match (&args.base_binary, &args.base) {
-        (Some(bin), rev) => {
-            if !bin.is_file() {
-                return Err(Error::input(format!(
-                    "--base-binary {}: no such file",
-                    bin.display()
-                )));
-            }
-            let label = rev.clone().unwrap_or_else(|| bin.display().to_string());
-            (bin.clone(), format!("base {label}"), library_beside(bin))
-        }
-        (None, Some(rev)) => {
-            let base = base_binary(rev, !verbose)?;
-            if verbose {
-                eprintln!(
-                    "gate: base {} = {} ({})",
-                    rev,
-                    base.short(),
-                    if base.cached {
-                        "cached build"
-                    } else {
-                        "built now"
-                    }
-                );
-            }
-            let label = format!("base {}", base.short());
-            (base.path, label, base.library)
-        }
-        (None, None) => unreachable!("paired gate needs --base or --base-binary"),
-    };
-    if cfg!(debug_assertions) && verbose {
-        eprintln!("gate: note: this statbench is a debug build; the base is built in release mode");
-    }
-    let run_ms = args.run_ms;
-    let candidate_extra: Vec<String> = match args.candidate_extra_work {
-        Some(n) => vec!["--extra-work".into(), n.to_string()],
-        None => Vec::new(),
-    };
-    let mut settings = args.verdict.settings()?;
-    settings.strict = true; // one machine, one session: speed gates
-    if args.verdict.min_effect.is_none() {
-        settings.stats.min_effect = PAIRED_MIN_EFFECT;
-    }
-    if args.candidate_extra_work.is_some() {
-        settings.allow_different_settings = true;
-    }
-    let candidate_library = library_beside(&candidate);
-    match (&base_library, &candidate_library, args.process_level) {
-        (Some(lib_a), Some(lib_b), false) => {
-            return slice_gate(args, &scenario_path, (&base_label, lib_a), lib_b, &settings);
-        }
-        (None, _, false) if verbose => eprintln!(
-            "gate: {base_label} predates the slice ABI (no {LIBRARY_FILE} beside it): pairing whole runs instead of slices"
-        ),
-        (Some(_), None, false) if verbose => eprintln!(
-            "gate: this build has no {LIBRARY_FILE} beside it (cargo build --release -p statbench-abi): pairing whole runs instead of slices"
-        ),
-        _ => {}
-    }
-    let out: PathBuf = match &args.out {
-        Some(o) => o.clone(), // run_paired refuses a non-empty one
-        None => create_unique_dir(
-            default_runs_dir(),
-            &format!("gate-{}-paired", scenario.name()),
-        )?,
-    };
-    let mut plan = PairedPlan {
-        a: PairedSide {
-            label: base_label,
-            measure: Box::new(|dir: &Path| {
-                run_process(&base_path, &scenario_path, run_ms, &[], dir)
-            }),
-        },
-        b: PairedSide {
-            label: "this build".into(),
-            measure: Box::new(|dir: &Path| {
-                run_process(&candidate, &scenario_path, run_ms, &candidate_extra, dir)
-            }),
-        },
-        pairs: args.pairs as usize,
-        confirm_pairs: args.confirm_pairs as usize,
-        out: out.clone(),
-        seed: args.pairing_seed,
-    };
-    if verbose {
-        eprintln!(
-            "gate: {} pairs of {run_ms}-ms runs, base vs this build, in randomised ABBA blocks (process-level pairing) into {}",
-            plan.pairs,
-            out.display()
-        );
-    }
-    let outcome = run_paired(&mut plan, &settings)?;
-    emit(args, outcome, verbose)
 }

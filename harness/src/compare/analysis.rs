@@ -27,6 +27,11 @@ pub struct CompareSettings {
     pub stats: Settings,
     /// Fail the gate when any metric's rate or level changes materially.
     pub fail_on_metric_change: bool,
+    /// The behaviour gate of statbench's swarm: when both sides are statbench runs (work in
+    /// counter updates), a material, significant change of any metric per update fails,
+    /// unless the policy file relaxes that metric. The swarm's behaviour per unit of work is
+    /// deterministic, whatever the machine's speed, so such a change is the code's.
+    pub behaviour_gate: bool,
     /// Let speed verdicts gate even when the hosts differ, and fail on a host mismatch.
     pub strict: bool,
     /// Compare throughput only (calibration runs hundreds of comparisons).
@@ -55,6 +60,7 @@ impl Default for CompareSettings {
             // The statistics' defaults are the gate's: one home for alpha and min_effect.
             stats: Settings::default(),
             fail_on_metric_change: false,
+            behaviour_gate: true,
             strict: false,
             headline_only: false,
             disturbed_run_threshold: 0.10,
@@ -140,8 +146,13 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
     let mut metrics = test_all(samples, &settings.stats);
     let adjusted = adjust(&metrics);
     let (min_effect, fail_on_change) = (settings.stats.min_effect, settings.fail_on_metric_change);
-    classify_metrics(&mut metrics, &adjusted, &settings.stats, |i| {
-        policy.rule(i, min_effect, fail_on_change)
+    let behaviour_gate = settings.behaviour_gate && work == Some(super::work::WorkUnit::Updates);
+    classify_metrics(&mut metrics, &adjusted, &settings.stats, |i, q| {
+        policy.rule(
+            i,
+            min_effect,
+            fail_on_change || (behaviour_gate && q.needs_work()),
+        )
     });
     order(&mut metrics);
 

@@ -3,6 +3,7 @@
 //! withheld when the machine changed state; metrics ordered for readers.
 
 use super::finding::UnstableSide;
+use super::frame::Quantity;
 #[cfg(test)]
 use super::outcome::RuleVerdict;
 use super::outcome::{AppliedRule, Outcome, QuantityReason, QuantityResult};
@@ -73,10 +74,10 @@ pub(super) fn classify_metrics(
     results: &mut [QuantityResult],
     adjusted: &[(usize, f64)],
     settings: &Settings,
-    rule: impl Fn(usize) -> MetricRule,
+    rule: impl Fn(usize, Quantity) -> MetricRule,
 ) {
     let rule_of = |r: &QuantityResult| match r.index {
-        Some(i) => rule(i),
+        Some(i) => rule(i, r.quantity),
         None => MetricRule {
             direction: None,
             threshold: settings.min_effect,
@@ -234,7 +235,7 @@ mod tests {
         assert_eq!(r.reason, QuantityReason::ZeroOnBothSides);
         assert_eq!(r.p_adjusted, None);
         let mut all = vec![tested(0.8, &s), r];
-        let none = |_| MetricRule {
+        let none = |_, _| MetricRule {
             direction: None,
             threshold: 0.03,
             gate: false,
@@ -251,7 +252,7 @@ mod tests {
         let s = Settings::default();
         let run = |ratio: f64, direction, threshold| -> QuantityResult {
             let mut all = vec![tested(ratio, &s)];
-            classify_metrics(&mut all, &[(0, 1e-6)], &s, |_| MetricRule {
+            classify_metrics(&mut all, &[(0, 1e-6)], &s, |_, _| MetricRule {
                 direction,
                 threshold,
                 gate: direction.is_some(),

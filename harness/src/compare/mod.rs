@@ -8,7 +8,7 @@ mod align;
 pub(crate) mod analysis;
 mod behaviour;
 mod classify;
-pub(crate) mod confirm;
+pub mod confirm;
 pub(crate) mod finding;
 #[cfg(test)]
 mod fixtures;
@@ -25,7 +25,7 @@ pub(crate) mod work;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::{compare, CompareSettings, Comparison};
-pub(crate) use confirm::{confirm, Confirmed};
+pub use confirm::{confirm, Confirmed};
 pub use finding::{
     ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference, UnstableSide,
 };
@@ -34,5 +34,5 @@ pub use machine::{MachineCheck, SpeedJudgement};
 pub use outcome::{
     AppliedRule, Gate, OneSided, Outcome, QuantityReason, QuantityResult, RuleVerdict,
 };
-pub use paired::{compare_paired, compare_paired_slices, Pair};
+pub use paired::{compare_paired, compare_paired_slices, with_paired_speed, Pair};
 pub use stats::Describe;

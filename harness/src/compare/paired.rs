@@ -189,3 +189,35 @@ pub fn compare_paired_slices(
     c.gate.warnings.extend(outliers);
     Ok(c)
 }
+
+/// The default gate's verdict: `behaviour` (the stored baseline's runs against this build's,
+/// metrics per unit of work, no speed) with `speed` (the paired headline of this build against
+/// the baseline's commit, measured on this machine) as its headline. One comparison, so every
+/// rendering shows one speed verdict and one behaviour verdict; the stored runs' host and
+/// machine probe no longer matter, since speed was judged on this machine alone.
+pub fn with_paired_speed(
+    behaviour: Comparison,
+    speed: Comparison,
+    settings: &CompareSettings,
+) -> Comparison {
+    let settings = &CompareSettings {
+        speed_judgement: SpeedJudgement::SameMachine,
+        strict: false,
+        ..settings.clone()
+    };
+    let mut c = behaviour;
+    c.headline = speed.headline;
+    c.quantities_compared += usize::from(c.headline.is_some());
+    c.machine = MachineCheck::same_machine();
+    c.same_host = Some(true);
+    c.behaviour.extend(speed.behaviour);
+    let outliers: Vec<Finding> = speed
+        .gate
+        .warnings
+        .into_iter()
+        .filter(|w| matches!(w, Finding::OutlyingPairs { .. }))
+        .collect();
+    c.gate = gate(&c, settings, Vec::new());
+    c.gate.warnings.extend(outliers);
+    c
+}

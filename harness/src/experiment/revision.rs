@@ -11,13 +11,24 @@ use std::process::{Command, Stdio};
 /// Folder under the target folder that holds one built statbench per base commit.
 pub const CACHE_DIR: &str = "statbench-base";
 
-/// A statbench binary of a base revision, ready to run.
+/// What a paired gate needs of a revision's build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Its slice library only (`statbench-abi`, built without the command line: fast), falling
+    /// back to the binary for a revision without the slice ABI.
+    Library,
+    /// Its statbench binary (and the library, when the revision has one): process-level pairing.
+    Binary,
+}
+
+/// A statbench build of a base revision, ready to run.
 #[derive(Debug, Clone)]
 pub struct BaseBinary {
     /// The full commit id REV resolved to.
     pub commit: String,
-    /// The binary.
-    pub path: PathBuf,
+    /// The binary, when it was built (always for [`Wanted::Binary`] and for revisions without
+    /// the slice ABI).
+    pub path: Option<PathBuf>,
     /// Its slice library (`statbench-abi`), when the revision has the slice ABI.
     pub library: Option<PathBuf>,
     /// Whether it came from the cache (no build this time).
@@ -46,7 +57,7 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 }
 
 /// The top folder of the git checkout that holds `dir`.
-fn repository_root(dir: &Path) -> Result<PathBuf> {
+pub fn repository_root(dir: &Path) -> Result<PathBuf> {
     git(dir, &["rev-parse", "--show-toplevel"])
         .map(PathBuf::from)
         .ok_or_else(|| {
@@ -59,7 +70,7 @@ fn repository_root(dir: &Path) -> Result<PathBuf> {
 }
 
 /// The full commit id of `rev` in the repository at `root`.
-fn resolve_commit(root: &Path, rev: &str) -> Result<String> {
+pub fn resolve_commit(root: &Path, rev: &str) -> Result<String> {
     let bad = |why: &str| Error::input(format!("--base {rev}: {why} in {}", root.display()));
     if rev.is_empty() || rev.starts_with('-') {
         return Err(bad("not a revision"));
@@ -78,7 +89,7 @@ fn resolve_commit(root: &Path, rev: &str) -> Result<String> {
 }
 
 /// The cargo target folder of the checkout at `root` (`CARGO_TARGET_DIR` when set).
-fn target_dir(root: &Path) -> PathBuf {
+pub fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(t) if !t.is_empty() => root.join(t),
         _ => root.join("target"),
@@ -90,24 +101,83 @@ pub fn cached_binary(target: &Path, commit: &str) -> PathBuf {
     target.join(CACHE_DIR).join(commit).join("statbench")
 }
 
-/// Resolves `rev` in the git checkout around the current folder and returns its statbench,
-/// building it on first use. Build output goes to stderr; `quiet` keeps only errors.
-pub fn base_binary(rev: &str, quiet: bool) -> Result<BaseBinary> {
+/// Resolves `rev` in the git checkout around the current folder and returns its build, making
+/// it on first use (build output on stderr; `quiet` keeps only errors). A library-only request
+/// builds `statbench-abi` alone, which a revision with the lean library compiles without
+/// polars and plotters.
+pub fn base_build(rev: &str, quiet: bool, wanted: Wanted) -> Result<BaseBinary> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
     let root = repository_root(&cwd)?;
     let commit = resolve_commit(&root, rev)?;
     let target = target_dir(&root);
     let path = cached_binary(&target, &commit);
-    let cached = path.is_file();
+    // A build keeps the library before the binary: a slot with the binary is complete (with a
+    // library exactly when the revision has the slice ABI); one with the library serves slices.
+    let cached = match wanted {
+        Wanted::Library => path.with_file_name(LIBRARY_FILE).is_file() || path.is_file(),
+        Wanted::Binary => path.is_file(),
+    };
     if !cached {
-        build(&root, &target, &commit, &path, quiet)?;
+        build(&root, &target, &commit, &path, wanted, quiet)?;
     }
     Ok(BaseBinary {
         library: library_beside(&path),
+        path: path.is_file().then_some(path),
         commit,
-        path,
         cached,
     })
+}
+
+/// Builds this checkout's own slice library (`cargo build --release -p statbench-abi`, a no-op
+/// when it is up to date) and returns it: the candidate side of the default gate is the code in
+/// the checkout, never a library left from an older build.
+pub fn checkout_library(root: &Path, quiet: bool) -> Result<PathBuf> {
+    let target = target_dir(root);
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "statbench-abi",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .stdout(Stdio::null())
+        .stderr(if quiet {
+            Stdio::null()
+        } else {
+            Stdio::inherit()
+        })
+        .status();
+    let lib = target.join("release").join(LIBRARY_FILE);
+    match status {
+        Ok(s) if s.success() && lib.is_file() => Ok(lib),
+        Ok(s) => Err(Error::input(format!(
+            "cargo build --release -p statbench-abi in {} failed ({s})",
+            root.display()
+        ))),
+        Err(e) => Err(Error::input(format!("cannot run cargo: {e}"))),
+    }
+}
+
+/// The commit checked out at `root` and whether the tracked files have local changes.
+pub fn checkout_state(root: &Path) -> Option<(String, bool)> {
+    let head = git(root, &["rev-parse", "HEAD"])?;
+    let dirty = git(root, &["status", "--porcelain", "--untracked-files=no"])?;
+    Some((head, !dirty.is_empty()))
+}
+
+/// Whether cargo can be run (a machine with only an installed statbench cannot build a base).
+pub fn cargo_available() -> bool {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The slice library kept beside a statbench binary, if there is one.
@@ -118,7 +188,14 @@ pub fn library_beside(binary: &Path) -> Option<PathBuf> {
 
 /// Checks `commit` out in a worktree under the cache folder, builds it with the shared target
 /// folder, keeps the binary at `dest`, and removes the worktree.
-fn build(root: &Path, target: &Path, commit: &str, dest: &Path, quiet: bool) -> Result<()> {
+fn build(
+    root: &Path,
+    target: &Path,
+    commit: &str,
+    dest: &Path,
+    wanted: Wanted,
+    quiet: bool,
+) -> Result<()> {
     let slot = dest.parent().expect("cache path has a parent");
     std::fs::create_dir_all(slot).map_err(|e| Error::io(slot, e))?;
     let tree = slot.join(format!(
@@ -149,7 +226,7 @@ fn build(root: &Path, target: &Path, commit: &str, dest: &Path, quiet: bool) -> 
             tree.display()
         )));
     }
-    let result = build_in(&tree, target, short, dest, quiet);
+    let result = build_in(&tree, target, short, dest, wanted, quiet);
     let _ = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -188,7 +265,14 @@ impl Drop for Kept {
     }
 }
 
-fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -> Result<()> {
+fn build_in(
+    tree: &Path,
+    target: &Path,
+    short: &str,
+    dest: &Path,
+    wanted: Wanted,
+    quiet: bool,
+) -> Result<()> {
     let slot = dest.parent().expect("cache path has a parent");
     let release = target.join("release");
     let shared = release.join("statbench");
@@ -200,7 +284,12 @@ fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -
     );
     // Revisions with the slice ABI also get their slice library, for in-process pairing.
     let has_abi = tree.join("harness/abi/Cargo.toml").is_file();
-    let mut packages = vec!["-p", "statbench"];
+    let library_only = has_abi && wanted == Wanted::Library;
+    let mut packages = if library_only {
+        vec![]
+    } else {
+        vec!["-p", "statbench"]
+    };
     if has_abi {
         packages.extend(["-p", "statbench-abi"]);
     }
@@ -219,6 +308,13 @@ fn build_in(tree: &Path, target: &Path, short: &str, dest: &Path, quiet: bool) -
         })
         .status();
     let built = match status {
+        Ok(s) if s.success() && library_only && shared_lib.is_file() => {
+            let lib = dest.with_file_name(LIBRARY_FILE);
+            let tmp = lib.with_file_name(format!(".keep-{}.tmp", std::process::id()));
+            std::fs::copy(&shared_lib, &tmp)
+                .and_then(|_| std::fs::rename(&tmp, &lib))
+                .map_err(|e| Error::io(&lib, e))
+        }
         Ok(s) if s.success() && shared.is_file() => {
             // The library first: a cached binary means the slot is complete.
             let keep = |from: &Path, to: &Path| {

@@ -108,10 +108,16 @@ pub(crate) fn figure(r: &QuantityResult, v: f64) -> String {
     unit::Unit::of(&r.name, r.quantity).format(v, true)
 }
 
-/// Whether a metric's rule gates it: the per-metric gate column is shown only then (the
-/// headline always gates).
+/// Whether the per-metric gate column is worth showing: a policy file gives some metric a
+/// gating rule, or a metric fails its rule (the built-in behaviour rule of statbench's runs is
+/// otherwise the verdict column itself; the headline always gates).
 pub(crate) fn any_gated_metric(c: &Comparison) -> bool {
-    c.metrics.iter().any(|m| m.rule.is_some_and(|r| r.gate))
+    let failing = |m: &QuantityResult| {
+        m.rule
+            .is_some_and(|r| r.verdict == crate::compare::RuleVerdict::Fail)
+    };
+    let gated = |m: &QuantityResult| m.rule.is_some_and(|r| r.gate);
+    c.metrics.iter().any(failing) || (c.policy_file.is_some() && c.metrics.iter().any(gated))
 }
 
 /// The gate column of a row: the rule (`↑ 3%`) and its verdict (`FAIL`), empty when the

@@ -69,6 +69,10 @@ pub struct RunMeta {
     /// before it existed, whose identity is then computed from `scenario_settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings_hash: Option<String>,
+    /// The workload fingerprint of the swarm that ran ([`crate::workload::Plan::fingerprint`]):
+    /// part of the settings identity, so runs of another workload never compare as the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<String>,
     /// Seed of the event streams.
     pub seed: u64,
     /// Counter layout (or `noop`).
@@ -421,7 +425,11 @@ impl RunMeta {
     /// The settings this run is comparable by: the resolved scenario less its origin, plus
     /// whether sampling was on (see [`super::settings::settings_identity`]).
     pub fn settings(&self) -> serde_json::Value {
-        super::settings::settings_identity(&self.scenario_settings, self.sample_interval_ms != 0)
+        super::settings::settings_identity(
+            &self.scenario_settings,
+            self.sample_interval_ms != 0,
+            self.workload.as_deref(),
+        )
     }
 
     /// Hash of [`RunMeta::settings`]: equal hashes, comparable runs.

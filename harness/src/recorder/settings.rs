@@ -13,10 +13,16 @@ use serde_json::{Map, Value};
 const NOT_SETTINGS: [&str; 2] = ["description", "source"];
 
 /// The comparable settings of a run: `scenario_settings` less its `description` and `source`
-/// keys (where the scenario came from, not what it runs), plus `sampling`.
-pub fn settings_identity(scenario_settings: &Value, sampling: bool) -> Value {
-    let mut map = match scenario_settings {
-        Value::Object(m) => m.clone(),
+/// keys (where the scenario came from, not what it runs), plus `sampling` and the workload
+/// fingerprint (`workload`, when known: see [`crate::workload::Plan::fingerprint`]). Numbers
+/// are compared by value: `5.0` and `5` are the same setting (a run.json rewritten by `jq`).
+pub fn settings_identity(
+    scenario_settings: &Value,
+    sampling: bool,
+    workload: Option<&str>,
+) -> Value {
+    let mut map = match canonical(scenario_settings) {
+        Value::Object(m) => m,
         other => {
             let mut m = Map::new();
             m.insert("settings".into(), other.clone());
@@ -27,7 +33,33 @@ pub fn settings_identity(scenario_settings: &Value, sampling: bool) -> Value {
         map.remove(key);
     }
     map.insert("sampling".into(), Value::Bool(sampling));
+    if let Some(w) = workload {
+        map.insert("workload".into(), Value::String(w.to_string()));
+    }
     Value::Object(map)
+}
+
+/// `v` with every number in one form per value: a whole number as an integer (`5.0` → `5`),
+/// any other as its float. Two identities are then equal exactly when their values are.
+fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), canonical(x))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            let whole = f.fract() == 0.0 && f.abs() < 9.0e15;
+            if whole && f >= 0.0 {
+                Value::from(f as u64)
+            } else if whole {
+                Value::from(f as i64)
+            } else {
+                v.clone()
+            }
+        }
+        other => other.clone(),
+    }
 }
 
 /// Stable 16-hex-digit hash of an identity (FNV-1a 64 of its canonical JSON: keys sorted).
@@ -120,8 +152,8 @@ mod tests {
 
     #[test]
     fn identity_ignores_where_the_scenario_came_from() {
-        let a = settings_identity(&settings(1000, "contiguous", "/tmp/a.toml"), true);
-        let b = settings_identity(&settings(1000, "contiguous", "/home/b.toml"), true);
+        let a = settings_identity(&settings(1000, "contiguous", "/tmp/a.toml"), true, None);
+        let b = settings_identity(&settings(1000, "contiguous", "/home/b.toml"), true, None);
         assert_eq!(a, b);
         assert_eq!(settings_hash(&a), settings_hash(&b));
         assert!(differences(&a, &b).is_empty());
@@ -129,8 +161,8 @@ mod tests {
 
     #[test]
     fn differences_name_every_changed_leaf() {
-        let a = settings_identity(&settings(300, "sharded", "a"), true);
-        let b = settings_identity(&settings(1000, "contiguous", "a"), false);
+        let a = settings_identity(&settings(300, "sharded", "a"), true, None);
+        let b = settings_identity(&settings(1000, "contiguous", "a"), false, None);
         let d = differences(&a, &b);
         let keys: Vec<&str> = d.iter().map(|x| x.key.as_str()).collect();
         assert_eq!(keys, ["budget.duration_ms", "layout", "sampling"]);
@@ -141,6 +173,40 @@ mod tests {
             describe_differences(&d, 2),
             "budget.duration_ms 300→1000, layout sharded→contiguous, and 1 more"
         );
+    }
+
+    #[test]
+    fn numbers_compare_by_value_not_by_text() {
+        // `jq .` writes 5.0 as 5: the same setting, the same hash.
+        let a = json!({"mix": {"choke": 5.0, "dht": 0.25}, "budget": {"duration_ms": 1000}});
+        let b = json!({"mix": {"choke": 5, "dht": 0.25}, "budget": {"duration_ms": 1000.0}});
+        let (ia, ib) = (
+            settings_identity(&a, true, None),
+            settings_identity(&b, true, None),
+        );
+        assert!(
+            differences(&ia, &ib).is_empty(),
+            "{:?}",
+            differences(&ia, &ib)
+        );
+        assert_eq!(settings_hash(&ia), settings_hash(&ib));
+        // A different value still differs.
+        let c = json!({"mix": {"choke": 5.5, "dht": 0.25}, "budget": {"duration_ms": 1000}});
+        let ic = settings_identity(&c, true, None);
+        assert_eq!(differences(&ia, &ic)[0].to_string(), "mix.choke 5→5.5");
+        assert_ne!(settings_hash(&ia), settings_hash(&ic));
+    }
+
+    #[test]
+    fn the_workload_fingerprint_is_part_of_the_identity() {
+        let s = json!({"seed": 1});
+        let a = settings_identity(&s, true, Some("00000000000000aa"));
+        let b = settings_identity(&s, true, Some("00000000000000bb"));
+        assert_eq!(
+            differences(&a, &b)[0].to_string(),
+            "workload 00000000000000aa→00000000000000bb"
+        );
+        assert_ne!(settings_hash(&a), settings_hash(&b));
     }
 
     #[test]

@@ -13,8 +13,8 @@ mod source;
 
 pub use draft::Overrides;
 pub use mix::{EventMix, PeerProfile};
-pub(crate) use source::fnv1a64;
 pub use source::ScenarioSource;
+pub(crate) use source::{fnv1a64, Fnv1a64};
 
 use crate::error::{Error, Result};
 use serde::Serialize;

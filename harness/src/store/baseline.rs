@@ -43,6 +43,13 @@ pub struct BaselineInfo {
     /// Hash of the runs' resolved settings (`RunMeta::settings_key`; every run has the same).
     #[serde(default)]
     pub settings_hash: Option<String>,
+    /// The workload fingerprint of the runs (`run.json` `workload`; part of the settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<String>,
+    /// The commit the runs were built from (`run.json` `git_revision`, `-dirty` when the tree
+    /// had local changes): what the gate pairs this build against to judge speed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
     /// Host the runs were recorded on (every run was recorded on the same).
     pub host: Option<Host>,
     /// Number of runs stored (`r1` ... `rN`).
@@ -212,6 +219,8 @@ impl Baseline {
             scenario: metas.first().map(|m| m.scenario.clone()),
             scenario_hash: metas.first().map(|m| m.scenario_hash.clone()),
             settings_hash: metas.first().map(|m| m.settings_key()),
+            workload: metas.first().and_then(|m| m.workload.clone()),
+            revision: metas.first().and_then(|m| m.git_revision.clone()),
             host: metas.first().map(|m| m.host.clone()),
             runs: runs.runs.len(),
             samples,
@@ -263,7 +272,9 @@ impl Baseline {
                 Err(InfoError::Missing) => return Err(self.not_found(name)),
                 Err(InfoError::Bad(e)) => return Err(e),
             };
-            let result = self.load_runs(name, &before);
+            let result = self
+                .load_runs(name, &before)
+                .and_then(|set| check_claims(&self.dir(name), &before, set.metas()).map(|_| set));
             match self.read_info(name) {
                 Ok(after) if after == before => return result.map(|set| (before, set)),
                 _ => continue, // replaced while read: whatever was read may mix two saves
@@ -411,10 +422,77 @@ impl Baseline {
         names
     }
 
-    /// Every baseline's metadata, by name.
-    pub fn list(&self) -> Result<Vec<BaselineInfo>> {
-        self.names().iter().map(|n| self.info(n)).collect()
+    /// Every baseline's metadata, by name, each checked against its runs' run.json: a damaged
+    /// baseline is one `Err` in the list (naming the file and the problem), not the end of it.
+    pub fn list(&self) -> Vec<(String, Result<BaselineInfo>)> {
+        self.names()
+            .into_iter()
+            .map(|n| {
+                let info = self.info(&n).and_then(|info| {
+                    let dir = self.dir(&n);
+                    let metas = (1..=info.runs)
+                        .filter_map(|k| {
+                            let p = dir
+                                .join(format!("r{k}"))
+                                .join(crate::recorder::RUN_META_FILE);
+                            p.is_file().then(|| crate::recorder::RunMeta::read(&p))
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    check_claims(&dir, &info, metas.iter())?;
+                    Ok(info)
+                });
+                (n, info)
+            })
+            .collect()
     }
+}
+
+/// Checks what baseline.json claims (scenario, its hash, settings hash, workload, revision)
+/// against the runs it holds: a baseline.json edited by hand, or copied beside other runs, is
+/// refused naming the claim, never believed.
+fn check_claims<'m>(
+    dir: &Path,
+    info: &BaselineInfo,
+    metas: impl Iterator<Item = &'m crate::recorder::RunMeta>,
+) -> Result<()> {
+    let Some(first) = metas.into_iter().next() else {
+        return Ok(()); // engine or CSV-only runs: nothing of ours to check against
+    };
+    let claims: [(&str, Option<&str>, Option<String>); 5] = [
+        (
+            "scenario",
+            info.scenario.as_deref(),
+            Some(first.scenario.clone()),
+        ),
+        (
+            "scenario_hash",
+            info.scenario_hash.as_deref(),
+            Some(first.scenario_hash.clone()),
+        ),
+        (
+            "settings_hash",
+            info.settings_hash.as_deref(),
+            Some(first.settings_key()),
+        ),
+        ("workload", info.workload.as_deref(), first.workload.clone()),
+        (
+            "revision",
+            info.revision.as_deref(),
+            first.git_revision.clone(),
+        ),
+    ];
+    for (key, claimed, actual) in claims {
+        if claimed != actual.as_deref() {
+            return Err(Error::input(format!(
+                "{}: key `{key}` claims {} but its runs say {}; baseline.json does not describe \
+                 its runs (edited, or saved by an older statbench): save the baseline again",
+                dir.join(BASELINE_FILE).display(),
+                claimed.map_or("nothing".to_string(), |c| format!("`{c}`")),
+                actual.map_or("nothing".to_string(), |c| format!("`{c}`")),
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn exists_error(name: &str, target: &Path) -> Error {
@@ -582,6 +660,23 @@ fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
         )));
     }
     let meta = |r: &Run| r.meta.clone().expect("runs with run.json");
+    let revisions = groups(&with, |r| {
+        meta(r).git_revision.unwrap_or_else(|| "unknown".into())
+    });
+    if revisions.len() > 1 {
+        let odd: Vec<String> = revisions[1..]
+            .iter()
+            .map(|(rev, members)| format!("{} built from `{rev}`", name_runs(members)))
+            .collect();
+        return Err(Error::input(format!(
+            "baseline save: runs of {} builds: {} vs {} run(s) built from `{}`; a baseline holds \
+             the runs of one commit (the gate pairs this build against it)",
+            revisions.len(),
+            odd.join("; "),
+            revisions[0].1.len(),
+            revisions[0].0
+        )));
+    }
     let hosts = groups(&with, |r| meta(r).host.speed_fingerprint());
     if hosts.len() > 1 {
         let odd: Vec<String> = hosts[1..]

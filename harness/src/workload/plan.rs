@@ -43,6 +43,44 @@ impl Plan {
         plan
     }
 
+    /// The workload fingerprint: 16 hex digits of a hash over what the swarm replays — every
+    /// tape's updates in order, which tape each of the first lives runs, the housekeeping ticks
+    /// and the expected totals at several points — so any change to what a scenario's runs do
+    /// per unit of work changes it, without anyone having to remember to bump a number.
+    pub fn fingerprint(&self) -> String {
+        let mut h = crate::scenario::Fnv1a64::default();
+        h.write_u64(self.tapes.len() as u64);
+        for tape in &self.tapes {
+            h.write_u64(tape.len() as u64);
+            for u in tape.iter() {
+                h.write(&[u.op as u8, u.idx]);
+                h.write(&u.value.to_le_bytes());
+            }
+        }
+        const LIVES: u64 = 4096;
+        for life in 0..LIVES {
+            h.write_u64(self.tape_index(life) as u64);
+        }
+        h.write_u64(LIVES_PER_TICK);
+        let mut ticks = Vec::new();
+        for k in 0..self.ticks_for(LIVES) {
+            ticks.clear();
+            self.tick(k, &mut ticks);
+            for u in &ticks {
+                h.write(&[u.op as u8, u.idx]);
+                h.write(&u.value.to_le_bytes());
+            }
+        }
+        for lives in [1, 100, LIVES] {
+            for diagnostics in [false, true] {
+                for v in self.expected(lives, diagnostics) {
+                    h.write(&v.to_le_bytes());
+                }
+            }
+        }
+        format!("{:016x}", h.finish())
+    }
+
     /// Which tape life `life` replays: a hash of (seed, life), so the sequence is fixed.
     #[inline]
     pub(crate) fn tape_index(&self, life: u64) -> usize {
@@ -193,6 +231,67 @@ mod tests {
                 assert!(seen[m.index], "no scenario moves gauge {}", m.name);
             }
         }
+    }
+
+    /// The workload fingerprint of every shipped scenario, pinned: a change to what the swarm
+    /// does per unit of work (tapes, life order, housekeeping, expected totals) fails here, so
+    /// it is made knowingly — and the committed baselines re-recorded (see
+    /// `cli::gate::tests::every_committed_baseline_is_of_this_builds_workload`).
+    const PINNED_FINGERPRINTS: [(&str, &str); 6] = [
+        ("churn", "3974387e2e71ba7f"),
+        ("default", "4a00fcb4713d0632"),
+        ("dht-heavy", "cdceb21ad2654069"),
+        ("diagnostics", "4a00fcb4713d0632"),
+        ("quick", "7b93b4a3e74af124"),
+        ("seeding-heavy", "f6da80c35ce85079"),
+    ];
+
+    #[test]
+    fn shipped_scenarios_keep_their_workload_fingerprints() {
+        let mut now = Vec::new();
+        for (name, _) in crate::scenario::builtin::BUILTIN {
+            let s = Scenario::find(name, &crate::scenario::Overrides::default()).unwrap();
+            now.push((name, Plan::new(&s).fingerprint()));
+        }
+        let pinned: Vec<(&str, String)> = PINNED_FINGERPRINTS
+            .iter()
+            .map(|(n, f)| (*n, f.to_string()))
+            .collect();
+        assert_eq!(
+            now, pinned,
+            "the swarm's workload changed: update PINNED_FINGERPRINTS and re-record baselines/"
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_workload_not_the_run_shape() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/default.toml");
+        let base = Scenario::load(&path).unwrap();
+        let f = |o: crate::scenario::Overrides| Plan::new(&base.with(&o).unwrap()).fingerprint();
+        let same = f(Default::default());
+        assert_eq!(same, Plan::new(&base).fingerprint(), "deterministic");
+        assert_eq!(same.len(), 16);
+        // Threads, peers, the run length and the layout do not change what a life does.
+        for o in [
+            crate::scenario::Overrides {
+                threads: Some(1),
+                peers: Some(8),
+                duration_ms: Some(100),
+                ..Default::default()
+            },
+            crate::scenario::Overrides {
+                layout: crate::scenario::SinkKind::from_name("sharded"),
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(f(o), same);
+        }
+        // Another seed replays other lives: another workload.
+        let other = f(crate::scenario::Overrides {
+            seed: Some(2),
+            ..Default::default()
+        });
+        assert_ne!(other, same);
     }
 
     #[test]
