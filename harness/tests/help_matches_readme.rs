@@ -1,9 +1,10 @@
-//! Every flag the README shows with a subcommand is one that subcommand's `--help` documents:
-//! a renamed or removed flag breaks the examples users paste.
+//! Every flag the README or a page of the guide (`docs/*.md`) shows with a subcommand is one
+//! that subcommand's `--help` documents: a renamed or removed flag breaks the examples users
+//! paste.
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const SUBCOMMANDS: [&str; 17] = [
@@ -59,7 +60,7 @@ fn without_quotes(s: &str) -> String {
     out
 }
 
-/// (subcommand, flag) pairs the README shows.
+/// (subcommand, flag) pairs a document shows.
 fn readme_flags(text: &str) -> BTreeSet<(String, String)> {
     let mut pairs = BTreeSet::new();
     for line in logical_lines(text) {
@@ -95,21 +96,50 @@ fn readme_flags(text: &str) -> BTreeSet<(String, String)> {
     pairs
 }
 
+/// README.md and every `docs/*.md` page, by path from the repository root, in order.
+fn documents(root: &Path) -> Vec<(String, String)> {
+    let mut pages: Vec<String> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .map(|name| format!("docs/{name}"))
+        .collect();
+    pages.sort();
+    std::iter::once("README.md".to_string())
+        .chain(pages)
+        .map(|path| {
+            let text = std::fs::read_to_string(root.join(&path)).unwrap();
+            (path, text)
+        })
+        .collect()
+}
+
 #[test]
-fn every_flag_in_the_readme_is_in_its_subcommands_help() {
+fn every_flag_in_the_readme_and_docs_is_in_its_subcommands_help() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let pairs = readme_flags(&readme);
+    let docs = documents(&root);
     assert!(
-        pairs.len() >= 15,
-        "the README shows few flags; is the parser broken? {pairs:?}"
+        docs.iter().any(|(path, _)| path == "docs/gate.md"),
+        "the guide's pages are missing: {:?}",
+        docs.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    // (subcommand, flag) -> the documents that show it.
+    let mut shown: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    for (path, text) in &docs {
+        for pair in readme_flags(text) {
+            shown.entry(pair).or_default().push(path);
+        }
+    }
+    assert!(
+        shown.len() >= 15,
+        "the README and docs show few flags; is the parser broken? {shown:?}"
     );
     let mut missing = Vec::new();
     for sub in SUBCOMMANDS {
-        let flags: Vec<&String> = pairs
+        let flags: Vec<(&String, &Vec<&str>)> = shown
             .iter()
-            .filter(|(s, _)| s == sub)
-            .map(|(_, f)| f)
+            .filter(|((s, _), _)| s == sub)
+            .map(|((_, f), paths)| (f, paths))
             .collect();
         if flags.is_empty() {
             continue;
@@ -118,15 +148,15 @@ fn every_flag_in_the_readme_is_in_its_subcommands_help() {
         args.push("--help");
         let (code, help, stderr) = common::statbench(&args, &root);
         assert_eq!(code, 0, "{sub} --help: {stderr}");
-        for f in flags {
+        for (f, paths) in flags {
             if !help.contains(f.as_str()) {
-                missing.push(format!("{sub} {f}"));
+                missing.push(format!("{sub} {f} (in {})", paths.join(", ")));
             }
         }
     }
     assert!(
         missing.is_empty(),
-        "flags shown in README.md but not in --help: {missing:?}"
+        "flags shown in README.md or docs/ but not in --help: {missing:?}"
     );
 }
 
