@@ -53,6 +53,14 @@ pub fn say(msg: &str) {
     say_at(Verbosity::Normal, msg);
 }
 
+/// What a command did, worth a line in a CI log too (`gate: base 1a2b3c = … (cached build)`):
+/// printed at normal verbosity on a terminal or not; `-q` keeps it back.
+pub fn note(msg: &str) {
+    if verbosity() > Verbosity::Quiet {
+        say_always(msg);
+    }
+}
+
 /// A detail shown only with `-v`.
 pub fn detail(msg: &str) {
     say_at(Verbosity::Verbose, msg);

@@ -154,6 +154,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
                 &scenario,
                 &explicit_source(args),
                 candidate_source(&root),
+                args.out.clone(),
             )?;
             return finish(args, speed);
         }
@@ -224,8 +225,8 @@ fn refuse_stale_binary(root: &std::path::Path) -> Result<()> {
     let Some((head, _)) = revision::checkout_state(root) else {
         return Ok(());
     };
-    if built.is_empty() || head.starts_with(built) {
-        return Ok(());
+    if built.is_empty() || head.starts_with(built) || revision::same_code(root, built, &head) {
+        return Ok(()); // commits that differ only outside the code (a baseline, the docs)
     }
     Err(Error::input(format!(
         "this statbench was built from commit {built} but the checkout at {} is at {}; rebuild it \
@@ -290,7 +291,7 @@ fn paired_gate(
         refuse_stale_binary(root)?;
     }
     let progress = Progress::start("gate", args.behaviour_runs, "runs");
-    crate::progress::say(&format!(
+    crate::progress::note(&format!(
         "gate: behaviour: {} runs of this build vs the {} stored runs of {}",
         args.behaviour_runs,
         baseline.runs.len(),
@@ -310,7 +311,9 @@ fn paired_gate(
     let mut settings = args.verdict.settings()?;
     settings.metrics_only = true;
     let behaviour = compare(baseline, &RunSet::load("this build", &dirs)?, &settings)?;
-    let speed = paired_speed(args, scenario, base, candidate_source(&root))?;
+    // Process-level pairs (a base without the slice ABI) beside the behaviour runs.
+    let pairs_out = args.out.as_ref().map(|o| o.join("paired"));
+    let speed = paired_speed(args, scenario, base, candidate_source(&root), pairs_out)?;
     let c = with_paired_speed(behaviour, speed.comparison, &paired_settings(args)?);
     args.output.emit(&c)
 }

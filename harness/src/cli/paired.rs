@@ -95,7 +95,7 @@ fn slice_gate(
         scenario,
         args.candidate_extra_work.unwrap_or(0),
     )?;
-    crate::progress::say(&format!(
+    crate::progress::note(&format!(
         "gate: speed: {} pairs of {}-ms slices, {base_label} vs this build, both loaded in this process (slice ABI v{}), in randomised ABBA blocks",
         args.slices,
         args.slice_ms,
@@ -164,6 +164,7 @@ pub(super) fn paired_speed(
     scenario: &crate::scenario::Scenario,
     base: &BaseSource,
     candidate: CandidateSource,
+    out: Option<PathBuf>,
 ) -> Result<Confirmed> {
     let scenario_path = scenario_file(scenario)?;
     let quiet = crate::progress::verbosity() == crate::progress::Verbosity::Quiet;
@@ -192,22 +193,24 @@ pub(super) fn paired_speed(
                 Wanted::Library
             };
             let base = base_build(rev, quiet, wanted)?;
-            crate::progress::say(&format!(
-                "gate: base {} = {} ({})",
-                rev,
-                base.short(),
-                if base.cached {
-                    "cached build"
-                } else {
-                    "built now"
-                }
-            ));
+            let how = if base.cached {
+                "cached build"
+            } else {
+                "built now"
+            };
+            crate::progress::note(&if base.commit.starts_with(rev.as_str()) {
+                format!("gate: base {} ({how})", base.short())
+            } else {
+                format!("gate: base {rev} = {} ({how})", base.short())
+            });
             if let CandidateSource::Checkout(root) = candidate {
-                if crate::experiment::revision::checkout_state(root)
-                    .is_some_and(|(head, dirty)| head == base.commit && !dirty)
-                {
+                use crate::experiment::revision::{checkout_state, code_dirty, same_code};
+                let same = checkout_state(root).is_some_and(|(head, _)| {
+                    same_code(root, &head, &base.commit) && !code_dirty(root)
+                });
+                if same {
                     crate::progress::say_always(&format!(
-                        "gate: base {rev} is {}, the checkout's own commit with no local changes: an A/A check of the gate, not a verdict on a change",
+                        "gate: base {rev} ({}) holds the same code as this checkout: an A/A check of the gate, not a verdict on a change",
                         base.short()
                     ));
                 }
@@ -217,7 +220,7 @@ pub(super) fn paired_speed(
         }
     };
     if cfg!(debug_assertions) && matches!(candidate, CandidateSource::ThisBinary) {
-        crate::progress::say(
+        crate::progress::note(
             "gate: note: this statbench is a debug build; the base is built in release mode",
         );
     }
@@ -225,7 +228,9 @@ pub(super) fn paired_speed(
     // This checkout's slice library, rebuilt when stale: only when slices can be paired.
     let candidate_library = match candidate {
         CandidateSource::Checkout(root) if base_library.is_some() && !args.process_level => {
-            crate::progress::say("gate: this build: cargo build --release -p statbench-abi");
+            crate::progress::note(
+                "gate: this build: its slice library (cargo build --release -p statbench-abi)",
+            );
             Some(checkout_library(root, quiet)?)
         }
         CandidateSource::Checkout(_) => None,
@@ -235,10 +240,10 @@ pub(super) fn paired_speed(
         (Some(lib_a), Some(lib_b), false) => {
             return slice_gate(args, &scenario_path, (&base_label, lib_a), lib_b, &settings);
         }
-        (None, _, false) => crate::progress::say(&format!(
+        (None, _, false) => crate::progress::note(&format!(
             "gate: {base_label} predates the slice ABI (no {LIBRARY_FILE} beside it): pairing whole runs instead of slices"
         )),
-        (Some(_), None, false) => crate::progress::say(&format!(
+        (Some(_), None, false) => crate::progress::note(&format!(
             "gate: this build has no {LIBRARY_FILE} beside it (cargo build --release -p statbench-abi): pairing whole runs instead of slices"
         )),
         _ => {}
@@ -253,8 +258,8 @@ pub(super) fn paired_speed(
         Some(n) => vec!["--extra-work".into(), n.to_string()],
         None => Vec::new(),
     };
-    let out: PathBuf = match &args.out {
-        Some(o) => o.join("paired"),
+    let out: PathBuf = match out {
+        Some(o) => o,
         None => create_unique_dir(
             default_runs_dir(),
             &format!("gate-{}-paired", scenario.name()),
@@ -284,7 +289,7 @@ pub(super) fn paired_speed(
         out: out.clone(),
         seed: args.pairing_seed,
     };
-    crate::progress::say(&format!(
+    crate::progress::note(&format!(
         "gate: speed: {} pairs of {run_ms}-ms runs, base vs this build, in randomised ABBA blocks (process-level pairing) into {}",
         plan.pairs,
         out.display()

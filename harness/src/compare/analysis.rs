@@ -116,6 +116,11 @@ pub struct Comparison {
     pub machine: super::machine::MachineCheck,
     /// Lost updates, incomplete runs and deterministic totals that differ.
     pub behaviour: Vec<Finding>,
+    /// The base speed was paired against on this machine (`base 1a2b3c4d5e`), when the
+    /// headline comes from the default gate's paired measurement and the metrics from the
+    /// stored runs (see [`super::with_paired_speed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paired_base: Option<String>,
     /// The decision.
     pub gate: Gate,
 }
@@ -197,6 +202,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         added: aligned.added,
         removed: aligned.removed,
         behaviour: behaviour_changes(a, b, &aligned.common),
+        paired_base: None,
         gate: Gate::default(),
     };
     let judged = speed_gates(&c, settings);

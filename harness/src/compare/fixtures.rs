@@ -83,6 +83,7 @@ pub(super) fn comparison() -> Comparison {
         machine_changed: Vec::new(),
         machine: super::machine::MachineCheck::same_machine(),
         behaviour: Vec::new(),
+        paired_base: None,
         gate: Gate::default(),
     }
 }

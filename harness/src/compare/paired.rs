@@ -183,6 +183,7 @@ pub fn compare_paired_slices(
                 names: Vec::new(),
             })
             .collect(),
+        paired_base: None,
         gate: Default::default(),
     };
     c.gate = gate(&c, settings, Vec::new());
@@ -206,16 +207,26 @@ pub fn with_paired_speed(
         ..settings.clone()
     };
     let mut c = behaviour;
+    c.paired_base = Some(speed.a_label.clone());
     c.headline = speed.headline;
     c.quantities_compared += usize::from(c.headline.is_some());
     c.machine = MachineCheck::same_machine();
     c.same_host = Some(true);
     c.behaviour.extend(speed.behaviour);
+    // Outlying pairs matter here only when the verdict depends on them.
     let outliers: Vec<Finding> = speed
         .gate
         .warnings
         .into_iter()
-        .filter(|w| matches!(w, Finding::OutlyingPairs { .. }))
+        .filter(|w| {
+            matches!(
+                w,
+                Finding::OutlyingPairs {
+                    verdict_changes: true,
+                    ..
+                }
+            )
+        })
         .collect();
     c.gate = gate(&c, settings, Vec::new());
     c.gate.warnings.extend(outliers);

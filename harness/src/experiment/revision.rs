@@ -169,6 +169,45 @@ pub fn checkout_state(root: &Path) -> Option<(String, bool)> {
     Some((head, !dirty.is_empty()))
 }
 
+/// The paths that make statbench's code (as `build.rs` reckons a build dirty): what two
+/// commits must agree on to build the same statbench.
+const CODE_PATHS: [&str; 5] = [
+    ":/stats",
+    ":/harness",
+    ":/scenarios",
+    ":/Cargo.toml",
+    ":/Cargo.lock",
+];
+
+/// Whether commits `a` and `b` of the repository at `root` hold the same statbench code (they
+/// may differ in baselines, docs or reports); `false` when git cannot tell.
+pub fn same_code(root: &Path, a: &str, b: &str) -> bool {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["diff", "--quiet", a, b, "--"])
+        .args(CODE_PATHS)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    status.is_ok_and(|s| s.success())
+}
+
+/// Whether the checkout at `root` has local changes to statbench's code.
+pub fn code_dirty(root: &Path) -> bool {
+    let mut args = vec!["status", "--porcelain", "--untracked-files=no", "--"];
+    args.extend(CODE_PATHS);
+    git(root, &args).map_or(true, |s| !s.is_empty())
+}
+
+/// `-q` for cargo off a terminal at normal verbosity: a CI log gets the gate's own line about
+/// the build and cargo's errors, not a line per crate; a terminal keeps cargo's progress.
+fn terse_flag() -> Option<&'static str> {
+    use std::io::IsTerminal;
+    let verbose = crate::progress::verbosity() >= crate::progress::Verbosity::Verbose;
+    (!verbose && !std::io::stderr().is_terminal()).then_some("-q")
+}
+
 /// Whether cargo can be run (a machine with only an installed statbench cannot build a base).
 pub fn cargo_available() -> bool {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -296,6 +335,7 @@ fn build_in(
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--release"])
+        .args(terse_flag())
         .args(&packages)
         .arg("--manifest-path")
         .arg(tree.join("Cargo.toml"))

@@ -269,6 +269,23 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         count(crate::compare::Outcome::NoChange),
         count(crate::compare::Outcome::Inconclusive),
     );
+    let effect = format!("{:.1}", c.min_effect * 100.0);
+    let effect = effect.trim_end_matches(".0");
+    if let Some(base) = &c.paired_base {
+        // The default gate: one speed verdict (paired, this machine), one behaviour verdict.
+        return format!(
+            "{verdict}: speed of {b} vs {base}, paired on this machine: {speed}; behaviour of {b} ({rb}) vs {a} ({ra}), every metric per counter update: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
+            a = c.a_label,
+            ra = runs(c.runs.0),
+            b = c.b_label,
+            rb = runs(c.runs.1),
+            unused = c.metrics.len() - changed - same - open,
+            alpha = c.alpha,
+        );
+    }
+    // What was compared is what the counts add up to: the headline and the decided or
+    // undecided metrics (unused ones had nothing to compare).
+    let n = usize::from(c.headline.is_some()) + changed + same + open;
     format!(
         "{verdict}: {a} ({ra}) vs {b} ({rb}), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
         a = c.a_label,
@@ -276,9 +293,7 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         b = c.b_label,
         rb = runs(c.runs.1),
         unused = c.metrics.len() - changed - same - open,
-        effect = format!("{:.1}", c.min_effect * 100.0).trim_end_matches(".0"),
         alpha = c.alpha,
-        n = c.quantities_compared,
     )
 }
 

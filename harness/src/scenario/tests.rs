@@ -797,8 +797,8 @@ fn settings_serialise_as_the_committed_baseline_recorded_them() {
     let run_json = std::fs::read_to_string(root.join("baselines/default/r1/run.json")).unwrap();
     let meta: serde_json::Value = serde_json::from_str(&run_json).unwrap();
     let mut now = serde_json::to_value(&s).unwrap();
-    // The path is recorded as given (relative to where `statbench run` ran).
-    now["source"]["path"] = "scenarios/default.toml".into();
+    // The path is recorded as found where `statbench run` ran: not part of the settings.
+    now["source"]["path"] = meta["scenario_settings"]["source"]["path"].clone();
     assert_eq!(now, meta["scenario_settings"]);
     // A setting changed through `with` serialises as one given on the command line.
     let more = s
