@@ -4,21 +4,32 @@
 //! [`runner`]), or run for a fixed time in this process by [`slice`] (what paired comparisons
 //! alternate; [`slice::abi`] is the C ABI another revision's slice library speaks); [`cli`] only
 //! parses arguments and calls them.
-//! Those modules, with [`store`], [`compare`] (and its [`compare::stats`] library), [`export`]
-//! and [`error`], are the library surface; [`cli`] offers only [`cli::main`], and the experiment
-//! loops, report pages and file helpers stay private to the binary.
+//! Those modules, with `store`, `compare` (and its `compare::stats` library), `export` and
+//! [`error`], are the library surface; `cli` offers only `cli::main`, and the experiment loops,
+//! report pages and file helpers stay private to the binary.
+//!
+//! The default feature `cli` brings the command line and everything only it needs (`compare`,
+//! `store`, `export`, `policy`, `history`, reports: polars and plotters). Without it
+//! (`default-features = false`) the crate is the lean library an engine crate benchmarks its
+//! own counters with: [`scenario`], [`workload`], [`slice`], [`runner`], [`recorder`].
 #![warn(missing_docs)]
+// Without `cli` the crate is the lean library (scenarios, swarm, slices, runner, recorder): the
+// file and random helpers it shares with the command line are then partly unused.
+#![cfg_attr(not(feature = "cli"), allow(dead_code))]
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod compare;
 pub mod error;
 #[cfg(feature = "cli")]
 pub(crate) mod experiment;
+#[cfg(feature = "cli")]
 pub mod export;
 pub(crate) mod files;
 #[cfg(feature = "cli")]
 pub mod history;
+#[cfg(feature = "cli")]
 pub mod policy;
 pub mod progress;
 pub mod recorder;
@@ -28,5 +39,6 @@ mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod slice;
+#[cfg(feature = "cli")]
 pub mod store;
 pub mod workload;

@@ -8,6 +8,7 @@ pub(crate) mod meta;
 pub mod probe;
 pub(crate) mod sampler;
 pub mod settings;
+#[cfg(feature = "cli")]
 pub mod summary;
 
 pub use host::Host;
