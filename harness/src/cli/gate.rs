@@ -165,7 +165,7 @@ pub fn gate_command(args: &GateArgs) -> Result<i32> {
         )));
     }
     let (info, baseline) = store.load_with_info(&name)?;
-    refuse_other_settings(&baseline, &scenario, &args.verdict)?;
+    refuse_other_settings(&baseline, &scenario, &args.scenario, &args.verdict)?;
     let base = if explicit_base {
         Ok(explicit_source(args))
     } else {
@@ -391,6 +391,7 @@ fn stored_gate(args: &GateArgs, baseline: &RunSet) -> Result<i32> {
 fn refuse_other_settings(
     baseline: &RunSet,
     scenario: &crate::scenario::Scenario,
+    given: &str,
     verdict: &VerdictArgs,
 ) -> Result<()> {
     use crate::recorder::settings::{describe_differences, differences, settings_identity};
@@ -417,7 +418,7 @@ fn refuse_other_settings(
              statbench run {} --repeat {GATE_RUNS} --out runs/{}-new && statbench baseline save {} runs/{}-new --force",
             baseline.label,
             describe_differences(&diffs, 1),
-            args_scenario(scenario),
+            given,
             scenario.name(),
             baseline.label.trim_start_matches("baseline "),
             scenario.name(),
@@ -430,21 +431,11 @@ fn refuse_other_settings(
         baseline.label,
         scenario.source().path,
         describe_differences(&diffs, 6),
-        args_scenario(scenario),
+        given,
         scenario.name(),
         baseline.label.trim_start_matches("baseline "),
         scenario.name(),
     )))
-}
-
-/// How the re-record command names the scenario: its file when it has one, else its name.
-fn args_scenario(scenario: &crate::scenario::Scenario) -> String {
-    let path = &scenario.source().path;
-    if crate::scenario::builtin::text_of_path(path).is_some() {
-        scenario.name().to_string()
-    } else {
-        path.clone()
-    }
 }
 
 #[cfg(test)]
@@ -475,7 +466,7 @@ mod tests {
                 Some(fingerprint.as_str()),
                 "baselines/{name} is of another workload: re-record it"
             );
-            refuse_other_settings(&runs, &scenario, &VerdictArgs::default())
+            refuse_other_settings(&runs, &scenario, &scenario_name, &VerdictArgs::default())
                 .unwrap_or_else(|e| panic!("baselines/{name}: {e}"));
             let rev = info
                 .revision
