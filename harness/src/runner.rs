@@ -172,6 +172,7 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
     let s = &req.scenario;
     let probe_scale = crate::recorder::probe::scale_from_env()?;
     create_fresh_dir(&req.out_dir)?;
+    claim(&req.out_dir)?;
     // Everything the hot loop replays is generated before the clock starts; its fingerprint
     // is part of the run's settings identity.
     let plan = Plan::new(s);
@@ -313,6 +314,25 @@ fn record<S: Counters>(req: &RunRequest, sink: &S, verify: bool) -> Result<RunRe
     })
 }
 
+/// Claims `dir` for this run by creating its run.json exclusively: of two runs started into
+/// one empty folder, the second finds it taken and stops before writing anything, instead of
+/// overwriting the first one's files (the emptiness check alone cannot tell them apart).
+fn claim(dir: &std::path::Path) -> Result<()> {
+    let path = dir.join(crate::recorder::RUN_META_FILE);
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::input(format!(
+            "{}: another run is writing into this folder; choose another --out",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
 /// Default parent folder of run folders.
 #[cfg(feature = "cli")]
 pub(crate) fn default_runs_dir() -> &'static std::path::Path {
@@ -341,4 +361,21 @@ pub(crate) fn pin_to_cpu(i: usize) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = i;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claim;
+
+    #[test]
+    fn a_folder_is_claimed_once() {
+        let d = std::env::temp_dir().join(format!("statbench-claim-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        claim(&d).unwrap();
+        // A second run that also found the folder empty stops here, before writing anything.
+        let e = claim(&d).unwrap_err().to_string();
+        assert!(e.contains("another run is writing into this folder"), "{e}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
 }

@@ -119,6 +119,29 @@ fn the_first_line_says_why_speed_is_not_paired() {
     restamp(&d, "git_revision", Value::Null);
     let (_, _, err) = gate(&d);
     assert!(first_line(&err).contains("records no commit"), "{err}");
+    // A git checkout that lacks the commit (a shallow clone, say).
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&*d)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "tiny.toml"]);
+    git(&["commit", "-q", "-m", "x"]);
+    restamp(&d, "git_revision", Value::from("0123456789ab"));
+    let (_, _, err) = gate(&d);
+    assert!(
+        first_line(&err).contains("commit 0123456789ab of baseline `tiny` is not in this clone")
+            && first_line(&err).contains("fetch-depth: 0"),
+        "{err}"
+    );
     // Asked for.
     let (_, _, err) = statbench(
         &[

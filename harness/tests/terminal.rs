@@ -183,6 +183,10 @@ fn help_and_tables_fit_100_columns() {
     let (_, out, _) = run(&COMPARE, &d, &[("COLUMNS", "80")]);
     assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     assert!(out.contains('…'), "{out}");
+    // The headline row keeps its name, and columns left out are said.
+    assert!(out.lines().any(|l| l.starts_with("throughput ")), "{out}");
+    assert!(!out.contains("throughpu…"), "{out}");
+    assert!(out.contains("left out to fit 80 columns"), "{out}");
 }
 
 #[test]

@@ -46,6 +46,7 @@ pub fn stdout_view(wide: bool) -> View {
     View {
         width: (!wide).then(width),
         paint: Paint::On,
+        warnings_apart: true,
     }
 }
 

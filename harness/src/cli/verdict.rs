@@ -139,10 +139,20 @@ impl OutputArgs {
     pub fn emit(&self, c: &Comparison) -> Result<i32> {
         let view = crate::cli::output::stdout_view(self.wide);
         crate::cli::output::print(&render_for(c, self.format, self.all, view));
+        if self.format == Format::Table {
+            // stdout carries the result; the warnings go to stderr, once each.
+            let notes = crate::export::notes(c);
+            for w in crate::export::warning_lines(c) {
+                if !notes.iter().any(|n| n.ends_with(&w)) {
+                    crate::cli::output::warn(&w);
+                }
+            }
+        }
         if let Some(path) = &self.output {
             self.check()?;
             let plain = crate::export::View {
                 paint: crate::export::style::Paint::Off,
+                warnings_apart: false,
                 ..view
             };
             atomic_write(path, render_for(c, self.format, self.all, plain).as_bytes())?;

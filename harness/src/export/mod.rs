@@ -32,6 +32,9 @@ pub struct View {
     pub width: Option<usize>,
     /// Colour codes around verdicts (the terminal table only).
     pub paint: style::Paint,
+    /// Leave the warnings out of the table: stdout carries the result, the caller prints the
+    /// warnings on stderr ([`warning_lines`]). A file keeps them in.
+    pub warnings_apart: bool,
 }
 
 impl Default for View {
@@ -39,6 +42,7 @@ impl Default for View {
         View {
             width: Some(width::DEFAULT_WIDTH),
             paint: style::Paint::Off,
+            warnings_apart: false,
         }
     }
 }
@@ -281,6 +285,27 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
             rb = runs(c.runs.1),
             unused = c.metrics.len() - changed - same - open,
             alpha = c.alpha,
+        );
+    }
+    // A pass that decided nothing says so: what is missing, and how much more would decide.
+    let headline_open = c
+        .headline
+        .as_ref()
+        .map_or(true, |h| h.outcome == crate::compare::Outcome::Inconclusive);
+    if c.gate.pass && headline_open && changed == 0 && same == 0 {
+        let need = c
+            .headline
+            .as_ref()
+            .and_then(|h| h.needed_runs)
+            .map_or("more runs a side".to_string(), |n| {
+                format!("about {n} runs a side")
+            });
+        return format!(
+            "NOTHING DECIDED: {a} ({ra}) vs {b} ({rb}): {speed}; all {open} metrics inconclusive: the runs are too few to tell a change from noise; {need} would decide (exit 0: nothing failed).",
+            a = c.a_label,
+            ra = runs(c.runs.0),
+            b = c.b_label,
+            rb = runs(c.runs.1),
         );
     }
     // What was compared is what the counts add up to: the headline and the decided or

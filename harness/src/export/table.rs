@@ -128,6 +128,20 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
     }
     let hidden = c.metrics.len() + usize::from(c.headline.is_some()) - rows.len();
     let mut tail = Vec::new();
+    let dropped: Vec<&str> = [CI_COLUMN, P_COLUMN]
+        .into_iter()
+        .filter(|&k| !keep[k])
+        .map(|k| header[k])
+        .collect();
+    if !dropped.is_empty() {
+        tail.push(format!(
+            "({} column{} left out to fit {} columns; --wide shows {})",
+            dropped.join(" and "),
+            if dropped.len() > 1 { "s" } else { "" },
+            width.unwrap_or_default(),
+            if dropped.len() > 1 { "them" } else { "it" },
+        ));
+    }
     if hidden > 0 {
         tail.push(format!(
             "({hidden} metrics without a material change not shown; --all shows them)"
@@ -156,7 +170,7 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
     }
     for text in super::warning_lines(c) {
         // The machine note already opens the output: say it once.
-        if notes.iter().any(|n| n.ends_with(&text)) {
+        if view.warnings_apart || notes.iter().any(|n| n.ends_with(&text)) {
             continue;
         }
         para(&mut out, "warning: ", style::WARN, &text);
@@ -166,11 +180,11 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
     }
     let sentence = headline_sentence(c);
     match sentence.split_once(": ") {
-        Some((verdict @ ("PASS" | "FAIL"), rest)) => {
-            let st = if verdict == "PASS" {
-                style::GOOD
-            } else {
-                style::BAD
+        Some((verdict @ ("PASS" | "FAIL" | "NOTHING DECIDED"), rest)) => {
+            let st = match verdict {
+                "PASS" => style::GOOD,
+                "FAIL" => style::BAD,
+                _ => style::WARN,
             };
             para(&mut out, &format!("{verdict}: "), st, rest);
         }
@@ -184,6 +198,10 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
 fn elide_label(label: &str, w: usize) -> String {
     if columns(label) <= w {
         return label.to_string();
+    }
+    // The headline keeps its name whole: its unit is in the figures (`M/s`).
+    if let Some(name) = label.strip_suffix(" (updates/s)") {
+        return elide_middle(name, w);
     }
     match label.find(" [") {
         Some(at) => {
@@ -216,6 +234,15 @@ mod tests {
         assert!(super::columns(&e) <= 18);
         let e = elide_label(l, 10);
         assert!(super::columns(&e) <= 10, "{e}");
+    }
+
+    #[test]
+    fn the_headline_keeps_its_name_before_its_unit() {
+        assert_eq!(elide_label("throughput (updates/s)", 18), "throughput");
+        assert_eq!(
+            elide_label("throughput (updates/s)", 30),
+            "throughput (updates/s)"
+        );
     }
 
     #[test]
