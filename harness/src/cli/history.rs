@@ -338,7 +338,10 @@ fn list_command(a: &ListArgs) -> Result<i32> {
             r.scenario,
             r.commit.as_deref().unwrap_or("-"),
             r.branch.as_deref().unwrap_or("-"),
-            r.values[0].map_or("-".into(), |v| format!("{:.1} M/s", v / 1e6)),
+            r.values[0].map_or("-".into(), |v| format!(
+                "{:.1} M/s (median interval)",
+                v / 1e6
+            )),
             match (&r.layout, r.threads) {
                 (Some(l), Some(t)) => format!("{l}×{t}"),
                 _ => "-".into(),

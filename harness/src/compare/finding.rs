@@ -292,7 +292,16 @@ impl fmt::Display for Finding {
                     .iter()
                     .map(|m| format!("{} {}", m.name, pct(m.effect)))
                     .collect();
-                write!(f, "{count} metric(s) changed: {}", list.join(", "))
+                let which = if *count > list.len() {
+                    format!("the largest {}", list.len())
+                } else {
+                    "all".to_string()
+                };
+                write!(
+                    f,
+                    "{count} metric(s) changed ({which} shown): {}",
+                    list.join(", ")
+                )
             }
             Finding::MetricRegression {
                 name,
@@ -372,6 +381,36 @@ pub(crate) fn serialize_findings<S: Serializer>(list: &[Finding], s: S) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_of_changed_metrics_says_how_many_it_names() {
+        let top = |n: usize| -> Vec<ChangedMetric> {
+            (0..n)
+                .map(|i| ChangedMetric {
+                    name: format!("m{i}"),
+                    effect: 0.1,
+                })
+                .collect()
+        };
+        let six = Finding::MetricsChanged {
+            count: 6,
+            top: top(5),
+        };
+        assert!(
+            six.to_string()
+                .starts_with("6 metric(s) changed (the largest 5 shown): m0 "),
+            "{six}"
+        );
+        let two = Finding::MetricsChanged {
+            count: 2,
+            top: top(2),
+        };
+        assert!(
+            two.to_string()
+                .starts_with("2 metric(s) changed (all shown): "),
+            "{two}"
+        );
+    }
 
     #[test]
     fn findings_render_one_line_and_serialise_with_kind_and_message() {

@@ -31,14 +31,16 @@ impl ThroughputSummary {
 }
 
 impl std::fmt::Display for ThroughputSummary {
-    /// `37.3 M updates/s`, or `median 96.9 M updates/s over 5 runs (min 95.0, max 98.1)`.
+    /// `37.3 M updates/s (whole run)`, or `median 96.9 M updates/s over 5 runs (whole-run
+    /// rates, min 95.0, max 98.1)`: a run's own rate, not the median interval that `history
+    /// list` and comparisons show.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.runs == 1 {
-            write!(f, "{:.1} M updates/s", self.median / 1e6)
+            write!(f, "{:.1} M updates/s (whole run)", self.median / 1e6)
         } else {
             write!(
                 f,
-                "median {:.1} M updates/s over {} runs (min {:.1}, max {:.1})",
+                "median {:.1} M updates/s over {} runs (whole-run rates, min {:.1}, max {:.1})",
                 self.median / 1e6,
                 self.runs,
                 self.min / 1e6,
