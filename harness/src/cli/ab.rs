@@ -166,7 +166,7 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
     };
     let mut settings = args.verdict.settings()?;
     if args.verdict.min_effect.is_none() {
-        settings.stats.min_effect = super::paired::PAIRED_MIN_EFFECT;
+        settings.stats.min_effect = super::gate::PAIRED_MIN_EFFECT;
     }
     crate::progress::say(&format!(
         "ab: {} vs {}: {} pairs of {}-ms slices in randomised A B B A blocks, in this process",
@@ -215,13 +215,13 @@ pub struct CalibrateArgs {
     pub rounds: u64,
     /// Slice pairs per replayed paired gate (and slices a side of the replayed `ab` and
     /// stored-baseline comparisons): the gate's --slices.
-    #[arg(long, default_value_t = super::paired::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000), requires = "paired")]
+    #[arg(long, default_value_t = super::gate::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000), requires = "paired")]
     pub pairs: u64,
     /// Pairs each replayed comparison adds to confirm a suspected regression.
-    #[arg(long, default_value_t = super::paired::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(0..=100_000), requires = "paired")]
+    #[arg(long, default_value_t = super::gate::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(0..=100_000), requires = "paired")]
     pub confirm_pairs: u64,
     /// Length of each slice of the paired calibration, in milliseconds.
-    #[arg(long, default_value_t = super::paired::PAIRED_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000), requires = "paired")]
+    #[arg(long, default_value_t = super::gate::PAIRED_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000), requires = "paired")]
     pub slice_ms: u64,
     /// No injected drift (no busy neighbour).
     #[arg(long, requires = "paired")]
@@ -259,7 +259,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     let unpaired = args.verdict.settings()?.stats;
     let mut paired = unpaired.clone();
     if args.verdict.min_effect.is_none() {
-        paired.min_effect = super::paired::PAIRED_MIN_EFFECT;
+        paired.min_effect = super::gate::PAIRED_MIN_EFFECT;
     }
     let r = calibrate_paired(&plan, &paired, &unpaired)?;
     if args.json {

@@ -17,7 +17,6 @@ mod completions;
 mod gate;
 mod history;
 pub(crate) mod output;
-mod paired;
 mod report;
 mod trend;
 mod verdict;

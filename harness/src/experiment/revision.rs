@@ -133,24 +133,7 @@ pub fn base_build(rev: &str, quiet: bool, wanted: Wanted) -> Result<BaseBinary> 
 /// the checkout, never a library left from an older build.
 pub fn checkout_library(root: &Path, quiet: bool) -> Result<PathBuf> {
     let target = target_dir(root);
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "statbench-abi",
-            "--manifest-path",
-        ])
-        .arg(root.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .stdout(Stdio::null())
-        .stderr(if quiet {
-            Stdio::null()
-        } else {
-            Stdio::inherit()
-        })
-        .status();
+    let status = cargo_build(root, &target, &["-p", "statbench-abi"], quiet);
     let lib = target.join("release").join(LIBRARY_FILE);
     match status {
         Ok(s) if s.success() && lib.is_file() => Ok(lib),
@@ -198,6 +181,32 @@ pub fn code_dirty(root: &Path) -> bool {
     let mut args = vec!["status", "--porcelain", "--untracked-files=no", "--"];
     args.extend(CODE_PATHS);
     git(root, &args).map_or(true, |s| !s.is_empty())
+}
+
+/// `cargo build --release PACKAGES` of the workspace at `root` into `target`: the one way
+/// both sides of a paired gate are built. Output on stderr (terse off a terminal), none when
+/// `quiet`.
+fn cargo_build(
+    root: &Path,
+    target: &Path,
+    packages: &[&str],
+    quiet: bool,
+) -> std::io::Result<std::process::ExitStatus> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+        .args(["build", "--release"])
+        .args(terse_flag())
+        .args(packages)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .stdout(Stdio::null())
+        .stderr(if quiet {
+            Stdio::null()
+        } else {
+            Stdio::inherit()
+        })
+        .status()
 }
 
 /// `-q` for cargo off a terminal at normal verbosity: a CI log gets the gate's own line about
@@ -332,21 +341,7 @@ fn build_in(
     if has_abi {
         packages.extend(["-p", "statbench-abi"]);
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release"])
-        .args(terse_flag())
-        .args(&packages)
-        .arg("--manifest-path")
-        .arg(tree.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .stdout(Stdio::null())
-        .stderr(if quiet {
-            Stdio::null()
-        } else {
-            Stdio::inherit()
-        })
-        .status();
+    let status = cargo_build(tree, target, &packages, quiet);
     let built = match status {
         Ok(s) if s.success() && library_only && shared_lib.is_file() => {
             let lib = dest.with_file_name(LIBRARY_FILE);

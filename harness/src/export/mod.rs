@@ -274,17 +274,17 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
         count(crate::compare::Outcome::Inconclusive),
     );
     let effect = format!("{:.1}", c.min_effect * 100.0);
-    let effect = effect.trim_end_matches(".0");
+    let counts = format!(
+        "{changed} changed by more than {}%, {same} unchanged, {open} inconclusive, {} unused (alpha {}, BH-adjusted)",
+        effect.trim_end_matches(".0"),
+        c.metrics.len() - changed - same - open,
+        c.alpha,
+    );
+    let (a, ra, b, rb) = (&c.a_label, runs(c.runs.0), &c.b_label, runs(c.runs.1));
     if let Some(base) = &c.paired_base {
         // The default gate: one speed verdict (paired, this machine), one behaviour verdict.
         return format!(
-            "{verdict}: speed of {b} vs {base}, paired on this machine: {speed}; behaviour of {b} ({rb}) vs {a} ({ra}), every metric per counter update: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
-            a = c.a_label,
-            ra = runs(c.runs.0),
-            b = c.b_label,
-            rb = runs(c.runs.1),
-            unused = c.metrics.len() - changed - same - open,
-            alpha = c.alpha,
+            "{verdict}: speed of {b} vs {base}, paired on this machine: {speed}; behaviour of {b} ({rb}) vs {a} ({ra}), every metric per counter update: {counts}."
         );
     }
     // A pass that decided nothing says so: what is missing, and how much more would decide.
@@ -301,24 +301,14 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
                 format!("about {n} runs a side")
             });
         return format!(
-            "NOTHING DECIDED: {a} ({ra}) vs {b} ({rb}): {speed}; all {open} metrics inconclusive: the runs are too few to tell a change from noise; {need} would decide (exit 0: nothing failed).",
-            a = c.a_label,
-            ra = runs(c.runs.0),
-            b = c.b_label,
-            rb = runs(c.runs.1),
+            "NOTHING DECIDED: {a} ({ra}) vs {b} ({rb}): {speed}; all {open} metrics inconclusive: the runs are too few to tell a change from noise; {need} would decide (exit 0: nothing failed)."
         );
     }
     // What was compared is what the counts add up to: the headline and the decided or
     // undecided metrics (unused ones had nothing to compare).
     let n = usize::from(c.headline.is_some()) + changed + same + open;
     format!(
-        "{verdict}: {a} ({ra}) vs {b} ({rb}), {n} quantities compared: {speed}; metrics: {changed} changed by more than {effect}%, {same} unchanged, {open} inconclusive, {unused} unused (alpha {alpha}, BH-adjusted).",
-        a = c.a_label,
-        ra = runs(c.runs.0),
-        b = c.b_label,
-        rb = runs(c.runs.1),
-        unused = c.metrics.len() - changed - same - open,
-        alpha = c.alpha,
+        "{verdict}: {a} ({ra}) vs {b} ({rb}), {n} quantities compared: {speed}; metrics: {counts}."
     )
 }
 

@@ -1,7 +1,7 @@
-//! `statbench gate --base REV`: the base revision's statbench and this one, measured in
-//! alternating short runs on this machine, judged on their paired ratios.
+//! The gate's speed verdict: the base revision's slice library (or binary) and this build's,
+//! measured alternately on this machine, judged on their paired ratios.
 
-use super::gate::GateArgs;
+use super::args::{GateArgs, PAIRED_MIN_EFFECT};
 use crate::compare::Confirmed;
 use crate::error::{Error, Result};
 use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
@@ -11,25 +11,6 @@ use crate::runner::default_runs_dir;
 use crate::slice::abi::LIBRARY_FILE;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-/// Pairs the paired gate records by default. With 500-ms runs the first batch costs about
-/// 2 × 24 × 0.55 s ≈ 26 s of measurement here (see `statbench calibrate --paired`).
-pub const PAIRED_PAIRS: u64 = 24;
-
-/// Smallest change the paired gate reports by default (`--min-effect` overrides it): pairing
-/// resolves about 1 %, where the stored-baseline gate's 3 % would hide it.
-pub const PAIRED_MIN_EFFECT: f64 = 0.005;
-
-/// Pairs of slices of in-process pairing: 2 × 300 × 50 ms = 30 s of measurement.
-pub const PAIRED_SLICES: u64 = 300;
-
-/// Slice length of in-process pairing: long against a slice's start and stop (well under a
-/// millisecond), short against the machine's drift.
-pub const PAIRED_SLICE_MS: u64 = 50;
-
-/// Length of each paired run: long enough for 8 steady sampling intervals of the default
-/// scenario, short enough that many pairs fit in a minute.
-pub const PAIRED_RUN_MS: u64 = 500;
 
 /// One run of `program run SCENARIO` into `dir`: the child's output is kept and shown only when
 /// it fails.
