@@ -41,4 +41,5 @@ pub mod scenario;
 pub mod slice;
 #[cfg(feature = "cli")]
 pub mod store;
+pub(crate) mod suggest;
 pub mod workload;

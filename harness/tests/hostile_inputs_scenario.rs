@@ -232,6 +232,11 @@ fn cases() -> Vec<Case> {
         },
         file("empty", "", &["{file}", "missing field `name`"]),
         file(
+            "misused-key",
+            GOOD.replace("peers = 8", "peer = 16"),
+            &["{file}:3: key `peer`: ", "did you mean `peers`?"],
+        ),
+        file(
             "binary",
             b"name = \"h\"\n\x7fELF\x02\x01\x01\xff\xfe\x80".to_vec(),
             &["{file}:2: not a UTF-8 text file"],

@@ -131,8 +131,13 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
         assert!(
             // The sign is the injected one unless the machine's own probe flipped mode (the
             // uncontended loop is bimodal, ×0.57, on a loaded 2-core VM): a NOTE either way.
-            first.starts_with("NOTE: machines differ by ")
-                && first.ends_with("speed not judged, behaviour still gates"),
+            // One machine, its probe scaled: said as this machine's speed, with what to do.
+            first.starts_with("NOTE: this machine's speed moved by ")
+                && first.contains(" between these runs (machine probe, ")
+                && first.ends_with(
+                    "speed not judged (behaviour still gates): pair the builds instead \
+                     (statbench gate, or gate --base REV)"
+                ),
             "scale {scale}: first line {first:?}"
         );
         assert!(!err.contains("panicked"));
@@ -144,6 +149,7 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
         assert_eq!(m["policy"], "when_probes_agree");
         assert_eq!(m["speed_judged"], false);
         assert_eq!(m["mismatch"]["reason"], "machines_differ");
+        assert_eq!(m["mismatch"]["same_host"], true);
         assert_eq!(m["b"]["scaled"], true);
         assert_eq!(m["a"]["scaled"], false);
         let ratio = m["mismatch"]["ratio"].as_f64().unwrap();
@@ -152,13 +158,16 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
         assert!(v["headline"]["reason"]
             .as_str()
             .unwrap()
-            .starts_with("speed not judged: machines differ by"));
+            .starts_with("speed not judged: this machine's speed moved by"));
         let warnings = v["gate"]["warnings"].as_array().unwrap();
         assert_eq!(warnings[0]["kind"], "machine_mismatch", "{warnings:?}");
         assert_eq!(warnings[0]["speed_judged"], false);
         // The markdown says it first too.
         let (_, md, _) = gate(&d, scale, "markdown");
-        assert!(md.starts_with("> **NOTE: machines differ by"), "{md}");
+        assert!(
+            md.starts_with("> **NOTE: this machine's speed moved by"),
+            "{md}"
+        );
     }
 
     // Behaviour still gates on a machine whose speed is not judged: lost updates fail.
@@ -168,7 +177,10 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
     meta.write(meta_path.parent().unwrap()).unwrap();
     let (code, out, _) = gate(&d, "1.5", "table");
     assert_eq!(code, 1, "{out}");
-    assert!(out.starts_with("NOTE: machines differ by "), "{out}");
+    assert!(
+        out.starts_with("NOTE: this machine's speed moved by "),
+        "{out}"
+    );
     assert!(
         out.contains("FAIL: A: ") && out.contains("lost or wrong updates"),
         "{out}"
@@ -203,7 +215,7 @@ fn the_gate_judges_speed_when_the_probes_agree() {
     // The table opens with the NOTE exactly when that gate's speed verdict was withheld.
     let (_, table, _) = gate(&d, "1.0", "table");
     assert_eq!(
-        table.starts_with("NOTE: machines differ"),
+        table.starts_with("NOTE: this machine's speed moved"),
         table.contains("speed not judged"),
         "{table}"
     );
@@ -234,7 +246,7 @@ fn compare_judges_speed_within_the_bound_and_not_beyond_or_without_probes() {
         }
         let (code, out, err) = statbench(&["compare", "base", name], &d, None);
         assert_eq!(code, 0, "{err}");
-        let noted = out.starts_with("NOTE: machines differ by +");
+        let noted = out.starts_with("NOTE: this machine's speed moved by +");
         assert_eq!(noted, name == "outside", "{name}: {out}");
     }
     // A side without probes (recorded before they existed): not judged, said first.

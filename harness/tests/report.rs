@@ -109,26 +109,37 @@ fn comparison_report_shows_a_known_regression_first() {
     // Five runs a side: a single short run whose machine changes state mid-run is (rightly)
     // too autocorrelated to judge; runs are the unit that decides.
     record(&d, "a", &["--repeat", "5"]);
-    record(&d, "b", &["--repeat", "5", "--extra-work", "1000"]);
-    // B injects the slowdown through its settings: compared on purpose.
+    // B: the same runs at a quarter of the speed, written into their run.json (every interval took
+    // four times as long): a known regression from recorded data, not a live speed verdict.
+    copy_dir(&d.join("a"), &d.join("b"));
+    for k in 1..=5 {
+        let path = d.join(format!("b/r{k}/run.json"));
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for iv in v["intervals"].as_array_mut().unwrap() {
+            iv["duration_ns"] = (iv["duration_ns"].as_u64().unwrap() * 4).into();
+            iv["ops_per_sec"] = (iv["ops_per_sec"].as_f64().unwrap() / 4.0).into();
+        }
+        v["elapsed_ns"] = (v["elapsed_ns"].as_u64().unwrap() * 4).into();
+        v["ops_per_sec"] = (v["ops_per_sec"].as_f64().unwrap() / 4.0).into();
+        std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    }
     let (code, _, err) = statbench(
         &[
             "compare",
             "a",
             "b",
-            "--allow-different-settings",
-            // Debug-build runs on a shared machine spread by ±20%: keep every run.
+            // One machine, the same runs: judge speed whatever the probes say, and keep every run
+            // (debug-build runs on a shared machine spread by ±20%).
+            "--strict",
             "--disturbed-run-threshold",
             "0",
-            // Both sides ran seconds apart here: judge speed even if the machine probe's
-            // uncontended loop flipped mode between them (it is bimodal on a loaded 2-core VM).
-            "--strict",
             "--report",
             "rep",
         ],
         &d,
     );
-    assert_eq!(code, 1, "a doubled workload must fail the gate: {err}");
+    assert_eq!(code, 1, "a quarter of the speed must fail the gate: {err}");
     let html = check_report(&d.join("rep"));
     assert!(html.contains("FAIL"));
     let md = std::fs::read_to_string(d.join("rep/summary.md")).unwrap();
@@ -142,6 +153,118 @@ fn comparison_report_shows_a_known_regression_first() {
     assert!(
         d.join("rep/ratios.svg").is_file() && d.join("rep/throughput-distribution.png").is_file()
     );
+}
+
+/// The report of two committed recordings (stored data: no live verdict): its tables carry
+/// units, throughput comes first, and the forest plot's axis is a log axis of ratios.
+#[test]
+fn comparison_report_tables_carry_units_and_ratios_lie_on_a_log_axis() {
+    let d = scratch("cmp-units");
+    let rep = d.join("rep");
+    let (code, _, err) = statbench(
+        &[
+            "compare",
+            "baselines/default/r1",
+            "baselines/default/r2",
+            "--report",
+            rep.to_str().unwrap(),
+        ],
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")),
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    let html = check_report(&rep);
+    let md = std::fs::read_to_string(rep.join("summary.md")).unwrap();
+    let table_start = md.find("| quantity |").expect("table in summary.md");
+    let first_row = md[table_start..].lines().nth(2).unwrap();
+    assert!(first_row.starts_with("| throughput"), "{first_row}");
+    // The medians carry their units, as in the terminal's table: no bare `240414212.2583`.
+    let rows: Vec<Vec<String>> = md[table_start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(rows.len() > 1, "{md}");
+    let (a_median, b_median) = (&rows[0][2], &rows[0][3]);
+    assert!(
+        a_median.ends_with("/s") && b_median.ends_with("/s"),
+        "throughput medians without a rate unit: {:?}",
+        rows[0]
+    );
+    for row in rows
+        .iter()
+        .filter(|r| r[1] != "only in A" && r[1] != "only in B")
+    {
+        for cell in &row[2..4] {
+            // Only a count (a gauge of peers, torrents...) is a bare number, as in the terminal.
+            if row[1] == "per work" {
+                assert!(cell.ends_with("/work"), "no unit: {row:?}");
+            }
+            if cell.parse::<f64>().is_ok() {
+                assert!(
+                    row[1] == "level" && !cell.contains('.'),
+                    "a bare number: {row:?}"
+                );
+            }
+        }
+    }
+    let html_cell = format!(">{}</td>", a_median.replace('\\', ""));
+    assert!(
+        html.contains(&html_cell),
+        "{html_cell} not in the HTML table"
+    );
+    // The forest plot: a log axis of ratios around ×1, no negative tick, throughput on top.
+    let svg = std::fs::read_to_string(rep.join("ratios.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().trim().to_string())
+        .collect();
+    assert!(texts.iter().any(|t| t == "×1"), "{texts:?}");
+    for t in &texts {
+        let number = t.trim_start_matches(['-', '−']);
+        assert!(
+            !(t.starts_with(['-', '−']) && number.starts_with(|c: char| c.is_ascii_digit())),
+            "negative tick label {t:?}: {texts:?}"
+        );
+    }
+    let first_label = texts
+        .iter()
+        .position(|t| t.starts_with("throughput"))
+        .expect("throughput row");
+    if let Some(metric_label) = texts.iter().position(|t| t.contains(" [")) {
+        assert!(
+            first_label < metric_label,
+            "throughput is not the first row: {texts:?}"
+        );
+    }
+}
+
+#[test]
+fn a_sweep_without_points_is_refused_naming_the_file() {
+    let d = scratch("empty-sweep");
+    for (name, text) in [
+        ("empty", ""),
+        (
+            "header",
+            "layout,threads,pattern,repetition,ops_per_sec,ns_per_op\n",
+        ),
+    ] {
+        std::fs::create_dir_all(d.join(name)).unwrap();
+        std::fs::write(d.join(name).join("sweep.csv"), text).unwrap();
+        let (code, out, err) = statbench(&["report", name, "-o", "rep"], &d);
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        let want = format!("{name}/sweep.csv: no sweep points to report");
+        assert!(err.contains(&want), "{err}");
+        assert!(!d.join("rep").exists(), "an empty report was written");
+    }
 }
 
 #[test]
@@ -186,4 +309,17 @@ fn sweep_writes_csv_curves_and_a_report() {
     assert!(out.join("scaling-quick.png").is_file() && out.join("scaling-quick.svg").is_file());
     let html = check_report(&rep);
     assert!(html.contains("ceiling") && html.contains("sharded"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
 }

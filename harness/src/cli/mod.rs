@@ -261,9 +261,50 @@ fn clap_error(e: clap::Error) -> i32 {
             } else {
                 first
             };
-            output::error(&format!("{first} (see --help)"));
+            match clap_tip(&e) {
+                Some(tip) => output::error(&format!("{first}; {tip} (see --help)")),
+                None => output::error(&format!("{first} (see --help)")),
+            }
             EXIT_BAD_INPUT
         }
+    }
+}
+
+/// clap's suggestion for a mistyped subcommand, option or value (`did you mean 'compare'?`), or
+/// its other tip (`to pass '-x' as a value, use '-- -x'`), on one line.
+fn clap_tip(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    // clap lists the likeliest last.
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .rev()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    for kind in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+        ContextKind::SuggestedCommand,
+    ] {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) if !s.is_empty() => {
+                return Some(format!("did you mean {}?", quoted(std::slice::from_ref(s))))
+            }
+            Some(ContextValue::Strings(v)) if !v.is_empty() => {
+                return Some(format!("did you mean {}?", quoted(v)))
+            }
+            _ => {}
+        }
+    }
+    match e.get(ContextKind::Suggested) {
+        Some(ContextValue::StyledStrs(tips)) => tips
+            .iter()
+            .map(|t| t.to_string().replace('\n', " "))
+            .find(|t| !t.trim().is_empty()),
+        _ => None,
     }
 }
 

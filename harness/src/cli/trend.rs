@@ -30,9 +30,9 @@ pub struct TrendArgs {
     /// A step is new while its first commit is among this many latest commits of its series.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub new_within: u64,
-    /// Smallest step (fraction, e.g. 0.02) --fail-on-new-step fails on; smaller ones are
-    /// reported only.
-    #[arg(long, default_value_t = 0.0)]
+    /// Smallest step (a fraction or a percentage, 0.02 or 2%) --fail-on-new-step fails on;
+    /// smaller ones are reported only.
+    #[arg(long, default_value_t = 0.0, value_parser = crate::policy::file::parse_share, allow_negative_numbers = true)]
     pub min_step: f64,
     /// Penalty per step, γ in γ·σ² (σ: the noise per commit): higher finds fewer, larger
     /// steps. The default is calibrated so noise alone gives a step in under 1% of histories.

@@ -13,19 +13,20 @@ use std::path::PathBuf;
 /// Statistical and gating options shared by `compare`, `gate`, `ab`, `report` and `calibrate`.
 #[derive(Debug, Args, Clone)]
 pub struct VerdictArgs {
-    /// Significance level of the tests (after Benjamini-Hochberg adjustment across metrics).
+    /// Significance level of the tests (after Benjamini-Hochberg adjustment across metrics): a
+    /// fraction or a percentage, 0.01 or 1%.
     #[arg(long, default_value_t = Settings::default().alpha, value_parser = parse_probability, allow_negative_numbers = true)]
     pub alpha: f64,
-    /// Smallest relative change that counts, e.g. 0.03 for 3% [default: 0.03; 0.005 for the
-    /// paired gate, `gate --base`, which resolves far smaller changes].
+    /// Smallest relative change that counts: a fraction or a percentage, 0.03 or 3% [default:
+    /// 0.03; 0.005 for the paired gate, `gate --base`, which resolves far smaller changes].
     #[arg(long, value_parser = parse_probability, allow_negative_numbers = true)]
     pub min_effect: Option<f64>,
     /// Let speed verdicts gate even across different hosts, and fail on a host mismatch.
     #[arg(long)]
     pub strict: bool,
-    /// Leave out of the throughput test the runs more than this fraction away (either way) from
-    /// their side's median run, when most runs agree; 0 keeps every run.
-    #[arg(long, default_value_t = CompareSettings::default().disturbed_run_threshold, value_parser = parse_fraction, allow_negative_numbers = true)]
+    /// Leave out of the throughput test the runs more than this share away (either way) from
+    /// their side's median run, when most runs agree (0.1 or 10%); 0 keeps every run.
+    #[arg(long, default_value_t = CompareSettings::default().disturbed_run_threshold, value_parser = parse_disturbed_run_threshold, allow_negative_numbers = true)]
     pub disturbed_run_threshold: f64,
     /// Also fail when any metric's rate or level changes materially.
     #[arg(long)]
@@ -85,21 +86,29 @@ pub struct OutputArgs {
     pub wide: bool,
 }
 
-fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+/// `--disturbed-run-threshold`: a fraction or a percentage, at least 0 and below 1 (100%).
+fn parse_disturbed_run_threshold(s: &str) -> std::result::Result<f64, String> {
+    let v = crate::policy::file::parse_share(s)?;
     if (0.0..1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(format!("{v} must be at least 0 and below 1"))
+        Err(format!("{s} must be at least 0 and below 1 (100%)"))
     }
 }
 
+/// `--alpha` and `--min-effect`: a fraction or a percentage (as in the policy file: 0.03 or 3%),
+/// between 0 and 1 (100%), both exclusive.
 fn parse_probability(s: &str) -> std::result::Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    let v = crate::policy::file::parse_share(s)?;
     if v > 0.0 && v < 1.0 {
         Ok(v)
+    } else if (1.0..100.0).contains(&v) && !s.contains('%') {
+        Err(format!(
+            "{s} must be between 0 and 1 (100%), exclusive: for {s}% write {s}% or {}",
+            v / 100.0
+        ))
     } else {
-        Err(format!("{v} must be between 0 and 1 (exclusive)"))
+        Err(format!("{s} must be between 0 and 1 (100%), exclusive"))
     }
 }
 

@@ -42,7 +42,7 @@ use super::test::untested;
 use super::{CompareSettings, Comparison, Gate};
 
 /// A classified result named `name` with this outcome and ratio (no samples, no analysis).
-pub(super) fn result(name: &str, outcome: Outcome, ratio: Option<f64>) -> QuantityResult {
+pub(crate) fn result(name: &str, outcome: Outcome, ratio: Option<f64>) -> QuantityResult {
     let d = Describe {
         n: 10,
         median: 1.0,
@@ -61,7 +61,7 @@ pub(super) fn result(name: &str, outcome: Outcome, ratio: Option<f64>) -> Quanti
 
 /// A comparison of two sides on the same host whose headline did not change, nothing else
 /// found; the gate not decided yet.
-pub(super) fn comparison() -> Comparison {
+pub(crate) fn comparison() -> Comparison {
     let settings = CompareSettings::default();
     Comparison {
         settings_differences: Vec::new(),

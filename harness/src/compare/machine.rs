@@ -103,6 +103,9 @@ pub enum MachineMismatch {
         ratio: f64,
         /// The bound it exceeds (fraction).
         bound: f64,
+        /// Whether every run of both sides names one machine ([`one_machine`]): then it is that
+        /// machine's speed that moved between the sides, not two machines that differ.
+        same_host: bool,
     },
     /// A side has no machine probe (runs recorded before probes existed, or bare CSVs).
     NoProbe {
@@ -125,12 +128,22 @@ impl fmt::Display for MachineMismatch {
                 probe_loop,
                 ratio,
                 bound,
-            } => write!(
-                f,
-                "machines differ by {} (machine probe, {probe_loop} loop, B vs A; bound ±{:.0}%)",
-                percent(ratio - 1.0),
-                bound * 100.0
-            ),
+                same_host,
+            } => {
+                let probe = format!(
+                    "(machine probe, {probe_loop} loop, B vs A; bound ±{:.0}%)",
+                    bound * 100.0
+                );
+                let change = percent(ratio - 1.0);
+                if *same_host {
+                    write!(
+                        f,
+                        "this machine's speed moved by {change} between these runs {probe}"
+                    )
+                } else {
+                    write!(f, "the machines differ by {change} {probe}")
+                }
+            }
             MachineMismatch::NoProbe { sides } => write!(
                 f,
                 "no machine probe in {} (a bare CSV, a run recorded before statbench measured one, or a recorder without it; re-record with one to judge speed)",
@@ -210,13 +223,12 @@ pub fn check(
         }),
         (_, _, Some(r)) => {
             let (probe_loop, ratio) = r.worst();
-            (ratio.ln().abs() > (1.0 + PROBE_BOUND).ln()).then_some(
-                MachineMismatch::MachinesDiffer {
-                    probe_loop,
-                    ratio,
-                    bound: PROBE_BOUND,
-                },
-            )
+            (ratio.ln().abs() > (1.0 + PROBE_BOUND).ln()).then(|| MachineMismatch::MachinesDiffer {
+                probe_loop,
+                ratio,
+                bound: PROBE_BOUND,
+                same_host: one_machine(a, b),
+            })
         }
         _ => {
             let sides = [('A', &pa, a), ('B', &pb, b)]
@@ -235,6 +247,23 @@ pub fn check(
         bound: PROBE_BOUND,
         speed_judged: mismatch.is_none() || strict,
         mismatch,
+    }
+}
+
+/// Whether every run of both sides was recorded on one machine: the same host fingerprint (CPU
+/// model, cores, OS) and the same host name (when the recorder noted one).
+pub fn one_machine(a: &RunSet, b: &RunSet) -> bool {
+    let host = |r: &crate::store::Run| match (&r.meta, &r.engine) {
+        (Some(m), _) => Some((m.host.speed_fingerprint(), m.host.hostname.clone())),
+        (None, Some(e)) => r
+            .host_fingerprint()
+            .map(|fingerprint| (fingerprint, e.host.hostname.clone())),
+        (None, None) => None,
+    };
+    let mut hosts = a.runs.iter().chain(&b.runs).map(host);
+    match hosts.next() {
+        Some(Some(first)) => hosts.all(|h| h.as_ref() == Some(&first)),
+        _ => false,
     }
 }
 
@@ -309,12 +338,17 @@ impl MachineCheck {
     }
 }
 
-/// The sentence of a [`Finding::MachineMismatch`].
+/// What to do when the sides' speeds cannot be compared: measure both builds in one session.
+pub const PAIR_ADVICE: &str = "pair the builds instead (statbench gate, or gate --base REV)";
+
+/// The sentence of a [`Finding::MachineMismatch`]: what was measured, and what to do.
 pub(crate) fn describe(mismatch: &MachineMismatch, speed_judged: bool) -> String {
-    if speed_judged {
-        format!("{mismatch}; speed judged anyway (--strict)")
-    } else {
-        format!("{mismatch}; speed not judged, behaviour still gates")
+    match (speed_judged, mismatch) {
+        (true, _) => format!("{mismatch}; speed judged anyway (--strict)"),
+        (false, MachineMismatch::MachinesDiffer { .. }) => {
+            format!("{mismatch}; speed not judged (behaviour still gates): {PAIR_ADVICE}")
+        }
+        (false, _) => format!("{mismatch}; speed not judged, behaviour still gates"),
     }
 }
 
@@ -419,10 +453,15 @@ mod tests {
                 }
                 other => panic!("{other:?}"),
             }
+            // Both sides' runs name one host: it is that machine's speed that moved.
             let note = c.note().unwrap();
             assert!(
-                note.starts_with(&format!("NOTE: machines differ by {shown}"))
-                    && note.ends_with("speed not judged, behaviour still gates"),
+                note.starts_with(&format!(
+                    "NOTE: this machine's speed moved by {shown} between these runs (machine probe"
+                )) && note.ends_with(
+                    "speed not judged (behaviour still gates): pair the builds instead \
+                     (statbench gate, or gate --base REV)"
+                ),
                 "{note}"
             );
             // --strict judges anyway and says so; ab's policy does not even ask.
@@ -435,6 +474,43 @@ mod tests {
             let ab = check(&a, &b, true, SpeedJudgement::SameMachine, false);
             assert!(ab.speed_judged && ab.note().is_none() && ab.ratio.is_some());
         }
+    }
+
+    #[test]
+    fn the_note_says_whether_one_machine_moved_or_two_machines_differ() {
+        let a = side("a", &same(3, 800.0, 100.0));
+        let b = side("b", &same(3, 800.0, 157.0));
+        let one = check(&a, &b, true, SpeedJudgement::WhenProbesAgree, false);
+        assert!(one_machine(&a, &b));
+        assert_eq!(
+            one.note().unwrap(),
+            "NOTE: this machine's speed moved by +57.0% between these runs (machine probe, \
+             contended loop, B vs A; bound ±15%); speed not judged (behaviour still gates): pair \
+             the builds instead (statbench gate, or gate --base REV)"
+        );
+        // Another host name, or another CPU: two machines.
+        for change in [
+            (|h: &mut crate::recorder::Host| h.hostname = "other-runner".into())
+                as fn(&mut crate::recorder::Host),
+            |h| h.cpu_model = "Other CPU".into(),
+        ] {
+            let mut other = b.clone();
+            for r in &mut other.runs {
+                change(&mut r.meta.as_mut().unwrap().host);
+            }
+            assert!(!one_machine(&a, &other));
+            let two = check(&a, &other, true, SpeedJudgement::WhenProbesAgree, false);
+            assert_eq!(
+                two.note().unwrap(),
+                "NOTE: the machines differ by +57.0% (machine probe, contended loop, B vs A; \
+                 bound ±15%); speed not judged (behaviour still gates): pair the builds instead \
+                 (statbench gate, or gate --base REV)"
+            );
+        }
+        // A side without run.json names no machine.
+        let mut bare = b.clone();
+        bare.runs[0].meta = None;
+        assert!(!one_machine(&a, &bare));
     }
 
     #[test]
@@ -522,7 +598,7 @@ mod tests {
         assert!(w
             .reason
             .to_string()
-            .starts_with("speed not judged: machines differ by +100.0%"));
+            .starts_with("speed not judged: this machine's speed moved by +100.0%"));
         assert_eq!((w.ratio, w.needed_runs), (Some(2.0), None));
         // Judged: untouched.
         let ok = check(&a, &a, true, SpeedJudgement::WhenProbesAgree, false);

@@ -11,7 +11,7 @@ mod classify;
 pub mod confirm;
 pub(crate) mod finding;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub(crate) mod frame;
 pub mod machine;
 pub(crate) mod outcome;

@@ -88,20 +88,18 @@ pub fn load(path: &Path) -> Result<Policy> {
 /// Parses and validates policy text; `path` names the file in messages.
 pub fn parse(text: &str, path: &Path) -> Result<Policy> {
     let at = |span: std::ops::Range<usize>, what: String| -> Error {
-        let line = text.as_bytes()[..span.start.min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = crate::suggest::line_of_offset(text, span.start);
         Error::input(format!("{}:{line}: {what}", path.display()))
     };
-    let file: PolicyFile = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().replace('\n', " ");
-        match e.span() {
-            Some(span) => at(span, message),
-            None => Error::input(format!("{}: {message}", path.display())),
-        }
-    })?;
+    let file: PolicyFile =
+        toml::from_str(text).map_err(|e| {
+            match crate::suggest::toml_problem(text, &e, &keys_at) {
+                (Some(line), message) => {
+                    Error::input(format!("{}:{line}: {message}", path.display()))
+                }
+                (None, message) => Error::input(format!("{}: {message}", path.display())),
+            }
+        })?;
     let metric_name = |key: &str, value: &Spanned<String>| -> Result<usize> {
         metric_index(value.get_ref()).ok_or_else(|| {
             at(
@@ -177,13 +175,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy> {
     let mut categories = BTreeMap::new();
     for (name, r) in &file.category {
         if MetricCategory::from_name(name.get_ref()).is_none() {
+            let known = category_names();
+            let why = match crate::suggest::nearest(name.get_ref(), known.iter().copied()) {
+                Some(near) => format!("no such category; did you mean `{near}`?"),
+                None => format!("no such category (one of: {})", known.join(", ")),
+            };
             return Err(at(
                 name.span(),
-                format!(
-                    "key `category.{}`: no such category (one of: {})",
-                    name.get_ref(),
-                    category_names().join(", ")
-                ),
+                format!("key `category.{}`: {why}", name.get_ref()),
             ));
         }
         let key = format!("category.{}", name.get_ref());
@@ -224,51 +223,52 @@ fn metric_index(name: &str) -> Option<usize> {
     find_metric_idx(name)
 }
 
+/// The keys valid in the policy file's table at `path`, for "did you mean".
+fn keys_at(path: &[String]) -> Vec<String> {
+    use crate::suggest::keys_of;
+    match path {
+        [] => keys_of::<PolicyFile>(),
+        [t] if t == "default" => keys_of::<RuleFile>(),
+        [t, _] if t == "category" || t == "metric" => keys_of::<RuleFile>(),
+        _ => Vec::new(),
+    }
+}
+
 /// Why `name` is not a metric, with the closest registry name when one is close.
 fn unknown_metric(name: &str) -> String {
-    let closest = session_stats::session_stats_metrics()
+    let names = session_stats::session_stats_metrics()
         .iter()
-        .map(|m| (edit_distance(name, m.name), m.name))
-        .min();
-    match closest {
-        Some((d, m)) if d <= 3 => format!("no such metric {name:?} (did you mean {m:?}?)"),
-        _ => format!(
+        .map(|m| m.name);
+    match crate::suggest::nearest_within(name, names, 3) {
+        Some(m) => format!("no such metric {name:?} (did you mean {m:?}?)"),
+        None => format!(
             "no such metric {name:?} (a dotted registry name like \"net.bytes_recv\", or \"#N\" for slot N)"
         ),
     }
 }
 
-/// Levenshtein distance, for "did you mean" (names are short; written here: one loop).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
+/// A share written as a fraction (`0.03`) or a percentage (`3%`, `3 %`, `2.5%`), as a fraction:
+/// the one reading of thresholds and effects, in this file and on the command line
+/// (`--min-effect 3%`). The caller checks the range.
+pub(crate) fn parse_share(s: &str) -> std::result::Result<f64, String> {
+    let t = s.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|p| p / 100.0),
+        None => t.parse::<f64>(),
+    };
+    match v {
+        Ok(v) if !v.is_nan() => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a fraction (0.03) or a percentage (\"3%\")"
+        )),
     }
-    row[b.len()]
 }
 
 /// A threshold as a fraction in (0, [`MAX_THRESHOLD`]].
 fn threshold_value(t: &Threshold) -> std::result::Result<f64, String> {
     let v = match t {
         Threshold::Fraction(v) => *v,
-        Threshold::Text(s) => {
-            let Some(p) = s.trim().strip_suffix('%') else {
-                return Err(format!(
-                    "{s:?} is not a fraction (0.03) or a percentage (\"3%\")"
-                ));
-            };
-            p.trim()
-                .parse::<f64>()
-                .map_err(|_| format!("{s:?} is not a percentage (\"3%\")"))?
-                / 100.0
-        }
+        Threshold::Text(s) => parse_share(s)?,
     };
     if !v.is_finite() || v <= 0.0 || v > MAX_THRESHOLD {
         return Err(format!(
@@ -364,12 +364,26 @@ gate = true
                 "statbench.toml:2: key `default.threshold`: \"3 percent\" is not a fraction",
             ),
             ("normalise = \"per_hour\"\n", "statbench.toml:1: key `normalise`"),
-            ("headlines = \"x\"\n", "statbench.toml:1: unknown field `headlines`"),
+            (
+                "headlines = \"x\"\n",
+                "statbench.toml:1: key `headlines`: unknown key; did you mean `headline`?",
+            ),
             (
                 "[metric.\"net.bytes_recv\"]\ndirecton = \"either\"\n",
-                "statbench.toml:2: unknown field `directon`",
+                "statbench.toml:2: key `metric.\"net.bytes_recv\".directon`: unknown key; did you mean `direction`?",
             ),
-            ("[default]\ngate = \"yes\"\n", "statbench.toml:2:"),
+            (
+                "[defualt]\nthreshold = 0.03\n",
+                "statbench.toml:1: key `defualt`: unknown key; did you mean `default`?",
+            ),
+            (
+                "[category.netwrk]\ngate = true\n",
+                "statbench.toml:1: key `category.netwrk`: no such category; did you mean `network`?",
+            ),
+            (
+                "[default]\ngate = \"yes\"\n",
+                "statbench.toml:2: key `default.gate`: invalid type: string \"yes\", expected a boolean",
+            ),
             ("headline = [1\n", "statbench.toml:1:"),
         ];
         for (text, want) in cases {
@@ -379,6 +393,29 @@ gate = true
                 "{text:?}: {e:?} does not start with {want:?}"
             );
         }
+    }
+
+    #[test]
+    fn shares_read_alike_as_fractions_and_percentages() {
+        for (text, want) in [
+            ("0.03", 0.03),
+            ("3%", 0.03),
+            (" 2.5 % ", 0.025),
+            ("5e-3", 0.005),
+        ] {
+            let got = parse_share(text).unwrap();
+            assert!((got - want).abs() < 1e-12, "{text}: {got}");
+        }
+        for bad in ["3 percent", "%", "x%", "NaN", ""] {
+            assert!(
+                parse_share(bad)
+                    .unwrap_err()
+                    .contains("is not a fraction (0.03) or a percentage"),
+                "{bad}"
+            );
+        }
+        let p = parsed("[default]\nthreshold = \"2.5%\"\n").unwrap();
+        assert!((p.default.threshold.unwrap() - 0.025).abs() < 1e-12);
     }
 
     #[test]
@@ -396,13 +433,5 @@ gate = true
             (hashfails.direction, hashfails.threshold, hashfails.gate),
             (Some(Direction::Either), 0.02, true)
         );
-    }
-
-    #[test]
-    fn distance_counts_edits() {
-        assert_eq!(edit_distance("net.bytes_recv", "net.bytes_recv"), 0);
-        assert_eq!(edit_distance("net.bytes_recvd", "net.bytes_recv"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

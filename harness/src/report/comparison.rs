@@ -1,5 +1,5 @@
 //! The report of a comparison: verdict, throughput charts, the forest plot of every compared
-//! quantity (ratio of medians with its CI, colour by verdict, most important first) and the
+//! quantity (ratio of medians with its CI, colour by verdict, throughput first, then the most important) and the
 //! A-vs-B distributions of each changed quantity.
 
 use super::chart::{
@@ -30,19 +30,19 @@ fn colour(o: Outcome) -> VerdictColor {
     }
 }
 
-/// The quantities in report order: what fails the gate, then by verdict severity and effect
-/// size.
+/// The quantities in report order: the headline (throughput) first, as in the terminal's
+/// table, then the metrics: what fails the gate, then by verdict severity and effect size.
 pub(crate) fn ordered(c: &Comparison) -> Vec<&QuantityResult> {
     use crate::compare::RuleVerdict::Fail;
     let passes = |r: &QuantityResult| !r.rule.is_some_and(|x| x.verdict == Fail);
-    let mut v: Vec<&QuantityResult> = c.headline.iter().chain(&c.metrics).collect();
-    v.sort_by(|x, y| {
+    let mut metrics: Vec<&QuantityResult> = c.metrics.iter().collect();
+    metrics.sort_by(|x, y| {
         passes(x)
             .cmp(&passes(y))
             .then(x.outcome.severity().cmp(&y.outcome.severity()))
             .then(y.effect().abs().total_cmp(&x.effect().abs()))
     });
-    v
+    c.headline.iter().chain(metrics).collect()
 }
 
 /// Writes the report of comparison `c` (of `a` with `b`) into `dir`.
@@ -149,7 +149,7 @@ pub fn comparison_report(
         sections.push(Section {
             title: "Every compared quantity".into(),
             intro_html: format!(
-                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression, green: improvement (throughput, which has a direction); blue: increase, purple: decrease (metrics, which have none); amber: inconclusive; grey: no change. Most important first.",
+                "Ratio of medians (B/A) and its {:.0}% bootstrap interval; the band is ±{:.0}% (the minimum effect). Red: regression, green: improvement (throughput, which has a direction); blue: increase, purple: decrease (metrics, which have none); amber: inconclusive; grey: no change. Throughput first, then the most important; log scale.",
                 99.0,
                 c.min_effect * 100.0
             ),
@@ -192,8 +192,9 @@ pub fn comparison_report(
             table_rows.push(vec![
                 label(r),
                 r.quantity.to_string(),
-                format!("{:.4}", r.a.median),
-                format!("{:.4}", r.b.median),
+                // With its unit, as the terminal's table shows it.
+                crate::export::figure(r, r.a.median),
+                crate::export::figure(r, r.b.median),
                 r.ratio.map_or("—".into(), |x| pct(x - 1.0)),
                 r.ci.map_or("—".into(), |(lo, hi)| {
                     format!("{} … {}", pct(lo - 1.0), pct(hi - 1.0))
@@ -249,4 +250,25 @@ pub fn comparison_report(
         });
         Ok(sections)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::fixtures::{comparison, result};
+
+    #[test]
+    fn the_headline_comes_first_then_the_metrics_by_importance() {
+        let mut c = comparison();
+        // The headline did not change; two metrics did, one a regression.
+        c.metrics = vec![
+            result("net.small", Outcome::Increase, Some(1.05)),
+            result("net.worse", Outcome::Regression, Some(0.5)),
+            result("net.big", Outcome::Increase, Some(2.0)),
+        ];
+        let names: Vec<&str> = ordered(&c).iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["throughput", "net.worse", "net.big", "net.small"]);
+        c.headline = None;
+        assert_eq!(ordered(&c)[0].name, "net.worse");
+    }
 }

@@ -24,15 +24,26 @@ pub struct SweepPoint {
     pub ns_per_op: f64,
 }
 
-/// Reads `sweep.csv`.
+/// Reads `sweep.csv`: at least one point, else bad input (a report of nothing is no report).
 pub fn read_sweep(path: &Path) -> Result<Vec<SweepPoint>> {
     let mut reader = csv::Reader::from_path(path)
         .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
-    reader
+    let points: Vec<SweepPoint> = reader
         .deserialize()
         .enumerate()
         .map(|(k, row)| row.map_err(|e| Error::input(format!("{}:{}: {e}", path.display(), k + 2))))
-        .collect()
+        .collect::<Result<_>>()?;
+    if points.is_empty() {
+        let what = match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => "the file is empty",
+            _ => "only a header",
+        };
+        return Err(Error::input(format!(
+            "{}: no sweep points to report ({what})",
+            path.display()
+        )));
+    }
+    Ok(points)
 }
 
 /// Median ops/s per (pattern, layout, threads).

@@ -107,6 +107,18 @@ fn default_pin_threads() -> bool {
     true
 }
 
+/// The keys valid in the scenario file's table at `path` (the top level, `[peer]`, `[mix]`), for
+/// "did you mean".
+fn keys_at(path: &[String]) -> Vec<String> {
+    use crate::suggest::keys_of;
+    match path {
+        [] => keys_of::<ScenarioFile>(),
+        [t] if t == "peer" => keys_of::<PeerProfile>(),
+        [t] if t == "mix" => keys_of::<EventMix>(),
+        _ => Vec::new(),
+    }
+}
+
 /// Where a value came from, so its problem is reported where the user can fix it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
@@ -168,7 +180,8 @@ impl Checker<'_> {
 /// Parses the file, merges `over` into it and validates the result: the only place a
 /// [`Scenario`] is made.
 pub(super) fn build(source: ScenarioSource, over: &Overrides) -> Result<Scenario> {
-    let file: ScenarioFile = toml::from_str(source.text()).map_err(|e| source.toml_error(&e))?;
+    let file: ScenarioFile =
+        toml::from_str(source.text()).map_err(|e| source.toml_error_with(&e, &keys_at))?;
     let c = Checker { source: &source };
     let file_err = |table: Option<&str>, key: &str, problem: String| {
         c.error(table, key, Origin::File, &problem)

@@ -31,18 +31,20 @@ impl ScenarioSource {
         &self.text
     }
 
-    /// A TOML syntax or type error, as `file:line: message`.
+    /// A TOML syntax or type error, as `file:line: message` (`file:line: key `x`: …` when it
+    /// is about a key).
     pub fn toml_error(&self, e: &toml::de::Error) -> Error {
-        let line = e.span().map(|s| line_of_offset(&self.text, s.start));
-        let mut message = e.message().trim().replace('\n', " ");
-        // toml says only "duplicate key": name it (the span is the key).
-        if message == "duplicate key" {
-            if let Some(key) = e.span().and_then(|s| self.text.get(s)) {
-                if !key.is_empty() && key.len() <= 100 && !key.contains('\n') {
-                    message = format!("duplicate key `{}`", key.trim());
-                }
-            }
-        }
+        self.toml_error_with(e, &|_| Vec::new())
+    }
+
+    /// [`ScenarioSource::toml_error`], suggesting the nearest of the keys `keys_at(table path)`
+    /// for a key that is unknown or given the wrong kind of value.
+    pub(crate) fn toml_error_with(
+        &self,
+        e: &toml::de::Error,
+        keys_at: &dyn Fn(&[String]) -> Vec<String>,
+    ) -> Error {
+        let (line, message) = crate::suggest::toml_problem(&self.text, e, keys_at);
         match line {
             Some(line) => Error::input(format!("{}:{line}: {message}", self.path)),
             None => Error::input(format!("{}: {message}", self.path)),
@@ -103,14 +105,6 @@ impl Fnv1a64 {
     pub fn finish(&self) -> u64 {
         self.0
     }
-}
-
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Line (1-based) where `key = ...` is written, inside `[table]` when given.

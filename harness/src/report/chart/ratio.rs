@@ -1,7 +1,10 @@
-//! Forest plot of per-metric ratios with confidence intervals (A/B comparison).
+//! Forest plot of per-metric ratios with confidence intervals (A/B comparison), on a log axis
+//! around ×1: ×2 and ×0.5 lie as far from "no change" as each other, and no ratio is negative.
 
+use std::ops::Range;
 use std::path::Path;
 
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -13,7 +16,7 @@ use super::frame::{
 };
 use super::output::{render, Canvas, ChartFiles, Plot, DEFAULT_SIZE};
 use super::palette::{AMBER, AXIS, BLUE, GREEN, GREY, GRID, MUTED, PURPLE, RED, SERIES, TEXT};
-use super::scale::{format_value, Axis};
+use super::scale::{finite_min_max, format_value, Axis};
 
 /// At most this many rows are drawn; the subtitle says when more were given.
 pub const MAX_RATIO_ROWS: usize = 40;
@@ -102,8 +105,10 @@ pub struct RatioRow {
 }
 
 /// Draws a forest plot: one row per metric in the given order (the caller
-/// sorts by effect), point + CI whisker, a line at 1.0 and a shaded band for
-/// `1 ± min_effect` (a fraction, e.g. 0.05). Only the first 40 rows are drawn.
+/// sorts by importance), point + CI whisker on a log axis, a line at ×1 and a shaded band for
+/// `1 ± min_effect` (a fraction, e.g. 0.05). Only the first 40 rows are drawn. A ratio or an
+/// interval end that is not positive (or beyond ×1000 either way) is drawn at the axis' edge,
+/// an interval so cut without its end cap.
 pub fn draw_ratio_chart(
     title: &str,
     rows: &[RatioRow],
@@ -111,13 +116,14 @@ pub fn draw_ratio_chart(
     stem: &Path,
 ) -> Result<ChartFiles, ChartError> {
     let shown = &rows[..rows.len().min(MAX_RATIO_ROWS)];
-    let min_effect = (min_effect.is_finite() && min_effect > 0.0).then_some(min_effect);
+    let min_effect =
+        (min_effect.is_finite() && min_effect > 0.0 && min_effect < 1.0).then_some(min_effect);
     let mut values = vec![1.0];
     if let Some(m) = min_effect {
         values.extend([1.0 - m, 1.0 + m]);
     }
-    values.extend(shown.iter().flat_map(|r| [r.ratio, r.lo, r.hi]));
-    let x = Axis::linear(values, false, 0.02);
+    values.extend(shown.iter().map(|r| r.ratio));
+    let x = RatioAxis::covering(values, shown.iter().flat_map(|r| [r.lo, r.hi]));
     let n = shown.len().max(1) as f64;
     let y = Axis {
         lo: 0.0,
@@ -137,12 +143,146 @@ pub fn draw_ratio_chart(
     render(&plot, stem, (DEFAULT_SIZE.0, height))
 }
 
+/// Ratios are drawn within ×1/1000 … ×1000; beyond, at the edge.
+const RATIO_LIMIT: f64 = 1000.0;
+
+/// How far beyond the ratios an interval widens the axis (×4 either way): one interval of a
+/// few noisy samples, ×0.01 … ×100, would otherwise squeeze every other row onto ×1.
+const INTERVAL_REACH: f64 = 4.0;
+
+/// Tick candidates above ×1, nearest first: round ratios (the inverses of those below where
+/// they are round too), thinned to fit the range.
+const TICKS_UP: [f64; 16] = [
+    1.002, 1.005, 1.01, 1.02, 1.05, 1.1, 1.25, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0,
+    1000.0,
+];
+
+/// Tick candidates below ×1, nearest first.
+const TICKS_DOWN: [f64; 16] = [
+    0.998, 0.995, 0.99, 0.98, 0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001,
+];
+
+/// The forest plot's x axis: plot space is ln(ratio), so ×2 and ×0.5 are equally far from ×1;
+/// ticks at round ratios, labelled `×0.5`, `×1`, `×1.25`.
+#[derive(Debug, Clone, PartialEq)]
+struct RatioAxis(Axis);
+
+impl RatioAxis {
+    /// The axis covering the positive, finite `ratios` (×1 always) and, up to
+    /// [`INTERVAL_REACH`] beyond them, the `interval_ends`; padded a little.
+    fn covering(
+        ratios: impl IntoIterator<Item = f64>,
+        interval_ends: impl IntoIterator<Item = f64>,
+    ) -> RatioAxis {
+        let ln = |r: f64| {
+            (r.is_finite() && r > 0.0).then(|| r.clamp(1.0 / RATIO_LIMIT, RATIO_LIMIT).ln())
+        };
+        let logs = ratios.into_iter().filter_map(ln).chain([0.0]);
+        let (mut lo, mut hi) = finite_min_max(logs).unwrap_or((0.0, 0.0));
+        let reach = INTERVAL_REACH.ln();
+        let (lo_limit, hi_limit) = (lo - reach, hi + reach);
+        for end in interval_ends.into_iter().filter_map(ln) {
+            let end = end.clamp(lo_limit, hi_limit);
+            lo = lo.min(end);
+            hi = hi.max(end);
+        }
+        // At least ×0.99 … ×1.01 in view.
+        let least = 1.01f64.ln();
+        lo = lo.min(-least);
+        hi = hi.max(least);
+        let pad = (hi - lo) * 0.04;
+        let (lo, hi) = (lo - pad, hi + pad);
+        // Ticks outward from ×1, each at least a ninth of the axis from the one before.
+        let gap = (hi - lo) / 9.0;
+        let mut ticks = vec![0.0];
+        for (candidates, beyond) in [(&TICKS_UP[..], hi), (&TICKS_DOWN[..], -lo)] {
+            let mut last = 0.0f64;
+            for t in candidates {
+                let at = t.ln();
+                if at.abs() > beyond {
+                    break;
+                }
+                if (at - last).abs() >= gap {
+                    ticks.push(at);
+                    last = at;
+                }
+            }
+        }
+        ticks.sort_by(f64::total_cmp);
+        RatioAxis(Axis {
+            lo,
+            hi,
+            ticks,
+            log2: false,
+        })
+    }
+
+    /// Plot coordinate of `ratio`, kept within the axis (a ratio that is not positive at its
+    /// left edge).
+    fn at(&self, ratio: f64) -> f64 {
+        if ratio > 0.0 {
+            ratio.ln().clamp(self.0.lo, self.0.hi)
+        } else {
+            self.0.lo
+        }
+    }
+
+    /// Whether `ratio` lies within the axis (drawn where it is, not at an edge).
+    fn shows(&self, ratio: f64) -> bool {
+        ratio > 0.0 && (self.0.lo..=self.0.hi).contains(&ratio.ln())
+    }
+
+    /// The tick labels, left to right.
+    #[cfg(test)]
+    fn labels(&self) -> Vec<String> {
+        self.0.ticks.iter().map(|t| ratio_label(t.exp())).collect()
+    }
+}
+
+/// `×0.5`, `×1`, `×1.25`, `×1000`.
+fn ratio_label(r: f64) -> String {
+    let text = if r >= 10.0 {
+        format!("{r:.0}")
+    } else {
+        let t = format!("{r:.3}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    format!("×{text}")
+}
+
+impl Ranged for RatioAxis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.0.map(value, limit)
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        self.0.key_points(hint)
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.0.range()
+    }
+}
+
+impl ValueFormatter<f64> for RatioAxis {
+    fn format(value: &f64) -> String {
+        ratio_label(value.exp())
+    }
+
+    fn format_ext(&self, value: &f64) -> String {
+        ratio_label(value.exp())
+    }
+}
+
 struct RatioPlot<'a> {
     title: &'a str,
     rows: &'a [RatioRow],
     total: usize,
     min_effect: Option<f64>,
-    x: Axis,
+    x: RatioAxis,
     y: Axis,
 }
 
@@ -217,40 +357,52 @@ impl Plot for RatioPlot<'_> {
             .bold_line_style(GRID)
             .light_line_style(GRID)
             .axis_style(AXIS)
-            .x_desc("ratio (1 = no change)")
+            .x_desc("ratio B/A, log scale (×1 = no change)")
             .draw()?;
 
-        let (x0, x1) = (self.x.lo, self.x.hi);
+        let (x0, x1) = (self.x.0.lo, self.x.0.hi);
         cc.draw_series((0..self.rows.len()).filter(|i| i % 2 == 1).map(|i| {
             let y = self.row_y(i);
             Rectangle::new([(x0, y - 0.5), (x1, y + 0.5)], BLACK.mix(0.035).filled())
         }))?;
         if let Some(m) = self.min_effect {
             cc.draw_series(std::iter::once(Rectangle::new(
-                [(1.0 - m, self.y.lo), (1.0 + m, self.y.hi)],
+                [
+                    (self.x.at(1.0 - m), self.y.lo),
+                    (self.x.at(1.0 + m), self.y.hi),
+                ],
                 SERIES[0].mix(0.14).filled(),
             )))?;
         }
         cc.draw_series(std::iter::once(PathElement::new(
-            vec![(1.0, self.y.lo), (1.0, self.y.hi)],
+            vec![(0.0, self.y.lo), (0.0, self.y.hi)],
             AXIS.stroke_width(2),
         )))?;
 
         for (i, row) in self.rows.iter().enumerate() {
             let y = self.row_y(i);
             let color = row.verdict.color();
-            if row.lo.is_finite() && row.hi.is_finite() {
+            if !row.lo.is_nan() && !row.hi.is_nan() {
                 let (lo, hi) = (row.lo.min(row.hi), row.lo.max(row.hi));
                 let stroke = color.stroke_width(2);
-                cc.draw_series([
-                    PathElement::new(vec![(lo, y), (hi, y)], stroke),
-                    PathElement::new(vec![(lo, y - 0.22), (lo, y + 0.22)], stroke),
-                    PathElement::new(vec![(hi, y - 0.22), (hi, y + 0.22)], stroke),
-                ])?;
+                let (plo, phi) = (self.x.at(lo), self.x.at(hi));
+                cc.draw_series(std::iter::once(PathElement::new(
+                    vec![(plo, y), (phi, y)],
+                    stroke,
+                )))?;
+                // An end cut at the axis' edge has no cap: the interval goes on.
+                for (end, at) in [(lo, plo), (hi, phi)] {
+                    if self.x.shows(end) {
+                        cc.draw_series(std::iter::once(PathElement::new(
+                            vec![(at, y - 0.22), (at, y + 0.22)],
+                            stroke,
+                        )))?;
+                    }
+                }
             }
             if row.ratio.is_finite() {
                 cc.draw_series(std::iter::once(Circle::new(
-                    (row.ratio, y),
+                    (self.x.at(row.ratio), y),
                     6,
                     color.filled(),
                 )))?;
@@ -259,7 +411,7 @@ impl Plot for RatioPlot<'_> {
 
         let label_pos = Pos::new(HPos::Right, VPos::Center);
         for (i, label) in labels.iter().enumerate() {
-            let (px, py) = cc.backend_coord(&(self.x.lo, self.row_y(i)));
+            let (px, py) = cc.backend_coord(&(self.x.0.lo, self.row_y(i)));
             draw_text_px(
                 root,
                 canvas,
@@ -276,5 +428,43 @@ impl Plot for RatioPlot<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ratio_axis_is_logarithmic_around_one_and_never_negative() {
+        // A metric whose interval runs from 0 to ×90 (few, noisy samples): a linear axis drew
+        // it from −10 to 90.
+        let axis = RatioAxis::covering([1.0, 0.97, 1.03, 40.0, 0.96], [0.0, 90.0, 0.94, 0.98]);
+        let labels = axis.labels();
+        assert_eq!(labels, ["×1", "×2", "×5", "×10", "×20", "×50", "×100"]);
+        let ticks: Vec<f64> = axis.0.ticks.iter().map(|t| t.exp()).collect();
+        assert!(ticks.iter().all(|&t| t > 0.0), "{ticks:?}");
+        assert!(ticks.windows(2).all(|w| w[0] < w[1]), "{ticks:?}");
+        assert!(ticks.len() >= 4 && ticks.len() <= 11, "{ticks:?}");
+        // ×90 is in view, 0 is drawn at the left edge.
+        assert!(axis.shows(90.0) && !axis.shows(0.0));
+        assert_eq!(axis.at(0.0), axis.0.lo);
+        // ×2 and ×0.5 lie equally far from ×1.
+        let wide = RatioAxis::covering([0.4, 2.5], []);
+        assert!((wide.at(2.0) + wide.at(0.5)).abs() < 1e-12);
+        assert_eq!(wide.labels(), ["×0.5", "×0.8", "×1", "×1.25", "×2"]);
+
+        // A typical comparison: everything within a few percent.
+        let narrow = RatioAxis::covering([1.0, 0.97, 1.03], [0.99, 1.012]);
+        assert_eq!(narrow.labels(), ["×0.98", "×0.99", "×1", "×1.01", "×1.02"]);
+        // An interval of a few noisy samples reaches ×4 beyond the ratios at most: the other
+        // rows keep their room, it is cut at the edge.
+        let noisy = RatioAxis::covering([1.0, 0.9, 1.2], [1e-6, 0.85, 1.3, 1e6]);
+        assert!(noisy.shows(1.2 * 3.9) && !noisy.shows(1.2 * 6.0));
+        assert!(noisy.shows(0.9 / 3.9) && !noisy.shows(0.9 / 6.0));
+        assert_eq!(noisy.at(1e6), noisy.0.hi);
+        assert_eq!(ratio_label(1.25), "×1.25");
+        assert_eq!(ratio_label(0.5), "×0.5");
+        assert_eq!(ratio_label(500.0), "×500");
     }
 }
