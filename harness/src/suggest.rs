@@ -5,7 +5,9 @@
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
-/// Levenshtein distance (names are short: one row, one loop).
+/// Levenshtein distance (names are short: one row, one loop). Written here rather than taken
+/// from `strsim` (which clap brings) because scenario files are read by the lean library too,
+/// which builds without clap.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{copy_dir, scratch, statbench};
 use serde_json::Value;
 use std::path::Path;
 
@@ -81,7 +81,7 @@ fn a_baseline_keeps_its_commit_and_workload() {
 #[test]
 fn the_first_line_says_why_speed_is_not_paired() {
     let d = recorded("why-not-paired", "3");
-    let gate = |d: &Path| {
+    let gate_with = |d: &Path, more: &str| {
         statbench(
             &[
                 "gate",
@@ -90,11 +90,12 @@ fn the_first_line_says_why_speed_is_not_paired() {
                 "3",
                 "--confirm-runs",
                 "0",
-                "--wide",
+                more,
             ],
             d,
         )
     };
+    let gate = |d: &Path| gate_with(d, "--wide");
     // A commit, but this folder is no git checkout.
     restamp(&d, "git_revision", Value::from("0123456789ab"));
     let (code, out, err) = gate(&d);
@@ -143,18 +144,7 @@ fn the_first_line_says_why_speed_is_not_paired() {
         "{err}"
     );
     // Asked for.
-    let (_, _, err) = statbench(
-        &[
-            "gate",
-            "./tiny.toml",
-            "--repeat",
-            "3",
-            "--confirm-runs",
-            "0",
-            "--stored-only",
-        ],
-        &d,
-    );
+    let (_, _, err) = gate_with(&d, "--stored-only");
     assert!(first_line(&err).contains("--stored-only"), "{err}");
 }
 
@@ -256,19 +246,6 @@ fn scale_column(csv: &Path, index: usize, factor: i64) {
         lines.push(cells.join(","));
     }
     std::fs::write(csv, lines.join("\n") + "\n").unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -316,11 +316,12 @@ fn one_run_without_run_json_no_longer_switches_the_speed_gate_off() {
         &["1 of 8 runs have no run.json", "r3", "--drop-odd-runs"],
     );
     // Left out on request, the regression still fails and the odd run is named.
-    let (code, stdout, _) = statbench(&["compare", s(&base), s(&slow), "--drop-odd-runs"], &d);
+    // The note is a warning: on stderr, beside the result on stdout.
+    let (code, stdout, stderr) = statbench(&["compare", s(&base), s(&slow), "--drop-odd-runs"], &d);
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("r3 left out (--drop-odd-runs): no run.json"),
-        "{stdout}"
+        stderr.contains("r3 left out (--drop-odd-runs): no run.json"),
+        "{stderr}"
     );
 }
 

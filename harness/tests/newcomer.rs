@@ -31,14 +31,31 @@ fn a_comparison_that_decided_nothing_says_so_and_what_would_decide() {
 #[test]
 fn stdout_carries_the_result_and_stderr_the_warnings() {
     let d = scratch("streams");
-    two_tiny_sets(&d);
-    let (_, out, err) = statbench(&["compare", "a", "b"], &d);
-    assert!(!out.contains("warning:"), "stdout: {out}");
-    assert!(err.contains("warning: "), "stderr: {err}");
-    // A file written with --output keeps the warnings with the table.
-    let (_, _, err) = statbench(&["compare", "a", "b", "--output", "cmp.txt"], &d);
+    for out in ["a", "b"] {
+        let (code, _, err) = statbench(
+            &["run", "quick", "--repeat", "3", "--quiet", "--out", out],
+            &d,
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    // A run left out on request is always a warning.
+    std::fs::remove_file(d.join("a/r3/run.json")).unwrap();
+    let args = ["compare", "a", "b", "--drop-odd-runs"];
+    let (_, out, err) = statbench(&args, &d);
+    assert!(
+        !out.contains("warning:") && !out.contains("left out"),
+        "stdout: {out}"
+    );
+    assert!(
+        err.contains("statbench: warning: ") && err.contains("r3 left out"),
+        "stderr: {err}"
+    );
+    // A file written with --output is what stdout showed.
+    let mut with_file = args.to_vec();
+    with_file.extend(["--output", "cmp.txt"]);
+    let (_, out, _) = statbench(&with_file, &d);
     let file = std::fs::read_to_string(d.join("cmp.txt")).unwrap();
-    assert!(file.contains("warning: "), "{file}{err}");
+    assert_eq!(file, out);
 }
 
 #[test]

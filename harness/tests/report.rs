@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{copy_dir, scratch, statbench};
 
 use std::path::Path;
 
@@ -309,17 +309,4 @@ fn sweep_writes_csv_curves_and_a_report() {
     assert!(out.join("scaling-quick.png").is_file() && out.join("scaling-quick.svg").is_file());
     let html = check_report(&rep);
     assert!(html.contains("ceiling") && html.contains("sharded"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }

@@ -18,12 +18,20 @@ pub fn error(msg: &str) {
     anstream::eprintln!("statbench: {}{msg}", Paint::On.paint(style::BAD, "error: "));
 }
 
-/// `statbench: warning: …` on stderr (never stdout, which carries only the result).
+/// `statbench: warning: …` on stderr (never stdout, which carries only the result), wrapped
+/// to the width tables get.
 pub fn warn(msg: &str) {
-    anstream::eprintln!(
-        "statbench: {}{msg}",
-        Paint::On.paint(style::WARN, "warning: ")
-    );
+    let tag = "statbench: warning: ";
+    let lines = crate::export::width::wrap(&format!("{tag}{msg}"), width(), 2);
+    for (k, line) in lines.iter().enumerate() {
+        match line.strip_prefix(tag).filter(|_| k == 0) {
+            Some(rest) => anstream::eprintln!(
+                "statbench: {}{rest}",
+                Paint::On.paint(style::WARN, "warning: ")
+            ),
+            None => anstream::eprintln!("{line}"),
+        }
+    }
 }
 
 /// The columns stdout shows: the terminal's width (or `COLUMNS` off a terminal), at most

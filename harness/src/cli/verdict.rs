@@ -159,9 +159,9 @@ impl OutputArgs {
         }
         if let Some(path) = &self.output {
             self.check()?;
+            // The file is what stdout showed, without colour (the warnings went to stderr).
             let plain = crate::export::View {
                 paint: crate::export::style::Paint::Off,
-                warnings_apart: false,
                 ..view
             };
             atomic_write(path, render_for(c, self.format, self.all, plain).as_bytes())?;

@@ -32,8 +32,8 @@ pub struct View {
     pub width: Option<usize>,
     /// Colour codes around verdicts (the terminal table only).
     pub paint: style::Paint,
-    /// Leave the warnings out of the table: stdout carries the result, the caller prints the
-    /// warnings on stderr ([`warning_lines`]). A file keeps them in.
+    /// Leave the warnings out of the table: stdout (and an `--output` copy of it) carries the
+    /// result, the caller prints the warnings on stderr ([`warning_lines`]).
     pub warnings_apart: bool,
 }
 

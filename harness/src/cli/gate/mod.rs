@@ -227,6 +227,10 @@ fn finish(args: &GateArgs, outcome: crate::compare::Confirmed) -> Result<i32> {
 /// The stored-baseline gate: K runs of this build against the stored runs, speed judged only
 /// where the machine probes agree; a suspected regression confirmed with more runs.
 fn stored_gate(args: &GateArgs, baseline: &RunSet) -> Result<i32> {
+    // This binary's runs are judged: in a statbench checkout they must be the checkout's code.
+    if let Some(root) = candidate(args) {
+        refuse_stale_binary(&root)?;
+    }
     let run_args = RunArgs {
         scenario: args.scenario.clone(),
         repeat: args.repeat,

@@ -209,9 +209,17 @@ pub(super) fn paired_speed(
     // This checkout's slice library, rebuilt when stale: only when slices can be paired.
     let candidate_library = match candidate {
         CandidateSource::Checkout(root) if base_library.is_some() && !args.process_level => {
-            crate::progress::note(
-                "gate: this build: its slice library (cargo build --release -p statbench-abi)",
-            );
+            use crate::experiment::revision::{checkout_state, code_dirty};
+            let what = match checkout_state(root) {
+                Some((head, _)) if code_dirty(root) => {
+                    format!("{} with uncommitted changes", &head[..10])
+                }
+                Some((head, _)) => head[..10].to_string(),
+                None => "the checkout".into(),
+            };
+            crate::progress::note(&format!(
+                "gate: this build: {what}, its slice library (cargo build --release -p statbench-abi)"
+            ));
             Some(checkout_library(root, quiet)?)
         }
         CandidateSource::Checkout(_) => None,
