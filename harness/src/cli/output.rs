@@ -18,9 +18,17 @@ pub fn error(msg: &str) {
     anstream::eprintln!("statbench: {}{msg}", Paint::On.paint(style::BAD, "error: "));
 }
 
-/// `statbench: warning: …` on stderr (never stdout, which carries only the result), wrapped
-/// to the width tables get.
+/// `statbench: warning: …` on stderr, one line (never stdout, which carries only the result):
+/// a problem with an input, named like an error.
 pub fn warn(msg: &str) {
+    anstream::eprintln!(
+        "statbench: {}{msg}",
+        Paint::On.paint(style::WARN, "warning: ")
+    );
+}
+
+/// A comparison's warning on stderr, wrapped to the width its table gets.
+pub fn warn_wrapped(msg: &str) {
     let tag = "statbench: warning: ";
     let lines = crate::export::width::wrap(&format!("{tag}{msg}"), width(), 2);
     for (k, line) in lines.iter().enumerate() {

@@ -153,7 +153,7 @@ impl OutputArgs {
             let notes = crate::export::notes(c);
             for w in crate::export::warning_lines(c) {
                 if !notes.iter().any(|n| n.ends_with(&w)) {
-                    crate::cli::output::warn(&w);
+                    crate::cli::output::warn_wrapped(&w);
                 }
             }
         }
