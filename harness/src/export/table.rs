@@ -156,6 +156,18 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
             super::CI_SHOWN
         ));
     }
+    if c.headline
+        .as_ref()
+        .is_some_and(|h| h.method == Some(crate::compare::stats::Method::Paired))
+    {
+        // The side medians pool slices taken while the machine moved; the change is the
+        // estimate over adjacent pairs, which share the machine's state.
+        tail.push(
+            "(throughput's change is the paired estimate over adjacent A/B slices; the side \
+             medians pool every slice, so they also move with the machine)"
+                .to_string(),
+        );
+    }
     if let Some(note) = work_note(c) {
         tail.push(format!("({note})"));
     }
