@@ -528,7 +528,7 @@ fn synth_command(a: &SynthArgs) -> Result<i32> {
     for (at, commit, f) in &summary.steps {
         outln!(
             "  injected step: {} from commit #{at} ({commit})",
-            crate::compare::outcome::percent(f - 1.0)
+            crate::compare::quantity::percent(f - 1.0)
         );
     }
     Ok(EXIT_OK)

@@ -1,9 +1,8 @@
 //! Step 1 of the pipeline, align: which metrics both sides have (by stable index), which only
 //! one side has, what each compared metric is (rate or level), and which hosts the sides ran on.
 
-use super::frame::Quantity;
 use super::outcome::OneSided;
-use super::work::WorkUnit;
+use super::quantity::{name_of, Quantity, WorkUnit};
 use crate::store::RunSet;
 use session_stats::{metric, MetricKind, BW_DOWNLOAD_RATE, BW_UPLOAD_RATE};
 
@@ -57,12 +56,6 @@ fn one_sided(from: &[usize], other: &[usize]) -> Vec<OneSided> {
             name: name_of(index),
         })
         .collect()
-}
-
-/// A metric's dotted name, or `#<index>` when this registry does not know it (a newer engine's
-/// slot).
-pub(super) fn name_of(index: usize) -> String {
-    metric(index).map_or_else(|| format!("#{index}"), |m| m.name.to_string())
 }
 
 /// How metric `index` of kind `per_second` (a counter's rate or a gauge's level) compares

@@ -1,8 +1,8 @@
 //! Behaviour, which always gates: lost updates, incomplete runs, and final totals that differ
 //! between runs that must give the same totals.
 
-use super::align::name_of;
 use super::finding::{Finding, TotalDifference};
+use super::quantity::name_of;
 use crate::store::RunSet;
 use session_stats::{DERIVED_SLOTS, NUM_METRICS};
 

@@ -2,11 +2,11 @@
 //! each quantity's adjusted p-value, turned into an [`Outcome`]; the headline's speed verdict
 //! withheld when the machine changed state; metrics ordered for readers.
 
-use super::finding::UnstableSide;
-use super::frame::Quantity;
 #[cfg(test)]
 use super::outcome::RuleVerdict;
 use super::outcome::{AppliedRule, Outcome, QuantityReason, QuantityResult};
+use super::quantity::Quantity;
+use super::speed_withheld::UnstableSide;
 use super::stats::{classify, Direction, Settings, Verdict};
 use crate::policy::{self, MetricRule};
 
@@ -138,9 +138,9 @@ pub(super) fn order(results: &mut [QuantityResult]) {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::result;
+    use super::super::significance::test_quantity;
+    use super::super::significance::tests::{around, samples};
     use super::super::stats::Reason;
-    use super::super::test::test_quantity;
-    use super::super::test::tests::{around, samples};
     use super::*;
 
     #[test]

@@ -6,6 +6,8 @@
 
 use super::admit::LeftOutRun;
 use super::outcome::QuantityReason;
+use super::quantity::{percent as pct, Quantity};
+use super::speed_withheld::{describe, machine_changed_state, MachineMismatch, UnstableSide};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -20,17 +22,6 @@ pub struct DisturbedRun {
     pub median: f64,
     /// The median of its side's run medians (updates/s).
     pub side_median: f64,
-}
-
-/// A side on which too many runs were disturbed to tell which runs are the normal ones.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnstableSide {
-    /// `A` or `B`.
-    pub side: char,
-    /// Runs that would be left out.
-    pub disturbed: usize,
-    /// Runs on the side.
-    pub runs: usize,
 }
 
 /// A metric whose final total differs between runs that must give the same totals.
@@ -101,7 +92,7 @@ pub enum Finding {
     MachineMismatch {
         /// Why (a `reason` tag and its numbers).
         #[serde(flatten)]
-        mismatch: super::machine::MachineMismatch,
+        mismatch: MachineMismatch,
         /// Whether speed was judged anyway (`--strict`).
         speed_judged: bool,
     },
@@ -150,7 +141,7 @@ pub enum Finding {
         /// Stable index.
         index: usize,
         /// How it was compared (per work, rate, level...).
-        quantity: super::frame::Quantity,
+        quantity: Quantity,
         /// Which way is better (`either`: any change regresses).
         direction: crate::policy::Direction,
         /// The policy's threshold (fraction).
@@ -196,8 +187,6 @@ pub struct OutlyingPair {
     pub ratio: f64,
 }
 
-use super::outcome::percent as pct;
-
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -241,7 +230,7 @@ impl fmt::Display for Finding {
             Finding::MachineMismatch {
                 mismatch,
                 speed_judged,
-            } => f.write_str(&super::machine::describe(mismatch, *speed_judged)),
+            } => f.write_str(&describe(mismatch, *speed_judged)),
             Finding::ThroughputRegression {
                 headline,
                 effect,
@@ -272,16 +261,7 @@ impl fmt::Display for Finding {
                 write!(f, "throughput inconclusive: {text}")
             }
             Finding::MachineChangedState { sides, threshold } => {
-                let list: Vec<String> = sides
-                    .iter()
-                    .map(|s| format!("{}: {} of {} runs", s.side, s.disturbed, s.runs))
-                    .collect();
-                write!(
-                    f,
-                    "throughput inconclusive: the machine changed state during the runs ({} more than {:.0}% from the side's median run): no speed verdict; record again",
-                    list.join(", "),
-                    threshold * 100.0
-                )
+                machine_changed_state(f, sides, *threshold)
             }
             Finding::NoThroughput => write!(
                 f,

@@ -35,10 +35,10 @@ pub(super) fn side(runs: Vec<Run>) -> RunSet {
     }
 }
 
-use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityResult};
+use super::quantity::Quantity;
+use super::significance::untested;
 use super::stats::Describe;
-use super::test::untested;
 use super::{CompareSettings, Comparison, Gate};
 
 /// A classified result named `name` with this outcome and ratio (no samples, no analysis).

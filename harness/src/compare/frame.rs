@@ -4,51 +4,11 @@
 //! A counter becomes a rate per second (`Δvalue / Δt`), a gauge stays a level. Only a run's
 //! steady intervals compare ([`crate::store::run_set::steady_intervals`]).
 
-use super::work::{cumulative_work, WorkUnit};
+use super::quantity::{describe_unit, Quantity, WorkUnit};
+use super::work::cumulative_work;
 use crate::error::{Error, Result};
 use crate::store::{Run, RunSet};
 use rayon::prelude::*;
-
-/// What a compared quantity is, and so how its samples are formed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Quantity {
-    /// The headline: counter updates per second per interval, from run.json.
-    Throughput,
-    /// Counter: rate per second per interval.
-    Rate,
-    /// Gauge: level at the end of each interval.
-    Level,
-    /// Counter per unit of work per interval (`Δvalue / Δwork`): behaviour, whatever the speed.
-    PerWork,
-    /// A derived per-second rate gauge (`bw.upload_rate`...) per unit of work per second.
-    RatePerWork,
-}
-
-impl Quantity {
-    /// Whether the quantity moves with the machine's speed (per-second figures), so that its
-    /// verdicts gate only when speed is judged.
-    pub fn is_speed(self) -> bool {
-        matches!(self, Quantity::Throughput | Quantity::Rate)
-    }
-
-    /// Whether samples need the run's work per interval.
-    pub fn needs_work(self) -> bool {
-        matches!(self, Quantity::PerWork | Quantity::RatePerWork)
-    }
-}
-
-impl std::fmt::Display for Quantity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Quantity::Throughput => "throughput",
-            Quantity::Rate => "rate",
-            Quantity::Level => "level",
-            Quantity::PerWork => "per work",
-            Quantity::RatePerWork => "rate per work",
-        })
-    }
-}
 
 /// One side's per-interval samples: for each compared metric, the values of every run's kept
 /// intervals, run by run. Built straight from the snapshot columns (no intermediate frame), so
@@ -179,14 +139,6 @@ pub fn run_frame(
             })
         })
         .collect()
-}
-
-/// How messages name a unit of work.
-pub(crate) fn describe_unit(unit: WorkUnit) -> String {
-    match unit {
-        WorkUnit::Updates => "counter updates".into(),
-        WorkUnit::Metric(i) => super::align::name_of(i),
-    }
 }
 
 /// The kept intervals of every run of `set`, run by run (per-work quantities one value per

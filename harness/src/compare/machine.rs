@@ -6,11 +6,11 @@
 //! on one machine, judges speed always ([`SpeedJudgement::SameMachine`]).
 
 use super::finding::Finding;
-use super::outcome::{percent, Outcome, QuantityReason, QuantityResult};
+use super::outcome::{Outcome, QuantityReason, QuantityResult};
+pub use super::speed_withheld::{MachineMismatch, PAIR_ADVICE};
 use crate::recorder::MachineProbe;
 use crate::store::RunSet;
 use serde::Serialize;
-use std::fmt;
 
 /// Largest relative difference between the sides' machine probes (each loop separately) at
 /// which speed is still judged.
@@ -87,72 +87,6 @@ impl ProbeRatio {
             ("contended", self.contended)
         } else {
             ("uncontended", self.uncontended)
-        }
-    }
-}
-
-/// Why the sides' machines cannot be shown to have run at one speed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum MachineMismatch {
-    /// The probes differ by more than the bound.
-    MachinesDiffer {
-        /// The loop furthest from agreement: `uncontended` or `contended`.
-        probe_loop: &'static str,
-        /// Its B/A ratio.
-        ratio: f64,
-        /// The bound it exceeds (fraction).
-        bound: f64,
-        /// Whether every run of both sides names one machine ([`one_machine`]): then it is that
-        /// machine's speed that moved between the sides, not two machines that differ.
-        same_host: bool,
-    },
-    /// A side has no machine probe (runs recorded before probes existed, or bare CSVs).
-    NoProbe {
-        /// The sides without one, labelled (`A (baseline default)`).
-        sides: Vec<String>,
-    },
-    /// The sides' probes come from different probe versions (different loops).
-    ProbeVersionsDiffer {
-        /// Version on A.
-        a: u32,
-        /// Version on B.
-        b: u32,
-    },
-}
-
-impl fmt::Display for MachineMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MachineMismatch::MachinesDiffer {
-                probe_loop,
-                ratio,
-                bound,
-                same_host,
-            } => {
-                let probe = format!(
-                    "(machine probe, {probe_loop} loop, B vs A; bound ±{:.0}%)",
-                    bound * 100.0
-                );
-                let change = percent(ratio - 1.0);
-                if *same_host {
-                    write!(
-                        f,
-                        "this machine's speed moved by {change} between these runs {probe}"
-                    )
-                } else {
-                    write!(f, "the machines differ by {change} {probe}")
-                }
-            }
-            MachineMismatch::NoProbe { sides } => write!(
-                f,
-                "no machine probe in {} (a bare CSV, a run recorded before statbench measured one, or a recorder without it; re-record with one to judge speed)",
-                sides.join(" and ")
-            ),
-            MachineMismatch::ProbeVersionsDiffer { a, b } => write!(
-                f,
-                "machine probes of different versions (A v{a}, B v{b}) cannot be compared"
-            ),
         }
     }
 }
@@ -335,20 +269,6 @@ impl MachineCheck {
     /// The line every human-readable rendering starts with when the machines differ.
     pub fn note(&self) -> Option<String> {
         self.finding().map(|f| format!("NOTE: {f}"))
-    }
-}
-
-/// What to do when the sides' speeds cannot be compared: measure both builds in one session.
-pub const PAIR_ADVICE: &str = "pair the builds instead (statbench gate, or gate --base REV)";
-
-/// The sentence of a [`Finding::MachineMismatch`]: what was measured, and what to do.
-pub(crate) fn describe(mismatch: &MachineMismatch, speed_judged: bool) -> String {
-    match (speed_judged, mismatch) {
-        (true, _) => format!("{mismatch}; speed judged anyway (--strict)"),
-        (false, MachineMismatch::MachinesDiffer { .. }) => {
-            format!("{mismatch}; speed not judged (behaviour still gates): {PAIR_ADVICE}")
-        }
-        (false, _) => format!("{mismatch}; speed not judged, behaviour still gates"),
     }
 }
 
@@ -558,7 +478,7 @@ mod tests {
         let h = QuantityResult {
             name: "throughput".into(),
             index: None,
-            quantity: super::super::frame::Quantity::Throughput,
+            quantity: super::super::quantity::Quantity::Throughput,
             deprecated: false,
             a: super::super::stats::Describe {
                 n: 1,

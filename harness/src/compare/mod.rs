@@ -8,31 +8,32 @@ mod align;
 pub(crate) mod analysis;
 mod behaviour;
 mod classify;
+pub(crate) mod comparison;
 pub mod confirm;
 pub(crate) mod finding;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub(crate) mod frame;
+mod gate_rules;
 pub mod machine;
 pub(crate) mod outcome;
 mod paired;
-mod policy;
+pub(crate) mod quantity;
 mod sample;
+mod significance;
+pub(crate) mod speed_withheld;
 pub mod stats;
-mod test;
 mod throughput;
 pub(crate) mod work;
 
 pub use admit::{LeftOutRun, OddRun};
-pub use analysis::{compare, CompareSettings, Comparison};
+pub use analysis::compare;
+pub use comparison::{CompareSettings, Comparison, Gate};
 pub use confirm::{confirm, Confirmed};
-pub use finding::{
-    ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference, UnstableSide,
-};
-pub use frame::Quantity;
+pub use finding::{ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference};
 pub use machine::{MachineCheck, SpeedJudgement};
-pub use outcome::{
-    AppliedRule, Gate, OneSided, Outcome, QuantityReason, QuantityResult, RuleVerdict,
-};
+pub use outcome::{AppliedRule, OneSided, Outcome, QuantityReason, QuantityResult, RuleVerdict};
 pub use paired::{compare_paired, compare_paired_slices, with_paired_speed, Pair};
+pub use quantity::Quantity;
+pub use speed_withheld::{MachineMismatch, UnstableSide};
 pub use stats::Describe;

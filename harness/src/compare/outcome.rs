@@ -1,6 +1,7 @@
 //! What a comparison concluded, per compared quantity and for the gate as a whole.
 
-use super::finding::{Finding, UnstableSide};
+use super::quantity::{percent, Quantity};
+use super::speed_withheld::{machine_changed_state, MachineMismatch, UnstableSide};
 use super::stats::Describe;
 use super::stats::Reason;
 use serde::{Serialize, Serializer};
@@ -76,16 +77,6 @@ impl Outcome {
     }
 }
 
-/// A relative change as people read it, `+3.2%` (`—` when not finite): the one format every
-/// table, finding and report uses.
-pub fn percent(effect: f64) -> String {
-    if effect.is_finite() {
-        format!("{:+.1}%", effect * 100.0)
-    } else {
-        "—".into()
-    }
-}
-
 /// One compared quantity: the headline throughput or one metric.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuantityResult {
@@ -94,7 +85,7 @@ pub struct QuantityResult {
     /// Stable metric index (`None` for throughput).
     pub index: Option<usize>,
     /// `throughput` (updates/s), `rate` (per second) or `level` (gauge).
-    pub quantity: super::frame::Quantity,
+    pub quantity: Quantity,
     /// Deprecated slot (kept for comparability, never updated).
     pub deprecated: bool,
     /// Statistics of side A (baseline).
@@ -252,12 +243,12 @@ pub enum QuantityReason {
         needed_runs: Option<usize>,
     },
     /// The speed verdict was withheld: the sides' machine probes disagree (or one is missing).
-    SpeedNotJudged(super::machine::MachineMismatch),
+    SpeedNotJudged(MachineMismatch),
     /// The machines differ (or cannot be compared), yet the slowdown lies beyond anything the
     /// difference explains: judged.
     BeyondMachine {
         /// Why speed would otherwise not be judged.
-        mismatch: super::machine::MachineMismatch,
+        mismatch: MachineMismatch,
         /// The slowest B/A ratio the machines' difference explains.
         explained: f64,
     },
@@ -311,11 +302,7 @@ impl fmt::Display for QuantityReason {
             ),
             QuantityReason::Paired(reason) => f.write_str(reason),
             QuantityReason::MachineChangedState { sides, threshold } => {
-                Finding::MachineChangedState {
-                    sides: sides.clone(),
-                    threshold: *threshold,
-                }
-                .fmt(f)
+                machine_changed_state(f, sides, *threshold)
             }
         }
     }
@@ -333,19 +320,4 @@ pub struct OneSided {
     pub index: usize,
     /// Dotted name, or `#<index>` when this registry does not know it (a newer engine's slot).
     pub name: String,
-}
-
-/// The gate's decision.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Gate {
-    /// True when nothing fails the gate.
-    pub pass: bool,
-    /// Process exit code: 0 pass, 1 fail.
-    pub exit_code: i32,
-    /// Why it failed (empty when it passed).
-    #[serde(serialize_with = "super::finding::serialize_findings")]
-    pub failures: Vec<Finding>,
-    /// Things a reader should know that do not fail the gate.
-    #[serde(serialize_with = "super::finding::serialize_findings")]
-    pub warnings: Vec<Finding>,
 }

@@ -3,13 +3,14 @@
 //! that hits both members of a pair cancels. Behaviour (metrics, totals, lost updates) is
 //! compared as in any comparison.
 
-use super::analysis::{compare, CompareSettings, Comparison};
+use super::analysis::compare;
+use super::comparison::{CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
-use super::frame::Quantity;
+use super::gate_rules::gate;
 use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::AppliedRule;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
-use super::policy::gate;
+use super::quantity::Quantity;
 use super::stats::paired::{analyze_paired, classify_paired};
 use super::stats::{Describe, Direction, Method, PValues, Verdict};
 use crate::error::{Error, Result};

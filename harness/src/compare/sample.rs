@@ -3,12 +3,13 @@
 //! ([`super::frame`]), the headline from run.json's intervals ([`super::throughput`], which
 //! also leaves disturbed runs out).
 
-use super::align::name_of;
-use super::finding::{DisturbedRun, Finding, UnstableSide};
-use super::frame::{pooled_frame, Quantity};
+use super::finding::{DisturbedRun, Finding};
+use super::frame::pooled_frame;
+use super::quantity::{name_of, Quantity, WorkUnit};
+use super::speed_withheld::UnstableSide;
 use super::stats::Describe;
 use super::throughput::throughput_samples;
-use super::work::{HeadlineSource, WorkUnit};
+use super::work::HeadlineSource;
 use crate::error::Result;
 use crate::store::RunSet;
 use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! The headline quantity's samples: throughput per steady interval of every run, with the runs a
 //! disturbance moved left out, and the rule that withholds a speed verdict when too many were.
 
-use super::frame::Quantity::Rate;
+use super::quantity::Quantity::Rate;
 use super::work::HeadlineSource;
 use crate::store::RunSet;
 

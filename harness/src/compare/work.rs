@@ -8,20 +8,10 @@
 //!   policy's `work`, else the run.json's `work_metric`, else the policy's `headline` — and the
 //!   headline is a metric's rate per second — the policy's `headline`, else the work metric.
 
+use super::quantity::{name_of, WorkUnit};
 use crate::error::{Error, Result};
 use crate::policy::{Normalise, Policy};
 use crate::store::{Run, RunKind, RunSet};
-use serde::Serialize;
-
-/// What a unit of work is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "metric")]
-pub enum WorkUnit {
-    /// One counter update of statbench's swarm (run.json's intervals).
-    Updates,
-    /// One unit of a metric (its stable index), e.g. a byte of `net.bytes_recv`.
-    Metric(usize),
-}
 
 /// Where the headline comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,9 +71,9 @@ pub(super) fn unit_of_work(a: &RunSet, b: &RunSet, policy: &Policy) -> Result<Op
         (Some(x), Some(y)) if x != y => Err(Error::input(format!(
             "A ({}) counts work in {} but B ({}) in {}; set `work` in statbench.toml to compare them per the same unit",
             a.label,
-            super::align::name_of(x),
+            name_of(x),
             b.label,
-            super::align::name_of(y)
+            name_of(y)
         ))),
         (Some(x), _) | (None, Some(x)) => Ok(Some(WorkUnit::Metric(x))),
         (None, None) => Ok(policy.headline.map(WorkUnit::Metric)),

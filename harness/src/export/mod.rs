@@ -72,7 +72,10 @@ pub(crate) fn shown(c: &Comparison, all: bool) -> Vec<&QuantityResult> {
 
 /// `+3.2%`-style relative change of a ratio.
 pub(crate) fn pct(ratio: Option<f64>) -> String {
-    ratio.map_or_else(|| "—".into(), |r| crate::compare::outcome::percent(r - 1.0))
+    ratio.map_or_else(
+        || "—".into(),
+        |r| crate::compare::quantity::percent(r - 1.0),
+    )
 }
 
 /// How far a CI bound may lie from the estimate and still be shown as computed: a bound more
@@ -136,12 +139,12 @@ pub(crate) fn gate_cell(r: &QuantityResult) -> String {
 /// How counters were normalised, for the line under a table (`None`: per second, said by
 /// nothing).
 pub(crate) fn work_note(c: &Comparison) -> Option<String> {
-    use crate::compare::work::WorkUnit;
+    use crate::compare::quantity::WorkUnit;
     let unit = match c.work? {
         WorkUnit::Updates => "counter update".to_string(),
         WorkUnit::Metric(i) => format!(
             "unit of {}",
-            crate::compare::frame::describe_unit(WorkUnit::Metric(i))
+            crate::compare::quantity::describe_unit(WorkUnit::Metric(i))
         ),
     };
     Some(format!(

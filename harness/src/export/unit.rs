@@ -15,7 +15,7 @@
 //!
 //! Metrics an engine added beyond the registry's 99 count events.
 
-use crate::compare::frame::Quantity;
+use crate::compare::quantity::Quantity;
 
 /// What a metric's raw value counts.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -130,7 +130,7 @@ pub fn add_runs(ds: &Dataset, paths: &[PathBuf], prov: &Provenance) -> Result<Ve
 /// `v`, a value of history column `quantity`, with its unit: throughput in updates/s, a
 /// counter as its rate per second, a gauge as its level (`21.66 GB/s`, `12.00`).
 pub(crate) fn figure(quantity: &str, v: f64) -> String {
-    use crate::compare::frame::Quantity;
+    use crate::compare::quantity::Quantity;
     use crate::export::unit::Unit;
     let kind = session_stats::find_metric_idx(quantity)
         .and_then(session_stats::metric)

@@ -4,7 +4,7 @@
 use super::dataset::civil_from_days;
 use super::steps::{NoFit, Scale, Step, StepFit};
 use super::trend::{SeriesTrend, Trend};
-use crate::compare::outcome::percent;
+use crate::compare::quantity::percent;
 
 /// Output format of `trend`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -80,8 +80,8 @@ fn steps_table(s: &SeriesTrend) -> Table {
             match st.ci {
                 Some((lo, hi)) => format!(
                     "{} … {}",
-                    crate::compare::outcome::percent(lo - 1.0),
-                    crate::compare::outcome::percent(hi - 1.0)
+                    crate::compare::quantity::percent(lo - 1.0),
+                    crate::compare::quantity::percent(hi - 1.0)
                 ),
                 None => "—".into(),
             },

@@ -118,4 +118,4 @@ pub(crate) fn throughput_series(
         .collect()
 }
 
-pub(crate) use crate::compare::outcome::percent as pct;
+pub(crate) use crate::compare::quantity::percent as pct;

@@ -1,9 +1,10 @@
-//! The gate policy: which findings fail the gate and which only warn (host mismatch and
-//! `--strict`, speed verdicts, metric changes and `--fail-on-metric-change`).
+//! The last step of the pipeline, the gate's rules: which findings fail the gate and which
+//! only warn (host mismatch and `--strict`, speed verdicts, metric changes and
+//! `--fail-on-metric-change`). The policy file's rules per metric are `crate::policy`'s.
 
-use super::analysis::{CompareSettings, Comparison};
+use super::comparison::{CompareSettings, Comparison, Gate};
 use super::finding::{ChangedMetric, Finding};
-use super::outcome::{Gate, Outcome, QuantityReason, QuantityResult, RuleVerdict};
+use super::outcome::{Outcome, QuantityReason, QuantityResult, RuleVerdict};
 
 /// Whether speed verdicts (throughput, per-second rates) may fail the gate: the hosts match
 /// (or `--strict`) and the machine check judges speed.
@@ -27,7 +28,7 @@ pub(super) fn judge_speed_rules(c: &mut Comparison, speed_gates: bool) {
     }
 }
 
-/// The gate policy: which findings fail the gate and which only warn; `disturbed` (the runs
+/// The gate's rules: which findings fail the gate and which only warn; `disturbed` (the runs
 /// sampling left out of the headline) are listed last among the warnings.
 pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Finding>) -> Gate {
     let mut failures = Vec::new();
@@ -148,10 +149,11 @@ pub(super) fn gate(c: &Comparison, settings: &CompareSettings, disturbed: Vec<Fi
 #[cfg(test)]
 mod tests {
     use super::super::admit::{LeftOutRun, OddRun};
-    use super::super::finding::{DisturbedRun, UnstableSide};
+    use super::super::finding::DisturbedRun;
     use super::super::fixtures::{comparison, result};
-    use super::super::frame::Quantity;
     use super::super::outcome::{AppliedRule, OneSided};
+    use super::super::quantity::Quantity;
+    use super::super::speed_withheld::UnstableSide;
     use super::*;
 
     fn settings(strict: bool, fail_on_metric_change: bool) -> CompareSettings {

@@ -1,9 +1,9 @@
-//! Step 3 of the pipeline, test: one quantity's samples into a p-value, a ratio and its
+//! Step 3 of the pipeline, the significance test: one quantity's samples into a p-value, a ratio and its
 //! interval ([`super::stats`]); the outcome stays provisional until the p-values are adjusted
 //! and the verdict rule is applied ([`super::classify`]).
 
-use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
+use super::quantity::Quantity;
 use super::sample::QuantitySamples;
 use super::stats::Describe;
 use super::stats::{analyze_runs, analyze_series, Settings};
