@@ -2,7 +2,7 @@
 
 use super::gate::GATE_RUNS;
 use super::output::outln;
-use super::verdict::{OutputArgs, VerdictArgs};
+use super::verdict_args::{OutputArgs, VerdictArgs};
 use super::RunArgs;
 use crate::error::Result;
 use crate::experiment::ab::{run_ab, AbPlan};

@@ -1,6 +1,6 @@
 //! `statbench compare`: two sides in, a verdict and an exit code out.
 
-use super::verdict::{OutputArgs, VerdictArgs};
+use super::verdict_args::{OutputArgs, VerdictArgs};
 use crate::compare::compare;
 use crate::error::{Error, Result};
 use crate::store::{Baseline, RunSet};

@@ -19,7 +19,7 @@ mod history;
 pub(crate) mod output;
 mod report;
 mod trend;
-mod verdict;
+mod verdict_args;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 pass, 1 regression or lost updates (totals did not \
 match), 2 bad input or usage.";

@@ -1,6 +1,6 @@
 //! `statbench report`: charts and a self-contained HTML page for a run, a comparison or a sweep.
 
-use super::verdict::VerdictArgs;
+use super::verdict_args::VerdictArgs;
 use crate::compare::compare;
 use crate::error::{Error, Result};
 use crate::report::{comparison_report, run_report, sweep_report};

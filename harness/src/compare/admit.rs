@@ -9,6 +9,7 @@
 //! * Both sides ran the same settings (`--allow-different-settings` compares on purpose; the
 //!   output then says so first).
 
+use super::side::Side;
 use super::CompareSettings;
 use crate::error::{Error, Result};
 use crate::recorder::settings::{describe_differences, differences, SettingDifference};
@@ -75,8 +76,8 @@ impl std::fmt::Display for OddRun {
 /// A run left out of a comparison, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeftOutRun {
-    /// `A` or `B`.
-    pub side: char,
+    /// The side.
+    pub side: Side,
     /// The run (its folder, or the CSV for bare files).
     pub run: String,
     /// Why.
@@ -112,7 +113,7 @@ pub fn admit<'s>(
     b: &'s RunSet,
     settings: &CompareSettings,
 ) -> Result<Admission<'s>> {
-    for (side, set) in [('A', a), ('B', b)] {
+    for (side, set) in [(Side::Base, a), (Side::Candidate, b)] {
         if set.runs.is_empty() {
             return Err(Error::input(format!("{side} ({}): no runs", set.label)));
         }
@@ -132,18 +133,26 @@ pub fn admit<'s>(
         }
     }
     let mut left_out = Vec::new();
-    let a = consistent_side('A', a, settings.drop_odd_runs, &mut left_out)?;
-    let b = consistent_side('B', b, settings.drop_odd_runs, &mut left_out)?;
+    let a = consistent_side(Side::Base, a, settings.drop_odd_runs, &mut left_out)?;
+    let b = consistent_side(Side::Candidate, b, settings.drop_odd_runs, &mut left_out)?;
 
     // statbench's runs carry updates/s and a scenario; nothing else compares with them.
     let has_meta = |s: &RunSet| s.runs[0].kind() == RunKind::Statbench;
     if has_meta(&a) != has_meta(&b) && !settings.metrics_only {
-        let (with, without) = if has_meta(&a) { ('A', 'B') } else { ('B', 'A') };
+        let (with, without) = if has_meta(&a) {
+            (Side::Base, Side::Candidate)
+        } else {
+            (Side::Candidate, Side::Base)
+        };
         return Err(Error::input(format!(
             "{with}'s runs have run.json (throughput) but {without}'s ({}) have none: the speed \
              gate would be off; compare statbench runs with statbench runs, or pass \
              --metrics-only to compare the metrics alone on purpose",
-            if without == 'A' { &a.label } else { &b.label }
+            if without == Side::Base {
+                &a.label
+            } else {
+                &b.label
+            }
         )));
     }
     let mut settings_differences = Vec::new();
@@ -214,7 +223,7 @@ fn name_at(set: &RunSet, which: &[usize]) -> String {
 /// One side's runs agree on run.json presence, host and settings; odd runs are refused, or left
 /// out with `drop`.
 fn consistent_side<'s>(
-    side: char,
+    side: Side,
     set: &'s RunSet,
     drop: bool,
     left_out: &mut Vec<LeftOutRun>,
@@ -330,7 +339,7 @@ fn consistent_side<'s>(
 fn without(
     set: &RunSet,
     odd: &[usize],
-    side: char,
+    side: Side,
     why: impl Fn(usize) -> OddRun,
     left_out: &mut Vec<LeftOutRun>,
 ) -> RunSet {

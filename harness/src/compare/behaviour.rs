@@ -3,6 +3,7 @@
 
 use super::finding::{Finding, TotalDifference};
 use super::quantity::name_of;
+use super::side::Side;
 use crate::store::RunSet;
 use session_stats::{DERIVED_SLOTS, NUM_METRICS};
 
@@ -10,7 +11,7 @@ use session_stats::{DERIVED_SLOTS, NUM_METRICS};
 /// — final totals that differ (a behaviour change: the same events must give the same counts).
 pub(super) fn behaviour_changes(a: &RunSet, b: &RunSet, common: &[usize]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (side, set) in [('A', a), ('B', b)] {
+    for (side, set) in [(Side::Base, a), (Side::Candidate, b)] {
         for run in &set.runs {
             if let Some(m) = &run.meta {
                 if m.totals_verified == Some(false) {
@@ -134,11 +135,11 @@ mod tests {
             found,
             vec![
                 Finding::IncompleteRun {
-                    side: 'A',
+                    side: Side::Base,
                     run: "a/r2".into(),
                 },
                 Finding::LostUpdates {
-                    side: 'B',
+                    side: Side::Candidate,
                     run: "b/r1".into(),
                     metrics: 7,
                     names: (0..5).map(|i| format!("m{i}")).collect(),

@@ -287,7 +287,7 @@ mod tests {
         classify_headline(&mut r, &[], 0.1, &s);
         assert_eq!(r.outcome, Outcome::Regression);
         let unstable = vec![UnstableSide {
-            side: 'B',
+            side: crate::compare::Side::Candidate,
             disturbed: 3,
             runs: 8,
         }];

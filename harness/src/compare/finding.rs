@@ -7,6 +7,7 @@
 use super::admit::LeftOutRun;
 use super::outcome::QuantityReason;
 use super::quantity::{percent as pct, Quantity};
+use super::side::Side;
 use super::speed_withheld::{describe, machine_changed_state, MachineMismatch, UnstableSide};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -14,8 +15,8 @@ use std::fmt;
 /// A run's throughput far from its side's median run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DisturbedRun {
-    /// `A` or `B`.
-    pub side: char,
+    /// The side.
+    pub side: Side,
     /// The run (folder or CSV).
     pub run: String,
     /// Its median interval throughput (updates/s).
@@ -53,8 +54,8 @@ pub struct ChangedMetric {
 pub enum Finding {
     /// A run's counters did not match the seed's expectation.
     LostUpdates {
-        /// `A` or `B`.
-        side: char,
+        /// The side.
+        side: Side,
         /// The run.
         run: String,
         /// How many metrics differ.
@@ -64,8 +65,8 @@ pub enum Finding {
     },
     /// A run that did not finish (killed, or still running).
     IncompleteRun {
-        /// `A` or `B`.
-        side: char,
+        /// The side.
+        side: Side,
         /// The run.
         run: String,
     },
@@ -423,7 +424,7 @@ mod tests {
             Finding::NoThroughput,
             Finding::OnlyInA { count: 2 },
             Finding::IncompleteRun {
-                side: 'B',
+                side: Side::Candidate,
                 run: "r1".into(),
             },
             Finding::MetricsChanged {

@@ -153,6 +153,7 @@ mod tests {
     use super::super::fixtures::{comparison, result};
     use super::super::outcome::{AppliedRule, OneSided};
     use super::super::quantity::Quantity;
+    use super::super::side::Side;
     use super::super::speed_withheld::UnstableSide;
     use super::*;
 
@@ -220,12 +221,12 @@ mod tests {
     fn behaviour_always_fails_and_left_out_runs_warn() {
         let mut c = comparison();
         let lost = Finding::IncompleteRun {
-            side: 'B',
+            side: Side::Candidate,
             run: "r1".into(),
         };
         c.behaviour = vec![lost.clone()];
         let left = LeftOutRun {
-            side: 'A',
+            side: Side::Base,
             run: "r9".into(),
             why: OddRun::MissingRunJson,
         };
@@ -249,7 +250,7 @@ mod tests {
         ));
         // A machine that changed state says so instead.
         let unstable = UnstableSide {
-            side: 'A',
+            side: Side::Base,
             disturbed: 3,
             runs: 8,
         };
@@ -338,7 +339,7 @@ mod tests {
         c.removed = vec![one(1), one(2)];
         c.added = vec![one(3)];
         let disturbed = Finding::DisturbedRun(DisturbedRun {
-            side: 'B',
+            side: Side::Candidate,
             run: "r4".into(),
             median: 60.0,
             side_median: 100.0,

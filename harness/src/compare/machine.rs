@@ -7,6 +7,7 @@
 
 use super::finding::Finding;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
+use super::side::Side;
 pub use super::speed_withheld::{MachineMismatch, PAIR_ADVICE};
 use crate::recorder::MachineProbe;
 use crate::store::RunSet;
@@ -165,7 +166,7 @@ pub fn check(
             })
         }
         _ => {
-            let sides = [('A', &pa, a), ('B', &pb, b)]
+            let sides = [(Side::Base, &pa, a), (Side::Candidate, &pb, b)]
                 .into_iter()
                 .filter(|(_, p, _)| p.is_none())
                 .map(|(side, _, set)| format!("{side} ({})", set.label))

@@ -11,6 +11,7 @@ use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::AppliedRule;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::quantity::Quantity;
+use super::side::Side;
 use super::stats::paired::{analyze_paired, classify_paired};
 use super::stats::{Describe, Direction, Method, PValues, Verdict};
 use crate::error::{Error, Result};
@@ -146,7 +147,7 @@ pub fn compare_paired_slices(
     a_label: &str,
     b_label: &str,
     pairs: &[Pair],
-    lost: &[(char, usize, u64)],
+    lost: &[(Side, usize, u64)],
     differences: Vec<crate::recorder::settings::SettingDifference>,
     settings: &CompareSettings,
 ) -> Result<Comparison> {
@@ -178,7 +179,7 @@ pub fn compare_paired_slices(
         behaviour: lost
             .iter()
             .map(|&(side, pair, metrics)| Finding::LostUpdates {
-                side: side.to_ascii_uppercase(),
+                side,
                 run: format!("slice of pair {pair}"),
                 metrics: metrics as usize,
                 names: Vec::new(),

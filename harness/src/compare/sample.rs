@@ -6,6 +6,7 @@
 use super::finding::{DisturbedRun, Finding};
 use super::frame::pooled_frame;
 use super::quantity::{name_of, Quantity, WorkUnit};
+use super::side::Side;
 use super::speed_withheld::UnstableSide;
 use super::stats::Describe;
 use super::throughput::throughput_samples;
@@ -125,7 +126,7 @@ pub(super) fn headline_samples(
     let (ta, tb) = (ta?, tb?);
     let mut disturbed = Vec::new();
     let mut unstable = Vec::new();
-    for (side, t) in [('A', &ta), ('B', &tb)] {
+    for (side, t) in [(Side::Base, &ta), (Side::Candidate, &tb)] {
         for (run, median, side_median) in &t.disturbed {
             disturbed.push(Finding::DisturbedRun(DisturbedRun {
                 side,
@@ -247,14 +248,14 @@ mod tests {
         assert_eq!(
             h.disturbed[0],
             Finding::DisturbedRun(DisturbedRun {
-                side: 'A',
+                side: Side::Base,
                 run: "a/r4".into(),
                 median: 60.0,
                 // The median of the run medians 60, 99, 100, 101.
                 side_median: 99.5,
             })
         );
-        let sides: Vec<char> = h
+        let sides: Vec<Side> = h
             .disturbed
             .iter()
             .map(|f| match f {
@@ -262,11 +263,11 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(sides, vec!['A', 'B', 'B']);
+        assert_eq!(sides, vec![Side::Base, Side::Candidate, Side::Candidate]);
         assert_eq!(
             h.unstable,
             vec![UnstableSide {
-                side: 'B',
+                side: Side::Candidate,
                 disturbed: 2,
                 runs: 6,
             }]

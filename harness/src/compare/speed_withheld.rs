@@ -4,6 +4,7 @@
 //! both name these, so they live below both.
 
 use super::quantity::percent;
+use super::side::Side;
 use serde::Serialize;
 use std::fmt;
 
@@ -76,8 +77,8 @@ impl fmt::Display for MachineMismatch {
 /// A side on which too many runs were disturbed to tell which runs are the normal ones.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnstableSide {
-    /// `A` or `B`.
-    pub side: char,
+    /// The side.
+    pub side: Side,
     /// Runs that would be left out.
     pub disturbed: usize,
     /// Runs on the side.

@@ -3,7 +3,7 @@
 //! them with the gate's statistics. A suspected regression is confirmed by a second batch of
 //! rounds before it fails.
 
-use crate::compare::{compare, confirm, CompareSettings, Confirmed};
+use crate::compare::{compare, confirm, CompareSettings, Confirmed, Side};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::store::RunSet;
@@ -26,12 +26,12 @@ pub struct AbPlan {
     pub out: PathBuf,
 }
 
-/// Side letter of run `k` (0-based) in ABBA order: A B B A A B B A ...
-pub fn abba(k: usize) -> char {
+/// Side of run `k` (0-based) in ABBA order: A B B A A B B A ...
+pub fn abba(k: usize) -> Side {
     if matches!(k % 4, 0 | 3) {
-        'a'
+        Side::Base
     } else {
-        'b'
+        Side::Candidate
     }
 }
 
@@ -121,20 +121,16 @@ fn batch(plan: &AbPlan, done: usize, count: usize, progress: &Progress) -> Resul
     for k in done..done + 2 * count {
         let side = abba(k);
         let n = k / 2 + 1;
-        let dir = plan.out.join(format!("{side}{n:02}"));
-        let cmd = if side == 'a' {
+        let dir = plan.out.join(format!("{}{n:02}", side.folder_letter()));
+        let cmd = if side == Side::Base {
             &plan.command_a
         } else {
             &plan.command_b
         };
         let rate = run_command(cmd, &dir)?;
         let latest = match rate {
-            Some(r) => format!(
-                "{}: {}",
-                side.to_ascii_uppercase(),
-                crate::progress::rate(r)
-            ),
-            None => format!("{}: done", side.to_ascii_uppercase()),
+            Some(r) => format!("{}: {}", side.letter(), crate::progress::rate(r)),
+            None => format!("{}: done", side.letter()),
         };
         progress.step(&format!("{side}{n:02}"), &latest);
     }
@@ -142,7 +138,7 @@ fn batch(plan: &AbPlan, done: usize, count: usize, progress: &Progress) -> Resul
 }
 
 /// The run folders of side `side` (`a01`, `a02`...) in an `ab` folder, in order.
-fn side_dirs(dir: &Path, side: char) -> Vec<PathBuf> {
+fn side_dirs(dir: &Path, side: Side) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -150,7 +146,9 @@ fn side_dirs(dir: &Path, side: char) -> Vec<PathBuf> {
         .filter(|p| {
             p.file_name().is_some_and(|n| {
                 let n = n.to_string_lossy();
-                n.starts_with(side) && n.len() > 1 && n[1..].chars().all(|c| c.is_ascii_digit())
+                n.starts_with(side.folder_letter())
+                    && n.len() > 1
+                    && n[1..].chars().all(|c| c.is_ascii_digit())
             }) && p.join(crate::recorder::SNAPSHOTS_FILE).is_file()
         })
         .collect();
@@ -170,7 +168,7 @@ pub fn ab_folder_sides(
     label_a: &str,
     label_b: &str,
 ) -> Result<Option<(RunSet, RunSet)>> {
-    let (a, b) = (side_dirs(dir, 'a'), side_dirs(dir, 'b'));
+    let (a, b) = (side_dirs(dir, Side::Base), side_dirs(dir, Side::Candidate));
     if a.is_empty() || b.is_empty() {
         return Ok(None);
     }
@@ -250,7 +248,7 @@ mod tests {
 
     #[test]
     fn abba_order_balances_position() {
-        let s: String = (0..8).map(abba).collect();
+        let s: String = (0..8).map(|k| abba(k).folder_letter()).collect();
         assert_eq!(s, "abbaabba");
     }
 }

@@ -5,7 +5,7 @@
 //! ([`crate::compare::compare_paired`]) works on those paired ratios.
 
 use crate::compare::{
-    compare_paired, compare_paired_slices, confirm, CompareSettings, Confirmed, Pair,
+    compare_paired, compare_paired_slices, confirm, CompareSettings, Confirmed, Pair, Side,
 };
 use crate::error::{Error, Result};
 use crate::progress::{say, Progress};
@@ -49,17 +49,18 @@ pub fn a_first(seed: u64, block: usize) -> bool {
 
 /// The four measurements of block `block`: side and pair within the block (0 or 1), in
 /// A B B A or B A A B order; one home for the design that run and slice pairing share.
-fn block_order(seed: u64, block: usize) -> [(char, usize); 4] {
-    if a_first(seed, block) {
-        [('a', 0), ('b', 0), ('b', 1), ('a', 1)]
+fn block_order(seed: u64, block: usize) -> [(Side, usize); 4] {
+    let (first, second) = if a_first(seed, block) {
+        (Side::Base, Side::Candidate)
     } else {
-        [('b', 0), ('a', 0), ('a', 1), ('b', 1)]
-    }
+        (Side::Candidate, Side::Base)
+    };
+    [(first, 0), (second, 0), (second, 1), (first, 1)]
 }
 
-/// Folder of pair `k`'s (0-based) run of side `side` (`'a'` or `'b'`).
-fn run_dir(out: &Path, side: char, k: usize) -> PathBuf {
-    out.join(format!("{side}{:02}", k + 1))
+/// Folder of pair `k`'s (0-based) run of side `side` (`a01`, `b01`...).
+fn run_dir(out: &Path, side: Side, k: usize) -> PathBuf {
+    out.join(format!("{}{:02}", side.folder_letter(), k + 1))
 }
 
 /// Records pairs `done..done + count` (whole blocks), in randomised A B B A order.
@@ -73,10 +74,10 @@ fn measure_pairs(
     let blocks = count.div_ceil(2);
     for block in first_block..first_block + blocks {
         let order = block_order(plan.seed, block).map(|(side, offset)| (side, 2 * block + offset));
-        let seq: String = order.iter().map(|(s, _)| s.to_ascii_uppercase()).collect();
+        let seq: String = order.iter().map(|(s, _)| s.letter()).collect();
         for (side, k) in order {
             let dir = run_dir(&plan.out, side, k);
-            let measure = if side == 'a' {
+            let measure = if side == Side::Base {
                 &mut plan.a.measure
             } else {
                 &mut plan.b.measure
@@ -111,9 +112,9 @@ pub(crate) fn steady_rate(run: &crate::store::Run) -> Option<f64> {
 /// The pairs recorded so far, with both sides as run sets (for the behaviour comparison).
 fn load_pairs(plan: &PairedPlan, pairs: usize) -> Result<(RunSet, RunSet, Vec<Pair>)> {
     let dirs =
-        |side: char| -> Vec<PathBuf> { (0..pairs).map(|k| run_dir(&plan.out, side, k)).collect() };
-    let a = RunSet::load(plan.a.label.clone(), &dirs('a'))?;
-    let b = RunSet::load(plan.b.label.clone(), &dirs('b'))?;
+        |side: Side| -> Vec<PathBuf> { (0..pairs).map(|k| run_dir(&plan.out, side, k)).collect() };
+    let a = RunSet::load(plan.a.label.clone(), &dirs(Side::Base))?;
+    let b = RunSet::load(plan.b.label.clone(), &dirs(Side::Candidate))?;
     let mut out = Vec::with_capacity(pairs);
     for (k, (ra, rb)) in a.runs.iter().zip(&b.runs).enumerate() {
         let level = |run: &crate::store::Run| -> Result<f64> {
@@ -207,7 +208,7 @@ pub struct SlicesRecorded {
     /// Throughput pairs in measurement order.
     pub pairs: Vec<Pair>,
     /// Slices whose totals did not match the plan: (side, 1-based pair, metrics).
-    pub lost: Vec<(char, usize, u64)>,
+    pub lost: Vec<(Side, usize, u64)>,
 }
 
 fn measure_slices(
@@ -228,7 +229,7 @@ fn measure_slices(
     for block in first_block..first_block + blocks {
         let mut got = [(0.0, 0.0); 2];
         for (i, (side, _)) in block_order(plan.seed, block).into_iter().enumerate() {
-            let measure = if side == 'a' {
+            let measure = if side == Side::Base {
                 &mut plan.a.measure
             } else {
                 &mut plan.b.measure
@@ -239,7 +240,7 @@ fn measure_slices(
                 rec.lost.push((side, pair + 1, s.mismatched_metrics));
             }
             let rate = s.rate();
-            if side == 'a' {
+            if side == Side::Base {
                 got[i / 2].0 = rate;
             } else {
                 got[i / 2].1 = rate;

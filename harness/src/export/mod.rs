@@ -199,7 +199,7 @@ pub(crate) fn settings_note(c: &Comparison) -> Option<String> {
 pub(crate) fn warning_lines(c: &Comparison) -> Vec<String> {
     use crate::compare::Finding;
     let mut lines = Vec::new();
-    let mut disturbed: Vec<(char, Vec<String>)> = Vec::new();
+    let mut disturbed: Vec<(crate::compare::Side, Vec<String>)> = Vec::new();
     for w in &c.gate.warnings {
         match w {
             Finding::DisturbedRun(d) => {

@@ -1,7 +1,7 @@
 //! The options of `statbench gate` and their defaults: one home for each (the paired ones
 //! included, which `ab` and `calibrate` share).
 
-use crate::cli::verdict::{OutputArgs, VerdictArgs};
+use crate::cli::verdict_args::{OutputArgs, VerdictArgs};
 use clap::Args;
 
 /// Runs the gate records by default: with 1-s runs of the default scenario, `statbench

@@ -12,7 +12,7 @@ mod paired;
 pub use args::{GateArgs, GATE_RUNS, PAIRED_MIN_EFFECT, PAIRED_SLICES, PAIRED_SLICE_MS};
 use paired::{paired_settings, paired_speed, BaseSource, CandidateSource};
 
-use super::verdict::VerdictArgs;
+use super::verdict_args::VerdictArgs;
 use super::{run_repeated, RunArgs};
 use crate::compare::{compare, confirm, with_paired_speed};
 use crate::error::{Error, Result};

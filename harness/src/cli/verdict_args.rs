@@ -1,6 +1,7 @@
-//! The options every verdict-giving command shares (`compare`, `gate`, `ab`, `report`,
-//! `calibrate`) and how a comparison is shown: one home, so the commands import from here and
-//! not from each other.
+//! The arguments every verdict-giving command shares (`compare`, `gate`, `ab`, `report`,
+//! `calibrate`): the statistics and gate options ([`VerdictArgs`]) and where and how the
+//! comparison is written ([`OutputArgs`]); one home, so the commands import from here and not
+//! from each other.
 
 use crate::compare::stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
