@@ -72,9 +72,7 @@ pub struct Comparison {
     /// Settings that differ between the sides, compared on purpose (`--allow-different-settings`):
     /// the first thing every rendering says.
     pub settings_differences: Vec<SettingDifference>,
-    /// Label of A.
     pub a_label: String,
-    /// Label of B.
     pub b_label: String,
     /// Runs pooled on each side.
     pub runs: (usize, usize),

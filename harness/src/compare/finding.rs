@@ -15,7 +15,6 @@ use std::fmt;
 /// A run's throughput far from its side's median run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DisturbedRun {
-    /// The side.
     pub side: Side,
     /// The run (folder or CSV).
     pub run: String,
@@ -54,9 +53,7 @@ pub struct ChangedMetric {
 pub enum Finding {
     /// A run's counters did not match the seed's expectation.
     LostUpdates {
-        /// The side.
         side: Side,
-        /// The run.
         run: String,
         /// How many metrics differ.
         metrics: usize,
@@ -64,12 +61,7 @@ pub enum Finding {
         names: Vec<String>,
     },
     /// A run that did not finish (killed, or still running).
-    IncompleteRun {
-        /// The side.
-        side: Side,
-        /// The run.
-        run: String,
-    },
+    IncompleteRun { side: Side, run: String },
     /// Same scenario, settings and operation budget, different final totals.
     TotalsDiffer {
         /// The run that differs.
@@ -129,7 +121,6 @@ pub enum Finding {
     NoThroughput,
     /// Metrics whose rate or level changed materially.
     MetricsChanged {
-        /// How many.
         count: usize,
         /// The largest few.
         top: Vec<ChangedMetric>,
@@ -159,15 +150,9 @@ pub enum Finding {
     /// A run left out of its side on request (`--drop-odd-runs`).
     LeftOut(LeftOutRun),
     /// Metrics only side A has.
-    OnlyInA {
-        /// How many.
-        count: usize,
-    },
+    OnlyInA { count: usize },
     /// Metrics only side B has.
-    OnlyInB {
-        /// How many.
-        count: usize,
-    },
+    OnlyInB { count: usize },
     /// Pairs of a paired experiment whose B/A ratio lies far from the others: a disturbance
     /// hit one member of the pair. Kept in the analysis; reported with whether the verdict
     /// would change without them.

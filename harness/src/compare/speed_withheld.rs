@@ -77,7 +77,6 @@ impl fmt::Display for MachineMismatch {
 /// A side on which too many runs were disturbed to tell which runs are the normal ones.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnstableSide {
-    /// The side.
     pub side: Side,
     /// Runs that would be left out.
     pub disturbed: usize,

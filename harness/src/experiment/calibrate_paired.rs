@@ -40,7 +40,6 @@ pub const KNOBS: [(u32, &str); 3] = [(10, "≈1%"), (20, "≈2%"), (50, "≈5%")
 /// What to measure.
 #[derive(Debug, Clone)]
 pub struct PairedCalibratePlan {
-    /// Scenario.
     pub scenario: Scenario,
     /// Rounds recorded (5 slices each).
     pub rounds: usize,

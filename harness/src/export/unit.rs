@@ -22,7 +22,6 @@ use crate::compare::quantity::Quantity;
 pub enum Base {
     /// Counter updates (the headline throughput).
     Updates,
-    /// Bytes.
     Bytes,
     /// Bytes per second already (bandwidth gauges).
     BytesPerSecond,

@@ -247,9 +247,7 @@ impl Dataset {
 /// One scenario's month: a folder of run files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partition {
-    /// Scenario.
     pub scenario: String,
-    /// Month.
     pub month: Month,
     /// Its folder.
     pub dir: PathBuf,

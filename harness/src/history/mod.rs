@@ -75,7 +75,6 @@ pub const DEFAULT_DIR: &str = "history";
 pub struct AddOutcome {
     /// The run as named in messages.
     pub source: String,
-    /// Its id.
     pub run_id: String,
     /// Written, or already there.
     pub added: Added,

@@ -76,17 +76,13 @@ impl Query {
 /// One run's metadata and the median of each asked quantity over its steady intervals.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunSummary {
-    /// Run id.
     pub run_id: String,
-    /// Scenario.
     pub scenario: String,
-    /// Commit.
     pub commit: Option<String>,
     /// Local changes.
     pub dirty: bool,
     /// Commit date (µs).
     pub commit_time: Option<i64>,
-    /// Branch.
     pub branch: Option<String>,
     /// Start (µs).
     pub timestamp: i64,
@@ -96,9 +92,7 @@ pub struct RunSummary {
     pub hostname: Option<String>,
     /// Comparable settings.
     pub settings_hash: Option<String>,
-    /// Layout.
     pub layout: Option<String>,
-    /// Threads.
     pub threads: Option<u32>,
     /// Steady intervals.
     pub intervals: u32,

@@ -103,7 +103,6 @@ pub struct RunRecord {
     pub dirty: bool,
     /// Commit date, µs since the epoch.
     pub commit_time: Option<i64>,
-    /// Branch.
     pub branch: Option<String>,
     /// Run start, µs since the epoch (UTC).
     pub timestamp: i64,
@@ -117,15 +116,10 @@ pub struct RunRecord {
     pub settings_hash: Option<String>,
     /// Scenario file hash.
     pub scenario_hash: Option<String>,
-    /// Layout.
     pub layout: Option<String>,
-    /// Threads.
     pub threads: Option<u32>,
-    /// Peers.
     pub peers: Option<u32>,
-    /// Seed.
     pub seed: Option<u64>,
-    /// statbench version.
     pub statbench_version: Option<String>,
     /// Totals matched.
     pub totals_verified: Option<bool>,
@@ -153,7 +147,6 @@ pub struct HistoryRun {
 pub struct Provenance {
     /// Commit measured (wins over run.json's).
     pub commit: Option<String>,
-    /// Branch.
     pub branch: Option<String>,
     /// Commit date, µs.
     pub commit_time: Option<i64>,

@@ -34,7 +34,6 @@ pub struct SynthSpec {
     pub disturbed: f64,
     /// Steps: (commit index, factor from that commit on).
     pub steps: Vec<(usize, f64)>,
-    /// Seed.
     pub seed: u64,
     /// First commit's time, µs since the epoch.
     pub start: i64,

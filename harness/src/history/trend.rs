@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 /// runner type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct SeriesKey {
-    /// Scenario.
     pub scenario: String,
     /// Comparable-settings hash.
     pub settings_hash: Option<String>,

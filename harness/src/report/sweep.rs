@@ -12,7 +12,6 @@ use std::path::Path;
 pub struct SweepPoint {
     /// Layout name (or `ceiling`).
     pub layout: String,
-    /// Threads.
     pub threads: usize,
     /// Access pattern (e.g. `swarm`).
     pub pattern: String,

@@ -60,7 +60,6 @@ pub struct TrendChart {
     pub runs: Vec<(usize, f64)>,
     /// The fitted level of every commit.
     pub levels: Vec<f64>,
-    /// The steps.
     pub steps: Vec<StepMark>,
 }
 
