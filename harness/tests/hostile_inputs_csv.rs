@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{meta_text, refused, scratch, statbench, write_raw_run, FIXTURE};
+use common::{meta_text, refused, scratch, statbench, write_raw_run, Scratch, FIXTURE};
 use serde_json::{json, Value};
 use session_stats::{metric, MetricKind};
 use std::path::Path;
@@ -45,6 +45,15 @@ fn valid_meta() -> Value {
         })
         .collect();
     v
+}
+
+/// A scratch folder holding the run `good` (the valid CSV and run.json, also returned), the
+/// other side of every comparison.
+fn with_good_run(name: &str) -> (Scratch, String, Value) {
+    let d = scratch(name);
+    let (csv, meta) = (valid_csv(), valid_meta());
+    write_raw_run(&d.join("good"), csv.as_bytes(), Some(&meta_text(&meta, "")));
+    (d, csv, meta)
 }
 
 fn with_row(csv: &str, row: usize, edit: impl Fn(&mut Vec<String>)) -> String {
@@ -92,14 +101,7 @@ fn assert_refused(dir: &Path, case: &Case) {
 
 #[test]
 fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
-    let d = scratch("hostile-csv");
-    let good = valid_csv();
-    let meta = valid_meta();
-    write_raw_run(
-        &d.join("good"),
-        good.as_bytes(),
-        Some(&meta_text(&meta, "")),
-    );
+    let (d, good, meta) = with_good_run("hostile-csv");
     let header = good.lines().next().unwrap().to_string() + "\n";
     let mut cases = Vec::new();
     let mut add = |name: &'static str, csv: Vec<u8>, needle: &str| {
@@ -258,14 +260,7 @@ fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
 
 #[test]
 fn bom_crlf_and_a_line_cut_by_a_kill_are_still_read() {
-    let d = scratch("hostile-csv-ok");
-    let good = valid_csv();
-    let meta = valid_meta();
-    write_raw_run(
-        &d.join("good"),
-        good.as_bytes(),
-        Some(&meta_text(&meta, "")),
-    );
+    let (d, good, meta) = with_good_run("hostile-csv-ok");
     let crlf = format!("\u{FEFF}{}", good.replace('\n', "\r\n"));
     write_raw_run(
         &d.join("crlf"),
@@ -283,13 +278,7 @@ fn bom_crlf_and_a_line_cut_by_a_kill_are_still_read() {
 
 #[test]
 fn hostile_run_json_values_are_refused_naming_file_and_field() {
-    let d = scratch("hostile-json");
-    let good = valid_csv();
-    write_raw_run(
-        &d.join("good"),
-        good.as_bytes(),
-        Some(&meta_text(&valid_meta(), "")),
-    );
+    let (d, good, _) = with_good_run("hostile-json");
     let mut cases = Vec::new();
     let mut add = |name: &'static str, meta: Value, raw: &str, needle: &str| {
         write_raw_run(&d.join(name), good.as_bytes(), Some(&meta_text(&meta, raw)));
@@ -428,14 +417,7 @@ fn hostile_run_json_values_are_refused_naming_file_and_field() {
 /// contract); the comparison must then refuse it for want of data (issue 11, item 1).
 #[test]
 fn header_only_and_single_row_csvs_are_refused_for_want_of_data() {
-    let d = scratch("hostile-csv-nodata");
-    let good = valid_csv();
-    let meta = valid_meta();
-    write_raw_run(
-        &d.join("good"),
-        good.as_bytes(),
-        Some(&meta_text(&meta, "")),
-    );
+    let (d, good, meta) = with_good_run("hostile-csv-nodata");
     let mut lines = good.lines();
     let header = lines.next().unwrap().to_string() + "\n";
     let one_row = format!("{header}{}\n", lines.next().unwrap());
