@@ -1,30 +1,13 @@
 //! `statbench ab` and `statbench calibrate` end to end, on tiny runs.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("statbench-ab-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{scratch, Statbench};
 
-/// The timed experiments of this file measure speed on a 2-core machine: run them one at a
-/// time, or each one's runs disturb the other's (the test harness runs tests in parallel).
-static MACHINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
+/// Runs statbench in the crate's folder with the machine to itself: the timed experiments of
+/// this file measure speed on a 2-core machine.
 fn statbench(args: &[&str]) -> (i32, String, String) {
-    let _alone = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
-    let out = Command::new(env!("CARGO_BIN_EXE_statbench"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    Statbench::new().args(args).alone().run().into()
 }
 
 fn run_cmd(extra: &str) -> String {
@@ -36,7 +19,8 @@ fn run_cmd(extra: &str) -> String {
 
 #[test]
 fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
-    let out = scratch("slow");
+    let dir = scratch("slow");
+    let out = dir.join("out");
     let (code, stdout, stderr) = statbench(&[
         "ab",
         "-v", // the commands and the steps on stderr, also off a terminal
@@ -84,7 +68,8 @@ fn ab_alternates_confirms_and_fails_on_a_large_slowdown() {
 
 #[test]
 fn ab_reports_a_failing_command_as_bad_input() {
-    let out = scratch("fail");
+    let dir = scratch("fail");
+    let out = dir.join("out");
     let (code, _, stderr) = statbench(&[
         "ab",
         "--a",
@@ -104,7 +89,8 @@ fn ab_reports_a_failing_command_as_bad_input() {
         "{stderr}"
     );
     // Exit 1 of a command (statbench run with lost updates) is a failed check, not bad input.
-    let out = scratch("exit1");
+    let dir = scratch("exit1");
+    let out = dir.join("out");
     let (code, _, stderr) = statbench(&[
         "ab",
         "--a",
@@ -115,7 +101,8 @@ fn ab_reports_a_failing_command_as_bad_input() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "{stderr}");
-    let out = scratch("nowrite");
+    let dir = scratch("nowrite");
+    let out = dir.join("out");
     let (code, _, stderr) = statbench(&[
         "ab",
         "--a",
@@ -131,7 +118,8 @@ fn ab_reports_a_failing_command_as_bad_input() {
 
 #[test]
 fn calibrate_reports_rates_for_every_kind_of_comparison() {
-    let out = scratch("calibrate");
+    let dir = scratch("calibrate");
+    let out = dir.join("out");
     let (code, stdout, stderr) = statbench(&[
         "calibrate",
         "quick",
@@ -184,7 +172,8 @@ fn calibrate_reports_rates_for_every_kind_of_comparison() {
 
 #[test]
 fn calibrate_refuses_too_few_runs_for_disjoint_sides() {
-    let out = scratch("calibrate-few");
+    let dir = scratch("calibrate-few");
+    let out = dir.join("out");
     let (code, _, stderr) = statbench(&[
         "calibrate",
         "quick",

@@ -2,14 +2,13 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{scratch, statbench, Statbench};
 use session_stats::{metric, MetricKind};
 
 use statbench::compare::{compare, CompareSettings, Finding, Outcome};
 use statbench::recorder::{IntervalThroughput, RunMeta};
 use statbench::store::{Baseline, RunSet};
 use std::path::Path;
-use std::process::Command;
 
 /// Deterministic normal-ish noise (sum of uniforms).
 struct Noise(u64);
@@ -415,15 +414,12 @@ fn formats_render_and_exit_codes_follow_the_gate() {
 #[test]
 fn lost_updates_and_deterministic_total_changes_fail_the_gate() {
     let d = scratch("behaviour");
-    let bin = env!("CARGO_BIN_EXE_statbench");
     for name in ["a", "b"] {
-        let st = Command::new(bin)
+        let done = Statbench::new()
             .args(["run", "quick", "--operations", "300000", "--quiet", "--out"])
             .arg(d.join(name))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(st.success());
+            .run();
+        assert_eq!(done.code, 0, "{}", done.stderr);
     }
     let (code, out, _) = statbench(&["compare", "a", "b"], &d);
     assert_eq!(code, 0, "{out}");

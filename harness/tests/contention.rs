@@ -5,18 +5,14 @@
 //! The suite runs a small budget per point; the 10^8-updates-per-point version is `#[ignore]`d
 //! (too long for CI on 2 cores): `cargo test --release -p statbench --test contention -- --ignored`.
 
+mod common;
+
+use common::scratch;
 use statbench::runner::{run, RunRequest};
 use statbench::scenario::{Overrides, Scenario, SinkKind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const THREADS: [u64; 7] = [1, 2, 4, 8, 16, 32, 64];
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("statbench-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Every layout and the ceiling, at every thread count, `operations` updates each: every final
 /// value must equal the seed's expectation.
@@ -56,7 +52,6 @@ fn every_layout_keeps_every_update(operations: u64, name: &str) {
             let _ = std::fs::remove_dir_all(&out);
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{scratch, statbench, Statbench};
 use polars::prelude::*;
 use statbench::history::synth::{synth, synth_run, SynthSpec};
 use statbench::history::{run_medians, Added, Dataset, Month, Partitions, Query};
@@ -171,25 +171,18 @@ fn processes_adding_at_once_write_each_run_once() {
     let children: Vec<_> = (0..8)
         .map(|k| {
             let run = if k < 4 { &runs[0] } else { &runs[k - 3] };
-            std::process::Command::new(env!("CARGO_BIN_EXE_statbench"))
+            Statbench::new()
                 .args(["history", "add", run.to_str().unwrap(), "--history"])
                 .arg(&hist)
                 .args(["--commit", "0123456789ab", "--branch", "main"])
-                .current_dir(&root)
-                .output()
-                .unwrap()
+                .cwd(&root)
+                .run()
         })
         .collect();
     let mut added_shared = 0;
     for (k, c) in children.iter().enumerate() {
-        let out = String::from_utf8_lossy(&c.stdout);
-        assert_eq!(
-            c.status.code(),
-            Some(0),
-            "{out}{}",
-            String::from_utf8_lossy(&c.stderr)
-        );
-        if k < 4 && out.contains("1 run(s) added") {
+        assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
+        if k < 4 && c.stdout.contains("1 run(s) added") {
             added_shared += 1;
         }
     }

@@ -5,70 +5,25 @@
 
 mod common;
 
-use common::{scratch, statbench};
-use statbench::recorder::{IntervalThroughput, RunMeta};
+use common::{copy_dir, scratch, snapshot, statbench, write_run, RunSpec, Statbench};
+use statbench::recorder::RunMeta;
 use statbench::store::{Baseline, RunSet};
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Writes a run folder of `rows` snapshot rows (8 metrics, counters growing by `rate` per
-/// 100 ms) and, unless `meta` is `None`, a run.json from the fixture changed by `meta`.
-fn write_run(dir: &Path, rows: usize, rate: i64, meta: Option<&dyn Fn(&mut RunMeta)>) {
-    std::fs::create_dir_all(dir).unwrap();
-    let mut text = String::from("sample,elapsed_ns,0,1,2,3,4,5,6,7\n");
-    for k in 0..rows as i64 {
-        text += &format!("{k},{}", k * 100_000_000);
-        for i in 0..8 {
-            text += &format!(",{}", if i % 2 == 0 { rate * k + i } else { 1000 + k });
-        }
-        text.push('\n');
-    }
-    std::fs::write(dir.join("snapshots.csv"), text).unwrap();
-    if let Some(change) = meta {
-        let mut m: RunMeta = serde_json::from_str(include_str!("fixtures/run.json")).unwrap();
-        m.ops_per_sec = rate as f64 * 10.0;
-        m.intervals = (1..rows.max(2) as u64)
-            .map(|k| IntervalThroughput {
-                sample: k,
-                duration_ns: 100_000_000,
-                ops: rate as u64,
-                ops_per_sec: rate as f64 * 10.0,
-            })
-            .collect();
-        m.samples = rows as u64;
-        change(&mut m);
-        m.write(dir).unwrap();
-    }
+/// A statbench run of 6 snapshot rows (8 metrics, counters growing by `rate` per 100 ms) with
+/// the fixture's run.json at `rate` × 10 updates/s.
+fn run_spec(rate: i64) -> RunSpec {
+    RunSpec::default()
+        .indices(0..8)
+        .intervals(5)
+        .rate(rate as f64)
+        .throughput(Some(rate as f64 * 10.0))
 }
 
 /// A statbench run with run.json, unchanged from the fixture.
 fn good_run(dir: &Path, rate: i64) {
-    write_run(dir, 6, rate, Some(&|_| {}));
-}
-
-/// Every file under `dir` (hidden ones too) with its bytes: "nothing lost or overwritten".
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.map(Result::unwrap) {
-            let p = e.path();
-            if p.is_dir() {
-                out.insert(p.strip_prefix(root).unwrap().join(""), Vec::new());
-                walk(root, &p, out);
-            } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    write_run(dir, &run_spec(rate));
 }
 
 /// A scratch project with `baselines/keep` saved from one good run, and that run in `good/`.
@@ -83,31 +38,13 @@ fn project(name: &str) -> common::Scratch {
 
 /// Runs statbench expecting bad input: exit 2, one stderr line holding every needle, no panic.
 fn refused(args: &[&str], cwd: &Path, needles: &[&str]) -> String {
-    let (code, out, err) = statbench(args, cwd);
-    assert_eq!(
-        code, 2,
-        "{args:?}: exit {code}\nstdout: {out}\nstderr: {err}"
-    );
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{args:?}: {err}");
-    for needle in needles {
-        assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
-    }
-    err
+    common::refused(cwd, args, &[], 2, needles)
 }
 
 /// `refused`, plus: the baselines folder is byte for byte what it was (no partial baseline,
 /// no leftover temp folder, the existing one untouched).
 fn refused_untouched(args: &[&str], d: &Path, needles: &[&str]) -> String {
-    let before = tree(&d.join("baselines"));
-    assert!(!before.is_empty());
-    let err = refused(args, d, needles);
-    assert_eq!(
-        tree(&d.join("baselines")),
-        before,
-        "{args:?} changed baselines/"
-    );
-    err
+    common::refused(d, args, &[&d.join("baselines")], 2, needles)
 }
 
 #[test]
@@ -131,13 +68,14 @@ fn invalid_baseline_names_are_refused_and_create_nothing() {
     let d = project("names");
     let long = "n".repeat(300);
     for name in ["../x", ".hidden", "", "a/b", "x y", "/abs", "..", &long] {
-        let before = tree(&d);
-        let (code, _, err) = statbench(&["baseline", "save", name, "good"], &d);
-        assert_eq!(code, 2, "{name:?}: {err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "{name:?}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        assert!(err.contains("baseline name"), "{name:?}: {err}");
-        assert_eq!(tree(&d), before, "{name:?} created or changed something");
+        // Nothing created or changed anywhere in the project.
+        common::refused(
+            &d,
+            &["baseline", "save", name, "good"],
+            &[&d],
+            2,
+            &["baseline name"],
+        );
         refused(&["baseline", "show", name], &d, &[]);
         refused(&["compare", "--baseline", name, "good"], &d, &[]);
     }
@@ -146,8 +84,8 @@ fn invalid_baseline_names_are_refused_and_create_nothing() {
 #[test]
 fn csv_only_runs_need_a_flag_and_never_mix_with_statbench_runs() {
     let d = project("bare");
-    write_run(&d.join("engine/r1"), 6, 1000, None);
-    write_run(&d.join("engine/r2"), 6, 1000, None);
+    write_run(&d.join("engine/r1"), &run_spec(1000).throughput(None));
+    write_run(&d.join("engine/r2"), &run_spec(1000).throughput(None));
     refused_untouched(
         &["baseline", "save", "eng", "engine"],
         &d,
@@ -156,7 +94,7 @@ fn csv_only_runs_need_a_flag_and_never_mix_with_statbench_runs() {
     // Mixed: one of three runs lacks run.json — refused even with the flag.
     good_run(&d.join("mixed/r1"), 1000);
     good_run(&d.join("mixed/r2"), 1000);
-    write_run(&d.join("mixed/r3"), 6, 1000, None);
+    write_run(&d.join("mixed/r3"), &run_spec(1000).throughput(None));
     for extra in [None, Some("--allow-bare-csv")] {
         let mut args = vec!["baseline", "save", "mix", "mixed"];
         args.extend(extra);
@@ -180,9 +118,7 @@ fn runs_from_several_hosts_are_refused_naming_the_odd_ones() {
     }
     write_run(
         &d.join("set/r3"),
-        6,
-        1000,
-        Some(&|m| m.host.cpu_model = "Other CPU".into()),
+        &run_spec(1000).edit("/host/cpu_model", "Other CPU"),
     );
     let err = refused_untouched(
         &["baseline", "save", "h", "set"],
@@ -198,9 +134,7 @@ fn runs_from_several_hosts_are_refused_naming_the_odd_ones() {
     // The core count is part of the machine too.
     write_run(
         &d.join("set/r3"),
-        6,
-        1000,
-        Some(&|m| m.host.logical_cores = 64),
+        &run_spec(1000).edit("/host/logical_cores", 64),
     );
     refused_untouched(&["baseline", "save", "h", "set"], &d, &["set/r3", "× 64"]);
 }
@@ -213,12 +147,9 @@ fn runs_of_different_settings_are_refused_naming_runs_and_keys() {
     }
     write_run(
         &d.join("set/r2"),
-        6,
-        1000,
-        Some(&|m| {
-            m.scenario_settings["budget"]["duration_ms"] = 300.into();
-            m.scenario_settings["layout"] = "sharded".into();
-        }),
+        &run_spec(1000)
+            .edit("/scenario_settings/budget/duration_ms", 300)
+            .edit("/scenario_settings/layout", "sharded"),
     );
     refused_untouched(
         &["baseline", "save", "s", "set"],
@@ -233,9 +164,7 @@ fn runs_of_different_settings_are_refused_naming_runs_and_keys() {
     // What only says where the scenario came from is not a setting: saved.
     write_run(
         &d.join("set/r2"),
-        6,
-        1000,
-        Some(&|m| m.scenario_settings["description"] = "edited comment".into()),
+        &run_spec(1000).edit("/scenario_settings/description", "edited comment"),
     );
     let (code, _, err) = statbench(&["baseline", "save", "s", "set"], &d);
     assert_eq!(code, 0, "{err}");
@@ -247,7 +176,7 @@ fn runs_of_different_settings_are_refused_naming_runs_and_keys() {
 #[test]
 fn runs_that_cannot_carry_a_verdict_are_refused() {
     let d = project("unfit");
-    write_run(&d.join("onerow"), 1, 1000, Some(&|_| {}));
+    write_run(&d.join("onerow"), &run_spec(1000).intervals(0));
     refused_untouched(
         &["baseline", "save", "x", "onerow"],
         &d,
@@ -255,9 +184,7 @@ fn runs_that_cannot_carry_a_verdict_are_refused() {
     );
     write_run(
         &d.join("incomplete"),
-        6,
-        1000,
-        Some(&|m| m.complete = false),
+        &run_spec(1000).edit("/complete", false),
     );
     refused_untouched(
         &["baseline", "save", "x", "incomplete"],
@@ -266,9 +193,7 @@ fn runs_that_cannot_carry_a_verdict_are_refused() {
     );
     write_run(
         &d.join("lost"),
-        6,
-        1000,
-        Some(&|m| m.totals_verified = Some(false)),
+        &run_spec(1000).edit("/totals_verified", false),
     );
     refused_untouched(
         &["baseline", "save", "x", "lost"],
@@ -347,13 +272,6 @@ fn damaged_baseline_json_is_named_by_every_reader() {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().map(Result::unwrap) {
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
 #[test]
 fn a_baseline_missing_runs_or_holding_extra_ones_is_named() {
     let d = project("runs");
@@ -410,9 +328,10 @@ fn a_baseline_missing_runs_or_holding_extra_ones_is_named() {
 fn list_and_show_survive_a_closed_stdout() {
     let d = project("pipe");
     for args in [&["baseline", "list"][..], &["baseline", "show", "keep"]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_statbench"))
+        let mut child = Statbench::new()
             .args(args)
-            .current_dir(&d)
+            .cwd(&d)
+            .command()
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -618,7 +537,7 @@ fn the_next_save_cleans_up_after_killed_saves() {
     assert!(root.join("keep/baseline.json").is_file());
 
     // A save killed between moving `keep` aside and renaming its new folder in.
-    let before = tree(&root.join("keep"));
+    let before = snapshot(&root.join("keep"));
     std::fs::rename(root.join("keep"), &stale_old).unwrap();
     // Readers meanwhile: the baseline is missing, and they say so (after a short wait).
     refused(
@@ -633,5 +552,9 @@ fn the_next_save_cleans_up_after_killed_saves() {
         &["baseline `keep` already exists"],
     );
     assert!(!stale_old.exists());
-    assert_eq!(tree(&root.join("keep")), before, "restored byte for byte");
+    assert_eq!(
+        snapshot(&root.join("keep")),
+        before,
+        "restored byte for byte"
+    );
 }

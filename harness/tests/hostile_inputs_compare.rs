@@ -4,58 +4,11 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{refused, scratch, statbench, write_run, write_side, RunSpec as Spec, Statbench};
 use serde_json::Value;
-use session_stats::{metric, MetricKind};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-/// How to build one synthetic run.
-#[derive(Clone)]
-struct Spec {
-    /// Metric indices (columns).
-    indices: Vec<usize>,
-    /// Intervals (rows − 1).
-    intervals: usize,
-    /// Counter growth per interval; gauges sit at 1000.
-    rate: f64,
-    /// Write a run.json (from the test fixture) with this throughput.
-    throughput: Option<f64>,
-    /// Edits of run.json: (JSON pointer, value).
-    edits: Vec<(&'static str, Value)>,
-    /// Step of elapsed_ns per row.
-    step_ns: u64,
-    /// Noise seed.
-    seed: u64,
-}
-
-impl Default for Spec {
-    fn default() -> Self {
-        Spec {
-            indices: (0..99).collect(),
-            intervals: 30,
-            rate: 1e6,
-            throughput: Some(5e7),
-            edits: Vec::new(),
-            step_ns: 100_000_000,
-            seed: 1,
-        }
-    }
-}
-
-fn noise(state: &mut u64) -> f64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-}
-
-/// Counters grow; gauges go up and down. Unknown (newer) indices are treated as counters.
-fn is_counter(index: usize) -> bool {
-    metric(index).map_or(true, |m| m.kind == MetricKind::Counter)
-}
+use std::path::Path;
+use std::process::Stdio;
 
 /// A scenario file of the repository, by name.
 fn scenario(name: &str) -> String {
@@ -64,112 +17,6 @@ fn scenario(name: &str) -> String {
         .join(format!("{name}.toml"))
         .display()
         .to_string()
-}
-
-/// Writes `dir/snapshots.csv` (and run.json) following the registry's kinds: counters grow,
-/// gauges hover.
-fn write_run(dir: &Path, spec: &Spec) -> PathBuf {
-    std::fs::create_dir_all(dir).unwrap();
-    let mut state = spec.seed;
-    let mut text = String::from("sample,elapsed_ns");
-    for i in &spec.indices {
-        text += &format!(",{i}");
-    }
-    text.push('\n');
-    let mut values = vec![0i64; spec.indices.len()];
-    let mut intervals = Vec::new();
-    for k in 0..=spec.intervals {
-        if k > 0 {
-            for (v, &i) in values.iter_mut().zip(&spec.indices) {
-                if is_counter(i) {
-                    *v += (spec.rate * (1.0 + 0.1 * noise(&mut state))) as i64;
-                } else {
-                    *v = (1000.0 * (1.0 + 0.1 * noise(&mut state))) as i64;
-                }
-            }
-            if let Some(t) = spec.throughput {
-                let r = t * (1.0 + 0.02 * noise(&mut state));
-                intervals.push(serde_json::json!({
-                    "sample": k, "duration_ns": spec.step_ns,
-                    "ops": (r * spec.step_ns as f64 / 1e9) as u64, "ops_per_sec": r
-                }));
-            }
-        }
-        text += &format!("{k},{}", k as u64 * spec.step_ns);
-        for v in &values {
-            text += &format!(",{v}");
-        }
-        text.push('\n');
-    }
-    std::fs::write(dir.join("snapshots.csv"), text).unwrap();
-    if let Some(t) = spec.throughput {
-        let mut m: Value = serde_json::from_str(include_str!("fixtures/run.json")).unwrap();
-        m["intervals"] = Value::Array(intervals);
-        m["ops_per_sec"] = serde_json::json!(t);
-        for (pointer, v) in &spec.edits {
-            *m.pointer_mut(pointer)
-                .unwrap_or_else(|| panic!("{pointer}")) = v.clone();
-        }
-        std::fs::write(
-            dir.join("run.json"),
-            serde_json::to_string_pretty(&m).unwrap(),
-        )
-        .unwrap();
-    }
-    dir.to_path_buf()
-}
-
-/// A side of `n` runs `r1..rn` built from `spec` (seeds differ per run).
-fn write_side(dir: &Path, n: usize, spec: &Spec) -> PathBuf {
-    for r in 1..=n {
-        let s = Spec {
-            seed: spec.seed * 100 + r as u64,
-            ..spec.clone()
-        };
-        write_run(&dir.join(format!("r{r}")), &s);
-    }
-    dir.to_path_buf()
-}
-
-/// Every file under `dir` with its bytes, to prove nothing was changed.
-fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    if dir.is_file() {
-        return vec![(dir.to_path_buf(), std::fs::read(dir).unwrap())];
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Runs statbench in `cwd` and asserts the hostile-input contract: `code`, one stderr line that
-/// contains every `needles`, no panic, inputs untouched.
-fn refused(cwd: &Path, args: &[&str], inputs: &[&Path], code: i32, needles: &[&str]) -> String {
-    let before: Vec<_> = inputs.iter().map(|p| contents(p)).collect();
-    let (got, stdout, stderr) = statbench(args, cwd);
-    assert_eq!(
-        got, code,
-        "{args:?}: exit {got}\nstderr: {stderr}\nstdout: {stdout}"
-    );
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: want one stderr line: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "{args:?}: {n:?} not in {stderr}");
-    }
-    let after: Vec<_> = inputs.iter().map(|p| contents(p)).collect();
-    assert!(before == after, "{args:?} changed its inputs");
-    stderr
 }
 
 fn s(p: &Path) -> &str {
@@ -537,9 +384,10 @@ fn report_of_two_runs_says_its_verdict_and_takes_no_output_flags() {
 
 /// Spawns statbench with stdout closed at once (like `| head -c0`): returns exit code and stderr.
 fn with_closed_stdout(args: &[&str], cwd: &Path) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_statbench"))
+    let mut child = Statbench::new()
         .args(args)
-        .current_dir(cwd)
+        .cwd(cwd)
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -606,7 +454,7 @@ fn sigterm_leaves_an_incomplete_run_that_never_passes_for_a_finished_one() {
     let d = scratch("sigterm");
     let out = d.join("killed");
     let default = scenario("default");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_statbench"))
+    let mut child = Statbench::new()
         .args([
             "run",
             &default,
@@ -618,7 +466,8 @@ fn sigterm_leaves_an_incomplete_run_that_never_passes_for_a_finished_one() {
             "--out",
             s(&out),
         ])
-        .current_dir(&d)
+        .cwd(&d)
+        .command()
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

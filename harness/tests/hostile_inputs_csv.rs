@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{meta_text, refused, scratch, statbench, write_raw_run, Scratch, FIXTURE};
 use serde_json::{json, Value};
 use session_stats::{metric, MetricKind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const WIDTH: usize = 99;
@@ -37,7 +37,7 @@ fn valid_csv() -> String {
 
 /// run.json of a complete run matching [`valid_csv`], as a JSON value.
 fn valid_meta() -> Value {
-    let mut v: Value = serde_json::from_str(include_str!("fixtures/run.json")).unwrap();
+    let mut v: Value = serde_json::from_str(FIXTURE).unwrap();
     v["intervals"] = (1..ROWS)
         .map(|k| {
             json!({"sample": k, "duration_ns": 100_000_000, "ops": 0,
@@ -47,17 +47,13 @@ fn valid_meta() -> Value {
     v
 }
 
-/// Writes a run folder; `raw` replaces the string `"@@"` in run.json (for NaN and other
-/// literals a JSON value cannot hold).
-fn write_run(dir: &Path, csv: &[u8], meta: Option<(&Value, &str)>) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("snapshots.csv"), csv).unwrap();
-    if let Some((v, raw)) = meta {
-        let text = serde_json::to_string_pretty(v)
-            .unwrap()
-            .replace("\"@@\"", raw);
-        std::fs::write(dir.join("run.json"), text).unwrap();
-    }
+/// A scratch folder holding the run `good` (the valid CSV and run.json, also returned), the
+/// other side of every comparison.
+fn with_good_run(name: &str) -> (Scratch, String, Value) {
+    let d = scratch(name);
+    let (csv, meta) = (valid_csv(), valid_meta());
+    write_raw_run(&d.join("good"), csv.as_bytes(), Some(&meta_text(&meta, "")));
+    (d, csv, meta)
 }
 
 fn with_row(csv: &str, row: usize, edit: impl Fn(&mut Vec<String>)) -> String {
@@ -74,31 +70,6 @@ fn meta_with(edit: impl Fn(&mut Value)) -> Value {
     v
 }
 
-/// What a file or folder held, to prove it was not touched: contents of small files, length
-/// and modification time of large ones.
-#[derive(Debug, PartialEq)]
-enum Seen {
-    Small(Vec<u8>),
-    Large(u64, std::time::SystemTime),
-    Folder(Vec<(PathBuf, Seen)>),
-}
-
-fn seen(path: &Path) -> Seen {
-    let meta = std::fs::metadata(path).unwrap();
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        Seen::Folder(entries.into_iter().map(|p| (p.clone(), seen(&p))).collect())
-    } else if meta.len() > 1 << 20 {
-        Seen::Large(meta.len(), meta.modified().unwrap())
-    } else {
-        Seen::Small(std::fs::read(path).unwrap())
-    }
-}
-
 /// One hostile input: the folder (or file) handed to `compare`, the file the message must
 /// name, and what else it must say.
 struct Case {
@@ -109,49 +80,32 @@ struct Case {
 }
 
 /// Runs `compare good TARGET` and `compare TARGET good`; asserts exit 2, one stderr line
-/// containing the needle (which names the file), no panic, nothing changed on disk.
+/// containing the needle (which names the file), no panic, nothing changed on disk, and a quick
+/// answer.
 fn assert_refused(dir: &Path, case: &Case) {
-    let before = seen(&dir.join(&case.target));
+    let target = dir.join(&case.target);
     for args in [
         ["compare", "good", case.target.as_str()],
         ["compare", case.target.as_str(), "good"],
     ] {
         let started = Instant::now();
-        let (code, out, err) = statbench(&args, dir);
+        refused(dir, &args, &[&target], 2, &[&case.file, &case.needle]);
         let took = started.elapsed();
-        let what = format!(
-            "{}: {args:?}: exit {code}, stderr {err:?}, stdout {out:?}",
+        assert!(
+            took < Duration::from_secs(20),
+            "{}: {args:?}: took {took:?}",
             case.name
         );
-        assert_eq!(code, 2, "{what}");
-        assert_eq!(err.trim_end().lines().count(), 1, "{what}");
-        assert!(
-            err.contains(&case.file),
-            "{what} does not name {:?}",
-            case.file
-        );
-        assert!(err.contains(&case.needle), "{what} lacks {:?}", case.needle);
-        assert!(!err.contains("panicked"), "{what}");
-        assert!(took < Duration::from_secs(20), "{what}: took {took:?}");
     }
-    assert_eq!(
-        seen(&dir.join(&case.target)),
-        before,
-        "{}: input changed",
-        case.name
-    );
 }
 
 #[test]
 fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
-    let d = scratch("hostile-csv");
-    let good = valid_csv();
-    let meta = valid_meta();
-    write_run(&d.join("good"), good.as_bytes(), Some((&meta, "")));
+    let (d, good, meta) = with_good_run("hostile-csv");
     let header = good.lines().next().unwrap().to_string() + "\n";
     let mut cases = Vec::new();
     let mut add = |name: &'static str, csv: Vec<u8>, needle: &str| {
-        write_run(&d.join(name), &csv, Some((&meta, "")));
+        write_raw_run(&d.join(name), &csv, Some(&meta_text(&meta, "")));
         cases.push(Case {
             name,
             target: name.to_string(),
@@ -266,7 +220,7 @@ fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
 
     // A header then a flood of NUL bytes (a sparse 50 MB file; the reported case was 1 GB).
     let flood = d.join("nul-flood");
-    write_run(&flood, header.as_bytes(), Some((&meta, "")));
+    write_raw_run(&flood, header.as_bytes(), Some(&meta_text(&meta, "")));
     let f = std::fs::OpenOptions::new()
         .write(true)
         .open(flood.join("snapshots.csv"))
@@ -306,14 +260,15 @@ fn hostile_snapshot_csvs_are_refused_with_one_line_naming_file_and_line() {
 
 #[test]
 fn bom_crlf_and_a_line_cut_by_a_kill_are_still_read() {
-    let d = scratch("hostile-csv-ok");
-    let good = valid_csv();
-    let meta = valid_meta();
-    write_run(&d.join("good"), good.as_bytes(), Some((&meta, "")));
+    let (d, good, meta) = with_good_run("hostile-csv-ok");
     let crlf = format!("\u{FEFF}{}", good.replace('\n', "\r\n"));
-    write_run(&d.join("crlf"), crlf.as_bytes(), Some((&meta, "")));
+    write_raw_run(
+        &d.join("crlf"),
+        crlf.as_bytes(),
+        Some(&meta_text(&meta, "")),
+    );
     let cut = format!("{good}{},{},12", ROWS, ROWS * 100_000_000);
-    write_run(&d.join("cut"), cut.as_bytes(), Some((&meta, "")));
+    write_raw_run(&d.join("cut"), cut.as_bytes(), Some(&meta_text(&meta, "")));
     for other in ["crlf", "cut"] {
         let (code, out, err) = statbench(&["compare", "good", other], &d);
         assert_eq!(code, 0, "{other}: {err}\n{out}");
@@ -323,12 +278,10 @@ fn bom_crlf_and_a_line_cut_by_a_kill_are_still_read() {
 
 #[test]
 fn hostile_run_json_values_are_refused_naming_file_and_field() {
-    let d = scratch("hostile-json");
-    let good = valid_csv();
-    write_run(&d.join("good"), good.as_bytes(), Some((&valid_meta(), "")));
+    let (d, good, _) = with_good_run("hostile-json");
     let mut cases = Vec::new();
     let mut add = |name: &'static str, meta: Value, raw: &str, needle: &str| {
-        write_run(&d.join(name), good.as_bytes(), Some((&meta, raw)));
+        write_raw_run(&d.join(name), good.as_bytes(), Some(&meta_text(&meta, raw)));
         cases.push(Case {
             name,
             target: name.to_string(),
@@ -442,7 +395,7 @@ fn hostile_run_json_values_are_refused_naming_file_and_field() {
     );
     // A run.json of NUL bytes (sparse 50 MB).
     let dir = d.join("json-nul-flood");
-    write_run(&dir, good.as_bytes(), None);
+    write_raw_run(&dir, good.as_bytes(), None);
     std::fs::File::create(dir.join("run.json"))
         .unwrap()
         .set_len(50 << 20)
@@ -464,10 +417,7 @@ fn hostile_run_json_values_are_refused_naming_file_and_field() {
 /// contract); the comparison must then refuse it for want of data (issue 11, item 1).
 #[test]
 fn header_only_and_single_row_csvs_are_refused_for_want_of_data() {
-    let d = scratch("hostile-csv-nodata");
-    let good = valid_csv();
-    let meta = valid_meta();
-    write_run(&d.join("good"), good.as_bytes(), Some((&meta, "")));
+    let (d, good, meta) = with_good_run("hostile-csv-nodata");
     let mut lines = good.lines();
     let header = lines.next().unwrap().to_string() + "\n";
     let one_row = format!("{header}{}\n", lines.next().unwrap());
@@ -478,10 +428,10 @@ fn header_only_and_single_row_csvs_are_refused_for_want_of_data() {
         ("header-no-newline", header.trim_end().to_string(), true),
         ("single-row", one_row, true),
     ] {
-        write_run(
+        write_raw_run(
             &d.join(name),
             csv.as_bytes(),
-            with_meta.then_some((&meta, "")),
+            with_meta.then(|| meta_text(&meta, "")).as_deref(),
         );
         cases.push(Case {
             name,

@@ -5,30 +5,21 @@
 
 mod common;
 
-use common::scratch;
+use common::{edit_meta, meta_text, scratch, Statbench};
 use statbench::compare::machine::PROBE_BOUND;
 use statbench::recorder::RunMeta;
 use std::path::Path;
-use std::process::Command;
 
-/// The probes of this file measure a 2-core machine: one command at a time.
-static MACHINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Runs statbench in `cwd` with `STATBENCH_PROBE_SCALE` set to `scale` (or unset).
+/// Runs statbench in `cwd` with `STATBENCH_PROBE_SCALE` set to `scale` (or unset), with the
+/// machine to itself: the probes of this file measure a 2-core machine.
 fn statbench(args: &[&str], cwd: &Path, scale: Option<&str>) -> (i32, String, String) {
-    let _alone = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_statbench"));
-    cmd.args(args).current_dir(cwd);
+    let cmd = Statbench::new().args(args).cwd(cwd).alone();
     match scale {
         Some(s) => cmd.env("STATBENCH_PROBE_SCALE", s),
         None => cmd.env_remove("STATBENCH_PROBE_SCALE"),
-    };
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    }
+    .run()
+    .into()
 }
 
 /// A scratch folder with a tiny scenario and a baseline `tiny` of 6 runs recorded unscaled.
@@ -171,10 +162,9 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
     }
 
     // Behaviour still gates on a machine whose speed is not judged: lost updates fail.
-    let meta_path = d.join("baselines/tiny/r1/run.json");
-    let mut meta = RunMeta::read(&meta_path).unwrap();
-    meta.totals_verified = Some(false);
-    meta.write(meta_path.parent().unwrap()).unwrap();
+    edit_meta(&d.join("baselines/tiny/r1"), |m| {
+        m.totals_verified = Some(false)
+    });
     let (code, out, _) = gate(&d, "1.5", "table");
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -309,10 +299,7 @@ fn an_impossible_probe_in_run_json_is_bad_input_naming_file_and_key() {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut bad = v.clone();
         bad["machine_probe"][key] = serde_json::json!("@@");
-        let bad = serde_json::to_string_pretty(&bad)
-            .unwrap()
-            .replace("\"@@\"", value);
-        std::fs::write(&path, bad).unwrap();
+        std::fs::write(&path, meta_text(&bad, value)).unwrap();
         let (code, _, err) = statbench(&["compare", "base", "base"], &d, None);
         std::fs::write(&path, text).unwrap();
         assert_eq!(code, 2, "{key}={value}: {err}");

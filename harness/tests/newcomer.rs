@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{scratch, statbench};
+use common::{scratch, statbench, Statbench};
 
 /// Two `quick` run sets of 2 runs each: too few intervals to decide anything.
 fn two_tiny_sets(d: &std::path::Path) {
@@ -105,9 +105,10 @@ fn two_runs_into_one_folder_never_overwrite_each_other() {
     for round in 0..3 {
         let out = format!("x{round}");
         let spawn = || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_statbench"))
+            Statbench::new()
                 .args(["run", "quick", "--quiet", "--out", &out])
-                .current_dir(&*d)
+                .cwd(&d)
+                .command()
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()

@@ -3,33 +3,20 @@
 
 mod common;
 
-use common::scratch;
+use common::{repo_root, scratch, Statbench};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The timed experiments of this file measure speed on a small machine: one at a time.
-static MACHINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
+/// Runs statbench in `cwd` with `env` set, with the machine to itself: the timed experiments of
+/// this file measure speed on a small machine.
 fn statbench_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let _alone = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_statbench"));
-    cmd.args(args).current_dir(cwd);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Statbench::new()
+        .args(args)
+        .cwd(cwd)
+        .envs(env)
+        .alone()
+        .run()
+        .into()
 }
 
 fn quick_scenario() -> String {

@@ -1,20 +1,15 @@
 //! End-to-end checks of `statbench run`: exact totals, the CSV contract, crash safety, errors.
 
+mod common;
+
+use common::{scratch, Statbench};
 use session_stats::{Counters, LayoutKind, SessionCounters, Update, NUM_METRICS};
 use statbench::recorder::RunMeta;
 use statbench::runner::{run, run_counters, RunRequest};
 use statbench::scenario::{Budget, Overrides, Scenario, SinkKind};
 use statbench::workload::Plan;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("statbench-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn scenario(text_extra: &str) -> Scenario {
     let text = format!(
@@ -127,7 +122,8 @@ fn lost_updates_are_detected_and_named() {
         inner: SessionCounters::new(),
         n: AtomicU64::new(0),
     };
-    let report = run_counters(&request(scenario(""), scratch("lossy").join("run")), &sink).unwrap();
+    let dir = scratch("lossy");
+    let report = run_counters(&request(scenario(""), dir.join("run")), &sink).unwrap();
     assert_eq!(report.meta.totals_verified, Some(false));
     assert!(!report.meta.mismatches.is_empty());
     let err = report.check_totals().unwrap_err().to_string();
@@ -142,7 +138,8 @@ fn lost_updates_are_detected_and_named() {
 
 #[test]
 fn csv_header_and_rows_follow_the_contract() {
-    let out = scratch("csv").join("run");
+    let dir = scratch("csv");
+    let out = dir.join("run");
     let report = run(&request(scenario(""), out.clone())).unwrap();
     let text = std::fs::read_to_string(out.join("snapshots.csv")).unwrap();
     let mut lines = text.lines();
@@ -182,13 +179,10 @@ fn noop_sink_is_not_verified_but_runs() {
             ..Overrides::default()
         })
         .unwrap();
-    let report = run(&request(s, scratch("noop").join("run"))).unwrap();
+    let dir = scratch("noop");
+    let report = run(&request(s, dir.join("run"))).unwrap();
     assert_eq!(report.meta.totals_verified, None);
     assert!(report.meta.total_ops >= 200_000);
-}
-
-fn statbench() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_statbench"))
 }
 
 #[test]
@@ -201,7 +195,7 @@ fn killed_run_leaves_a_parseable_prefix_and_incomplete_run_json() {
     )
     .unwrap();
     let out = dir.join("run");
-    let mut child = statbench()
+    let mut child = Statbench::new()
         .args([
             "run",
             scen.to_str().unwrap(),
@@ -209,6 +203,7 @@ fn killed_run_leaves_a_parseable_prefix_and_incomplete_run_json() {
             out.to_str().unwrap(),
             "--quiet",
         ])
+        .command()
         .spawn()
         .unwrap();
     let csv = out.join("snapshots.csv");
@@ -239,9 +234,9 @@ fn killed_run_leaves_a_parseable_prefix_and_incomplete_run_json() {
 }
 
 fn expect_usage_error(args: &[&str], needle: &str) {
-    let out = statbench().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    let out = Statbench::new().args(args).run();
+    let stderr = out.stderr;
+    assert_eq!(out.code, 2, "{args:?}: {stderr}");
     assert_eq!(
         stderr.trim_end().lines().count(),
         1,
@@ -312,7 +307,7 @@ fn bad_scenarios_and_arguments_exit_2_with_one_line() {
 fn repeat_writes_one_folder_per_repetition() {
     let dir = scratch("repeat");
     let out = dir.join("runs");
-    let status = statbench()
+    let done = Statbench::new()
         .args([
             "run",
             "quick",
@@ -324,21 +319,14 @@ fn repeat_writes_one_folder_per_repetition() {
             "--out",
             out.to_str().unwrap(),
         ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+        .run();
+    assert_eq!(done.code, 0, "{}", done.stderr);
     for r in 1..=3 {
         let meta = RunMeta::read(&out.join(format!("r{r}/run.json"))).unwrap();
         assert_eq!(meta.repetition, Some((r, 3)));
         assert!(meta.complete && meta.totals_verified == Some(true));
     }
-    let summary = String::from_utf8_lossy(&status.stdout);
-    assert!(summary.contains("over 3 runs"), "{summary}");
+    assert!(done.stdout.contains("over 3 runs"), "{}", done.stdout);
 }
 
 #[test]
@@ -347,9 +335,10 @@ fn operation_budget_is_deterministic_in_lives() {
     let Budget::Operations(ops) = s.budget() else {
         panic!()
     };
-    let report = run(&request(s, scratch("ops").join("run"))).unwrap();
+    let dir = scratch("ops");
+    let report = run(&request(s, dir.join("run"))).unwrap();
     assert!(report.meta.total_ops >= ops);
-    let again = run(&request(scenario(""), scratch("ops2").join("run"))).unwrap();
+    let again = run(&request(scenario(""), dir.join("run2"))).unwrap();
     assert_eq!(report.meta.lives, again.meta.lives);
     assert_eq!(report.meta.total_ops, again.meta.total_ops);
 }

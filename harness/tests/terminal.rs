@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::scratch;
+use common::{scratch, Statbench};
 use std::path::Path;
 use std::process::Command;
 
@@ -11,24 +11,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_statbench");
 
 /// Runs statbench in `cwd` with `env` set (and NO_COLOR, CLICOLOR*, COLUMNS cleared first).
 fn run(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).current_dir(cwd);
-    for k in [
+    let cleared = [
         "NO_COLOR",
         "CLICOLOR",
         "CLICOLOR_FORCE",
         "COLUMNS",
         "STATBENCH_OUT",
-    ] {
-        cmd.env_remove(k);
-    }
-    cmd.envs(env.iter().copied());
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    ];
+    let cmd = Statbench::new().args(args).cwd(cwd);
+    let cmd = cleared.iter().fold(cmd, |cmd, k| cmd.env_remove(k));
+    cmd.envs(env).run().into()
 }
 
 /// Two tiny runs, A and B (B with extra work, so some metrics change), in `dir`.
