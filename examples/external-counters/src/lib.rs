@@ -98,3 +98,9 @@ impl Counters for StripedCounters {
         "striped"
     }
 }
+
+/// docs/engine.md's Rust examples (the library, open counters, the recorder), compiled as
+/// doctests of this crate, the one that depends on everything they use.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/engine.md")]
+pub struct EngineDocDoctests;
