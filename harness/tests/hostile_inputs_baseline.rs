@@ -5,11 +5,11 @@
 
 mod common;
 
-use common::{copy_dir, scratch, snapshot, statbench, write_run, RunSpec, Statbench};
+use common::{copy_dir, scratch, snapshot, statbench, with_closed_stdout, write_run, RunSpec};
 use statbench::recorder::RunMeta;
 use statbench::store::{Baseline, RunSet};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// A statbench run of 6 snapshot rows (8 metrics, counters growing by `rate` per 100 ms) with
 /// the fixture's run.json at `rate` × 10 updates/s.
@@ -328,18 +328,8 @@ fn a_baseline_missing_runs_or_holding_extra_ones_is_named() {
 fn list_and_show_survive_a_closed_stdout() {
     let d = project("pipe");
     for args in [&["baseline", "list"][..], &["baseline", "show", "keep"]] {
-        let mut child = Statbench::new()
-            .args(args)
-            .cwd(&d)
-            .command()
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take()); // the reader is gone before statbench writes a byte
-        let out = child.wait_with_output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        let (code, err) = with_closed_stdout(args, &d);
+        assert_eq!(code, 0, "{args:?}: {err}");
         assert!(
             !err.contains("panicked") && !err.contains("Broken pipe"),
             "{err}"

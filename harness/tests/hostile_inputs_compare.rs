@@ -4,9 +4,11 @@
 
 mod common;
 
-use common::{refused, scratch, statbench, write_run, write_side, RunSpec as Spec, Statbench};
+use common::{
+    refused, scratch, statbench, with_closed_stdout, write_run, write_side, RunSpec as Spec,
+    Statbench,
+};
 use serde_json::Value;
-use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
 
@@ -380,28 +382,6 @@ fn report_of_two_runs_says_its_verdict_and_takes_no_output_flags() {
     assert!(stdout.contains("FAIL: throughput regression"), "{stdout}");
     assert!(stdout.contains("quantities compared"), "{stdout}");
     assert!(stderr.contains("index.html"), "{stderr}");
-}
-
-/// Spawns statbench with stdout closed at once (like `| head -c0`): returns exit code and stderr.
-fn with_closed_stdout(args: &[&str], cwd: &Path) -> (i32, String) {
-    let mut child = Statbench::new()
-        .args(args)
-        .cwd(cwd)
-        .command()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take()); // the reader is gone before anything is written
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    (status.code().unwrap_or(-1), stderr)
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Running the statbench binary under test.
 
 use std::ffi::OsStr;
+use std::io::Read;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
 /// Tests that time things measure speed on a small (2-core) machine: they run one at a time
@@ -111,4 +112,27 @@ impl Statbench {
 /// Runs the statbench binary in `cwd`; returns exit code, stdout and stderr.
 pub fn statbench(args: &[&str], cwd: &Path) -> (i32, String, String) {
     Statbench::new().args(args).cwd(cwd).run().into()
+}
+
+/// Runs statbench in `cwd` with its stdout closed at once (like `| head -c0`): returns the exit
+/// code and stderr.
+pub fn with_closed_stdout(args: &[&str], cwd: &Path) -> (i32, String) {
+    let mut child = Statbench::new()
+        .args(args)
+        .cwd(cwd)
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is written
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (status.code().unwrap_or(-1), stderr)
 }
