@@ -435,12 +435,10 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
         ));
     }
     if detect5_baseline.regression_rate < 0.8 && ci_half_width > 0.0 {
-        let target = (0.05 - settings.stats.min_effect).max(0.005);
-        let k = (plan.group as f64 * (ci_half_width / target).powi(2)).ceil() as usize;
-        advice.push(format!(
-            "to detect a 5% slowdown reliably, use about --repeat {} (CI half-width now {:.1}%)",
-            k.max(plan.group + 1),
-            ci_half_width * 100.0
+        advice.push(repeat_advice(
+            plan.group,
+            ci_half_width,
+            settings.stats.min_effect,
         ));
     }
     if advice.is_empty() {
@@ -482,9 +480,38 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
     })
 }
 
+/// Runs a side needed to detect a 5% slowdown, scaled from the A/A intervals (half-width ∝ 1/√n);
+/// intervals from too few runs are too wide to scale from, and the advice says so instead.
+fn repeat_advice(group: usize, ci_half_width: f64, min_effect: f64) -> String {
+    let target = (0.05 - min_effect).max(0.005);
+    let k = group as f64 * (ci_half_width / target).powi(2);
+    if !ci_half_width.is_finite() || ci_half_width >= 1.0 || !(k <= 10_000.0) {
+        return format!(
+            "with --group {group} the A/A intervals are too wide to size the gate from: calibrate with a larger --group (5 or more)"
+        );
+    }
+    format!(
+        "to detect a 5% slowdown reliably, use about --repeat {} (CI half-width now {:.1}%)",
+        (k.ceil() as usize).max(group + 1),
+        ci_half_width * 100.0
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::within_run_share;
+    use super::{repeat_advice, within_run_share};
+
+    #[test]
+    fn repeat_advice_scales_sane_intervals_and_refuses_degenerate_ones() {
+        // 2% half-width from 5 runs, 3% min effect: 5 × (0.02/0.02)² = 5 → at least group + 1.
+        assert!(repeat_advice(5, 0.02, 0.03).contains("--repeat 6 "));
+        assert!(repeat_advice(5, 0.04, 0.03).contains("--repeat 20 "));
+        for wide in [f64::INFINITY, f64::NAN, 60_577_837_098.415, 1.0] {
+            let a = repeat_advice(2, wide, 0.03);
+            assert!(a.contains("too wide"), "{a}");
+            assert!(!a.contains("18446744073709551615"), "{a}");
+        }
+    }
 
     /// Runs whose intervals alternate `level × (1 ± noise)`.
     fn runs(levels: &[f64], noise: f64) -> Vec<Vec<f64>> {
