@@ -35,9 +35,15 @@ pub fn first_non_text(bytes: &[u8], complete: bool) -> Option<(usize, String)> {
 /// The guard's one wording: `file:line: not a text WHAT (WHY at byte N)`.
 pub fn not_text(path: &Path, line: u64, what: &str, why: &str, at: u64) -> Error {
     Error::input(format!(
-        "{}:{line}: not a text {what} ({why} at byte {at})",
-        path.display()
+        "{}:{line}: {}",
+        path.display(),
+        not_text_reason(what, why, at)
     ))
+}
+
+/// [`not_text`] after `file:line: `, for a streaming reader that adds those itself.
+pub fn not_text_reason(what: &str, why: &str, at: u64) -> String {
+    format!("not a text {what} ({why} at byte {at})")
 }
 
 /// Opens `path`, a `what` (`run.json`, `snapshot CSV`...), for reading as text: a folder or
