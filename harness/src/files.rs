@@ -1,7 +1,105 @@
-//! File-system rules every stage shares: atomic writes and run folders that never overwrite.
+//! File-system rules every stage shares: atomic writes, run folders that never overwrite, and
+//! the one guard a text file (run.json, snapshot CSV, scenario TOML) passes before it is parsed.
 
 use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+
+/// Bytes of a text file inspected before anything reads further: a binary file (a file of NUL
+/// bytes, whatever its size) is refused after one read of at most this many.
+pub const SNIFF_BYTES: usize = 8 * 1024;
+
+/// The first byte of `bytes` no text file holds: its offset and what it is (a NUL byte, an
+/// invalid UTF-8 byte; with `complete`, also a UTF-8 sequence cut off by the end).
+pub fn first_non_text(bytes: &[u8], complete: bool) -> Option<(usize, String)> {
+    let nul = bytes.iter().position(|&b| b == 0);
+    let utf8 = match std::str::from_utf8(bytes) {
+        Ok(_) => None,
+        Err(e) if e.error_len().is_none() && !complete => None,
+        Err(e) if e.error_len().is_none() => {
+            Some((e.valid_up_to(), "UTF-8 sequence cut off".to_string()))
+        }
+        Err(e) => Some((
+            e.valid_up_to(),
+            format!("invalid UTF-8 byte 0x{:02X}", bytes[e.valid_up_to()]),
+        )),
+    };
+    match (nul, utf8) {
+        (Some(n), Some((u, what))) if u < n => Some((u, what)),
+        (Some(n), _) => Some((n, "NUL byte".to_string())),
+        (None, u) => u,
+    }
+}
+
+/// The guard's one wording: `file:line: not a text WHAT (WHY at byte N)`.
+pub fn not_text(path: &Path, line: u64, what: &str, why: &str, at: u64) -> Error {
+    Error::input(format!(
+        "{}:{line}: {}",
+        path.display(),
+        not_text_reason(what, why, at)
+    ))
+}
+
+/// [`not_text`] after `file:line: `, for a streaming reader that adds those itself.
+pub fn not_text_reason(what: &str, why: &str, at: u64) -> String {
+    format!("not a text {what} ({why} at byte {at})")
+}
+
+/// Opens `path`, a `what` (`run.json`, `snapshot CSV`...), for reading as text: a folder or
+/// other non-file is refused, and so is a file whose first [`SNIFF_BYTES`] are not text, before
+/// any caller reads further. Returns the reader at the file's start, and the file's length.
+pub fn open_text(path: &Path, what: &str) -> Result<(BufReader<File>, u64)> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::input(format!(
+            "{}: is a folder, not a {what}",
+            path.display()
+        )));
+    }
+    Ok((sniff(file, path, what)?, meta.len()))
+}
+
+/// [`open_text`]'s inspection of any reader: one read of at most [`SNIFF_BYTES`], nothing
+/// consumed.
+pub fn sniff<R: Read>(source: R, path: &Path, what: &str) -> Result<BufReader<R>> {
+    let mut reader = BufReader::with_capacity(SNIFF_BYTES, source);
+    let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+    if let Some((at, why)) = first_non_text(head, false) {
+        let line = head[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        return Err(not_text(path, line, what, &why, at as u64));
+    }
+    Ok(reader)
+}
+
+/// The text of `path`, a `what` of at most `max` bytes: inspected by [`open_text`] first, then
+/// read whole (never more than `max` + 1 bytes, whatever the file claims) and checked whole.
+pub fn read_text(path: &Path, what: &str, max: u64) -> Result<String> {
+    let (reader, len) = open_text(path, what)?;
+    let too_large = |len: u64| {
+        Error::input(format!(
+            "{}: {len} bytes is too large for a {what} (at most {max})",
+            path.display()
+        ))
+    };
+    if len > max {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::new();
+    reader
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    if let Some((at, why)) = first_non_text(&bytes, true) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        return Err(not_text(path, line, what, &why, at as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| Error::input(format!("{}: {e}", path.display())))
+}
 
 /// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename: a reader
 /// or a crash sees the old file or the new one); the one implementation is session-stats',
@@ -175,4 +273,59 @@ pub fn find_upward(rel: impl AsRef<Path>, wanted: fn(&Path) -> bool) -> Option<P
         dir = d.parent().map(Path::to_path_buf);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An endless stream of NUL bytes that counts what was read from it.
+    #[derive(Debug)]
+    struct Zeros(std::rc::Rc<std::cell::Cell<usize>>);
+
+    impl Read for Zeros {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(0);
+            self.0.set(self.0.get() + buf.len());
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn a_binary_file_costs_one_bounded_read() {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let e = sniff(Zeros(read.clone()), Path::new("x/run.json"), "run.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "x/run.json:1: not a text run.json (NUL byte at byte 0)");
+        assert!(read.get() <= SNIFF_BYTES, "{} bytes read", read.get());
+    }
+
+    #[test]
+    fn text_problems_are_found_where_they_are() {
+        assert_eq!(first_non_text(b"ab\ncd", true), None);
+        assert_eq!(
+            first_non_text(b"ab\0c\xFF", true),
+            Some((2, "NUL byte".into()))
+        );
+        assert_eq!(
+            first_non_text(b"a\xFFb\0", true),
+            Some((1, "invalid UTF-8 byte 0xFF".into()))
+        );
+        // A sequence cut by the end of a prefix may go on in the next bytes.
+        assert_eq!(first_non_text(b"a\xC3", false), None);
+        assert_eq!(
+            first_non_text(b"a\xC3", true),
+            Some((1, "UTF-8 sequence cut off".into()))
+        );
+        let text = "line 1\nline 2 é\n".repeat(1000);
+        let r = sniff(text.as_bytes(), Path::new("t"), "file").unwrap();
+        assert_eq!(
+            std::io::read_to_string(r).unwrap(),
+            text,
+            "nothing consumed"
+        );
+        let e = sniff(&b"ok\nok\n\0"[..], Path::new("t"), "file").unwrap_err();
+        assert_eq!(e.to_string(), "t:3: not a text file (NUL byte at byte 6)");
+    }
 }

@@ -295,3 +295,34 @@ fn a_run_that_is_only_faster_shows_no_changed_metric_per_update() {
         "per second, only {faster} counters moved with the speed"
     );
 }
+
+/// A run.json of NUL bytes beside an engine's snapshots costs statbench one bounded read, not
+/// the file: a sparse terabyte (which reading whole could not even allocate) is refused at
+/// once, with one line naming the file.
+#[test]
+fn a_run_json_of_nul_bytes_costs_one_read() {
+    let dir = scratch("engine-nul-run-json");
+    let run = dir.join("engine");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::write(
+        run.join("snapshots.csv"),
+        "sample,elapsed_ns,0,1\n0,0,1,2\n1,100000000,5,2\n2,200000000,9,2\n",
+    )
+    .unwrap();
+    std::fs::File::create(run.join("run.json"))
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    for args in [
+        &["compare", "engine", "engine"][..],
+        &["baseline", "save", "x", "engine"][..],
+    ] {
+        let (code, out, err) = statbench(args, &dir);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("engine/run.json:1: not a text run.json (NUL byte at byte 0)"),
+            "{args:?}: {err}"
+        );
+    }
+}

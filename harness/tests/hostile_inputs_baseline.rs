@@ -7,6 +7,7 @@ mod common;
 
 use common::{copy_dir, scratch, snapshot, statbench, with_closed_stdout, write_run, RunSpec};
 use statbench::recorder::RunMeta;
+use session_stats::recorder::RunInfo;
 use statbench::store::{Baseline, RunSet};
 use std::path::Path;
 use std::process::Command;
@@ -19,6 +20,31 @@ fn run_spec(rate: i64) -> RunSpec {
         .intervals(5)
         .rate(rate as f64)
         .throughput(Some(rate as f64 * 10.0))
+}
+
+/// Writes an engine's own recording (`session_stats::recorder` run.json) on CPU `cpu`: `rows`
+/// rows of 8 metrics, row `k` taken at `elapsed(k)` ns.
+fn write_engine_run(dir: &Path, cpu: &str, rows: i64, elapsed: fn(i64) -> i64) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut text = String::from("sample,elapsed_ns,0,1,2,3,4,5,6,7\n");
+    for k in 0..rows {
+        text += &format!("{k},{}", elapsed(k));
+        for i in 0..8 {
+            text += &format!(",{}", 1000 * k + i);
+        }
+        text.push('\n');
+    }
+    std::fs::write(dir.join("snapshots.csv"), text).unwrap();
+    let info: RunInfo = serde_json::from_value(serde_json::json!({
+        "format": session_stats::recorder::RUN_INFO_FORMAT,
+        "recorder": "session-stats 0.1.0", "label": "engine", "layout": "sharded",
+        "start_time": "2026-01-01T00:00:00.000Z",
+        "host": {"cpu_model": cpu, "logical_cores": 8, "os": "linux-x86_64"},
+        "sample_interval_ms": 100, "width": 8, "diagnostics": false,
+        "complete": true, "samples": rows, "elapsed_ns": elapsed(rows - 1)
+    }))
+    .unwrap();
+    std::fs::write(dir.join("run.json"), info.to_json()).unwrap();
 }
 
 /// A statbench run with run.json, unchanged from the fixture.
@@ -124,7 +150,7 @@ fn runs_from_several_hosts_are_refused_naming_the_odd_ones() {
         &["baseline", "save", "h", "set"],
         &d,
         &[
-            "2 hosts",
+            "1 of 4 runs ran on another host",
             "set/r3",
             "Other CPU",
             "3 run(s) on `Synthetic CPU",
@@ -547,4 +573,34 @@ fn the_next_save_cleans_up_after_killed_saves() {
         before,
         "restored byte for byte"
     );
+}
+
+/// `baseline save` and a comparison apply one rule to a set of runs: what a comparison refuses
+/// as a side cannot be saved (it used to be: engine recordings of two hosts, or rows whose
+/// elapsed_ns never moves, were saved as baselines that every comparison then refused), and
+/// what is saved compares.
+#[test]
+fn what_a_comparison_refuses_cannot_be_saved_and_what_is_saved_compares() {
+    let d = project("one-rule");
+    let moving: fn(i64) -> i64 = |k| k * 100_000_000;
+    write_engine_run(&d.join("hosts/r1"), "CPU One", 6, moving);
+    write_engine_run(&d.join("hosts/r2"), "CPU One", 6, moving);
+    write_engine_run(&d.join("hosts/r3"), "CPU Two", 6, moving);
+    write_engine_run(&d.join("frozen/r1"), "CPU One", 6, |_| 0);
+    write_engine_run(&d.join("engine/r1"), "CPU One", 6, moving);
+    write_engine_run(&d.join("engine/r2"), "CPU One", 6, moving);
+    for (set, needles) in [
+        (
+            "hosts",
+            &["1 of 3 runs ran on another host", "hosts/r3", "CPU Two"][..],
+        ),
+        ("frozen", &["frozen/r1", "elapsed_ns never moves"][..]),
+    ] {
+        refused_untouched(&["baseline", "save", "x", set], &d, needles);
+        refused(&["compare", set, "engine"], &d, needles);
+    }
+    let (code, _, err) = statbench(&["baseline", "save", "eng", "engine"], &d);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = statbench(&["compare", "--baseline", "eng", "engine"], &d);
+    assert_eq!(code, 0, "a saved baseline compares:\n{out}\n{err}");
 }

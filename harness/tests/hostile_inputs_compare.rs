@@ -162,7 +162,7 @@ fn one_run_without_run_json_no_longer_switches_the_speed_gate_off() {
         &["compare", s(&base), s(&slow)],
         &[&base, &slow],
         2,
-        &["1 of 8 runs have no run.json", "r3", "--drop-odd-runs"],
+        &["1 of 8 runs", "r3", "no run.json", "--drop-odd-runs"],
     );
     // Left out on request, the regression still fails and the odd run is named.
     // The note is a warning: on stderr, beside the result on stdout.
@@ -198,7 +198,7 @@ fn every_run_s_host_counts_not_the_first() {
             &["compare", s(&base), s(&slow)],
             &[&base, &slow],
             2,
-            &["runs from more than one host", &format!("r{odd}")],
+            &["1 of 8 runs ran on another host", &format!("r{odd}")],
         );
     }
 }
@@ -265,7 +265,11 @@ fn runs_of_different_settings_are_refused_with_the_keys_that_differ() {
         &["compare", s(&a), s(&mixed)],
         &[&a, &mixed],
         2,
-        &["runs of different settings", "r2", "extra_work 0→27"],
+        &[
+            "1 of 3 runs ran different settings",
+            "r2",
+            "extra_work 0→27",
+        ],
     );
     // A comment or the description changes nothing.
     let same = write_side(

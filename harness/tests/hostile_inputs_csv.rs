@@ -404,7 +404,7 @@ fn hostile_run_json_values_are_refused_naming_file_and_field() {
         name: "json-nul-flood",
         target: "json-nul-flood".into(),
         file: "json-nul-flood/run.json".into(),
-        needle: "json-nul-flood/run.json: not a text run.json (NUL byte at byte 0)".into(),
+        needle: "json-nul-flood/run.json:1: not a text run.json (NUL byte at byte 0)".into(),
     });
     assert!(cases.len() >= 17);
     for case in &cases {

@@ -210,12 +210,12 @@ fn cases() -> Vec<Case> {
         file(
             "binary",
             b"name = \"h\"\n\x7fELF\x02\x01\x01\xff\xfe\x80".to_vec(),
-            &["{file}:2: not a UTF-8 text file"],
+            &["{file}:2: not a text scenario file (invalid UTF-8 byte 0xFF at byte 18)"],
         ),
         file(
             "nul-bytes",
             format!("{GOOD}\0\0\0\0"),
-            &["{file}:6: not a text file (NUL byte)"],
+            &["{file}:6: not a text scenario file (NUL byte at byte "],
         ),
         file("too-large", big_file, &["{file}", "too large for a scenario file"]),
         file(

@@ -1,10 +1,9 @@
 //! What may be compared at all, checked before any statistics: a verdict only from data that
 //! can carry one.
 //!
-//! * Every run has at least one complete sampling interval (two rows whose `elapsed_ns` differ).
-//! * A side is one kind of thing: all its runs have run.json or none has (one bare CSV among
-//!   statbench runs would switch the speed gate off), all ran on one host, all with the same
-//!   settings. The odd runs are named and refused, or left out with `--drop-odd-runs`.
+//! * Each side passes the set rule `baseline save` applies too ([`consistency::problems`]):
+//!   every run has a complete sampling interval; one recorder, host, settings and build. The
+//!   odd runs are named and refused, or left out with `--drop-odd-runs`.
 //! * Both sides have throughput or neither (`--metrics-only` compares metrics on purpose).
 //! * Both sides ran the same settings (`--allow-different-settings` compares on purpose; the
 //!   output then says so first).
@@ -13,8 +12,8 @@ use super::side::Side;
 use super::CompareSettings;
 use crate::error::{Error, Result};
 use crate::recorder::settings::{describe_differences, differences, SettingDifference};
-use crate::store::run_set::name_runs;
-use crate::store::{Run, RunKind, RunSet};
+use crate::store::consistency::{self, Problem};
+use crate::store::{RunKind, RunSet};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -41,6 +40,13 @@ pub enum OddRun {
         /// The host of most of the side.
         majority: String,
     },
+    /// The run was built from another commit than most of its side.
+    OtherRevision {
+        /// This run's commit.
+        revision: String,
+        /// The commit of most of the side.
+        majority: String,
+    },
     /// The run used other settings than most of its side.
     OtherSettings {
         /// How it differs from the side's majority (majority → this run).
@@ -61,6 +67,9 @@ impl std::fmt::Display for OddRun {
             ),
             OddRun::OtherHost { host, majority } => {
                 write!(f, "host {host} (the others: {majority})")
+            }
+            OddRun::OtherRevision { revision, majority } => {
+                write!(f, "built from {revision} (the others: {majority})")
             }
             OddRun::OtherSettings { differences } => {
                 write!(
@@ -98,40 +107,12 @@ pub struct Admission<'s> {
     pub settings_differences: Vec<SettingDifference>,
 }
 
-/// Number of sampling intervals whose time moved: what every per-interval statistic needs.
-pub fn complete_intervals(run: &Run) -> usize {
-    run.table
-        .elapsed_ns
-        .windows(2)
-        .filter(|w| w[1] > w[0])
-        .count()
-}
-
 /// Checks both sides (see the module doc); returns the sides to compare.
 pub fn admit<'s>(
     a: &'s RunSet,
     b: &'s RunSet,
     settings: &CompareSettings,
 ) -> Result<Admission<'s>> {
-    for (side, set) in [(Side::Base, a), (Side::Candidate, b)] {
-        if set.runs.is_empty() {
-            return Err(Error::input(format!("{side} ({}): no runs", set.label)));
-        }
-        for run in &set.runs {
-            if complete_intervals(run) == 0 {
-                let rows = run.table.rows();
-                let why = if rows < 2 {
-                    format!("{rows} snapshot row(s)")
-                } else {
-                    format!("{rows} rows but elapsed_ns never moves")
-                };
-                return Err(Error::input(format!(
-                    "{}: no complete sampling interval ({why}): nothing to compare",
-                    run.table.path.display()
-                )));
-            }
-        }
-    }
     let mut left_out = Vec::new();
     let a = consistent_side(Side::Base, a, settings.drop_odd_runs, &mut left_out)?;
     let b = consistent_side(Side::Candidate, b, settings.drop_odd_runs, &mut left_out)?;
@@ -180,48 +161,8 @@ pub fn admit<'s>(
     })
 }
 
-/// A key per run for one property; `None` keys form a group too.
-fn odd_runs<K: PartialEq + Clone>(keys: &[K], tie_odd: impl Fn(&K) -> bool) -> (K, Vec<usize>) {
-    let mut groups: Vec<(K, Vec<usize>)> = Vec::new();
-    for (i, k) in keys.iter().enumerate() {
-        match groups.iter_mut().find(|(g, _)| g == k) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((k.clone(), vec![i])),
-        }
-    }
-    // The majority is the largest group; on a tie, a group `tie_odd` marks loses, then the
-    // group of the earliest run wins.
-    let best = groups
-        .iter()
-        .enumerate()
-        .max_by(|(ia, (ka, ma)), (ib, (kb, mb))| {
-            ma.len()
-                .cmp(&mb.len())
-                .then(tie_odd(kb).cmp(&tie_odd(ka)))
-                .then(ib.cmp(ia))
-        })
-        .map(|(i, _)| i)
-        .unwrap_or(0);
-    let majority = groups[best].0.clone();
-    let odd = groups
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| *i != best)
-        .flat_map(|(_, (_, members))| members)
-        .collect::<Vec<_>>();
-    let mut odd = odd;
-    odd.sort_unstable();
-    (majority, odd)
-}
-
-/// Names the runs of `set` at positions `which` (see [`name_runs`]).
-fn name_at(set: &RunSet, which: &[usize]) -> String {
-    let runs: Vec<&Run> = which.iter().map(|&i| &set.runs[i]).collect();
-    name_runs(&runs)
-}
-
-/// One side's runs agree on run.json presence, host and settings; odd runs are refused, or left
-/// out with `drop`.
+/// One side passes the set rule ([`consistency::problems`]: the one `baseline save` applies);
+/// odd runs are refused, or left out with `drop` (then the rest is checked again).
 fn consistent_side<'s>(
     side: Side,
     set: &'s RunSet,
@@ -229,110 +170,51 @@ fn consistent_side<'s>(
     left_out: &mut Vec<LeftOutRun>,
 ) -> Result<Cow<'s, RunSet>> {
     let mut set = Cow::Borrowed(set);
-    let hint = "or pass --drop-odd-runs to leave them out";
-    // 1. One recorder: statbench's run.json on every run, an engine's on every run, or none.
-    let kinds: Vec<RunKind> = set.runs.iter().map(Run::kind).collect();
-    let (majority_kind, odd) = odd_runs(&kinds, |&k| k == RunKind::Bare);
-    let majority = majority_kind != RunKind::Bare;
-    let why_odd = |k: usize| match (majority_kind, kinds[k]) {
-        (RunKind::Statbench, RunKind::Bare) => OddRun::MissingRunJson,
-        (RunKind::Bare, RunKind::Statbench) => OddRun::UnexpectedRunJson,
-        (majority, recorder) => OddRun::OtherRecorder { recorder, majority },
-    };
-    let engine_involved = kinds.contains(&RunKind::Engine);
-    if !odd.is_empty() && engine_involved {
+    while let Some(problem) = consistency::problems(&set.runs).into_iter().next() {
+        let odd = problem.odd_runs();
+        let line = format!("{side} ({}): {}", set.label, problem.describe(&set.runs));
+        if odd.is_empty() {
+            return Err(Error::input(line));
+        }
         if !drop {
             return Err(Error::input(format!(
-                "{side} ({}): {} of {} runs ({}) are {} while the others are {}: a side pools                  runs of one recorder; {hint}",
-                set.label,
-                odd.len(),
-                set.runs.len(),
-                name_at(&set, &odd),
-                kinds[odd[0]].describe(),
-                majority_kind.describe()
+                "{line}; or pass --drop-odd-runs to leave them out"
             )));
         }
-        set = Cow::Owned(without(&set, &odd, side, why_odd, left_out));
-    } else if !odd.is_empty() {
-        let why = why_odd(odd[0]);
-        if !drop {
-            return Err(Error::input(format!(
-                "{side} ({}): {} of {} runs {} ({}): a side must not mix statbench runs and bare \
-                 CSVs (one run without run.json would switch the speed gate off); {hint}",
-                set.label,
-                odd.len(),
-                set.runs.len(),
-                if majority {
-                    "have no run.json"
-                } else {
-                    "have a run.json while the others have none"
-                },
-                name_at(&set, &odd)
-            )));
-        }
-        set = Cow::Owned(without(&set, &odd, side, |_| why.clone(), left_out));
-    }
-    if set.runs[0].kind() == RunKind::Bare {
-        return Ok(set);
-    }
-    // 2. One host.
-    let hosts: Vec<String> = set
-        .runs
-        .iter()
-        .map(|r| r.host_fingerprint().unwrap_or_default())
-        .collect();
-    let (majority, odd) = odd_runs(&hosts, |_| false);
-    if !odd.is_empty() {
-        if !drop {
-            return Err(Error::input(format!(
-                "{side} ({}): runs from more than one host: {} ran on {} while the others ran on \
-                 {majority}; speed figures of different machines cannot be pooled; {hint}",
-                set.label,
-                name_at(&set, &odd),
-                hosts[odd[0]],
-            )));
-        }
-        let owned = without(
-            &set,
-            &odd,
-            side,
-            |k| OddRun::OtherHost {
-                host: hosts[k].clone(),
-                majority: majority.clone(),
-            },
-            left_out,
-        );
-        set = Cow::Owned(owned);
-    }
-    // 3. One set of settings.
-    let identities: Vec<serde_json::Value> = set
-        .runs
-        .iter()
-        .map(|r| r.meta.as_ref().map(|m| m.settings()).unwrap_or_default())
-        .collect();
-    let (majority, odd) = odd_runs(&identities, |_| false);
-    if !odd.is_empty() {
-        if !drop {
-            return Err(Error::input(format!(
-                "{side} ({}): runs of different settings: {} ran with {} (vs the others); \
-                 pool only runs of one scenario and settings; {hint}",
-                set.label,
-                name_at(&set, &odd),
-                describe_differences(&differences(&majority, &identities[odd[0]]), 4),
-            )));
-        }
-        let owned = without(
-            &set,
-            &odd,
-            side,
-            |k| OddRun::OtherSettings {
-                differences: differences(&majority, &identities[k]),
-            },
-            left_out,
-        );
+        let owned = without(&set, &odd, side, |k| why_odd(&problem, k), left_out);
         set = Cow::Owned(owned);
     }
     Ok(set)
+}
+
+/// Why the odd run at `k` is left out, for the output.
+fn why_odd(problem: &Problem, k: usize) -> OddRun {
+    match problem {
+        Problem::Recorders(s) => {
+            match (s.majority, s.odd_value(k).copied().unwrap_or(RunKind::Bare)) {
+                (RunKind::Statbench, RunKind::Bare) => OddRun::MissingRunJson,
+                (RunKind::Bare, RunKind::Statbench) => OddRun::UnexpectedRunJson,
+                (majority, recorder) => OddRun::OtherRecorder { recorder, majority },
+            }
+        }
+        Problem::Hosts(s) => OddRun::OtherHost {
+            host: s.odd_value(k).cloned().unwrap_or_default(),
+            majority: s.majority.clone(),
+        },
+        Problem::Settings(s) => OddRun::OtherSettings {
+            differences: s
+                .odd_value(k)
+                .map(|v| differences(&s.majority, v))
+                .unwrap_or_default(),
+        },
+        Problem::Revisions(s) => OddRun::OtherRevision {
+            revision: s.odd_value(k).cloned().unwrap_or_default(),
+            majority: s.majority.clone(),
+        },
+        Problem::NoRuns | Problem::NoInterval { .. } => {
+            unreachable!("only runs that odd_runs names are left out")
+        }
+    }
 }
 
 /// `set` without the runs at positions `odd`, each recorded in `left_out`.
@@ -366,7 +248,7 @@ fn without(
 mod tests {
     use super::*;
     use crate::recorder::{Host, IntervalThroughput, RunMeta};
-    use crate::store::SnapshotTable;
+    use crate::store::{Run, SnapshotTable};
     use std::path::PathBuf;
 
     fn table(path: &str, elapsed: &[u64]) -> SnapshotTable {
@@ -429,7 +311,7 @@ mod tests {
             let bad = set(vec![(Some(meta("x", "contiguous")), elapsed)]);
             let e = err(&good, &bad, &CompareSettings::default());
             assert!(
-                e.starts_with("s/r1/snapshots.csv: no complete sampling interval"),
+                e.starts_with("B (side): s/r1/snapshots.csv: no complete sampling interval"),
                 "{e}"
             );
         }
@@ -440,7 +322,10 @@ mod tests {
         let mut b = ok_set(8, "x");
         b.runs[2].meta = None;
         let e = err(&ok_set(8, "x"), &b, &CompareSettings::default());
-        assert!(e.contains("1 of 8 runs have no run.json (s/r3)"), "{e}");
+        assert!(
+            e.contains("1 of 8 runs are not statbench runs: s/r3 are bare CSVs (no run.json)"),
+            "{e}"
+        );
         let s = CompareSettings {
             drop_odd_runs: true,
             ..CompareSettings::default()
@@ -460,7 +345,7 @@ mod tests {
             a.runs[odd].meta.as_mut().unwrap().host.cpu_model = "other".into();
             let e = err(&a, &ok_set(8, "x"), &CompareSettings::default());
             assert!(
-                e.starts_with("A (side): runs from more than one host"),
+                e.starts_with("A (side): 1 of 8 runs ran on another host"),
                 "{e}"
             );
             assert!(e.contains(&format!("s/r{}", odd + 1)), "{e}");
@@ -503,14 +388,5 @@ mod tests {
         };
         let a = ok_set(3, "x");
         assert!(admit(&a, &bare, &s).is_ok());
-    }
-
-    #[test]
-    fn majority_and_ties() {
-        assert_eq!(odd_runs(&[1, 1, 2], |_| false), (1, vec![2]));
-        assert_eq!(odd_runs(&[2, 1, 1], |_| false), (1, vec![0]));
-        assert_eq!(odd_runs(&[2, 1], |_| false), (2, vec![1]));
-        assert_eq!(odd_runs(&[true, false], |&k| !k), (true, vec![1]));
-        assert_eq!(odd_runs(&[false, true], |&k| !k), (true, vec![0]));
     }
 }

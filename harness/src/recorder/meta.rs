@@ -129,9 +129,25 @@ impl RunMeta {
     /// Reads and checks a `run.json`; errors are one line naming the file and the field (or
     /// line) and the problem. See [`RunMeta::validate`] for the values refused.
     pub fn read(path: &Path) -> Result<RunMeta> {
+        let open = || crate::files::open_text(path, "run.json").map(|(r, _)| r);
+        RunMeta::decode(open()?, open, path)
+    }
+
+    /// [`RunMeta::read`] of a run.json already in memory (read by the text guard,
+    /// [`crate::files::read_text`]); `path` names it in messages.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<RunMeta> {
+        RunMeta::decode(bytes, || Ok(bytes), path)
+    }
+
+    /// Parses and validates the document `input`; `again` gives it afresh to explain a shape
+    /// error.
+    fn decode<R: Read>(
+        input: R,
+        again: impl FnOnce() -> Result<R>,
+        path: &Path,
+    ) -> Result<RunMeta> {
         let shown = path.display();
-        let mut input = open_text(path)?;
-        match serde_json::from_reader::<_, RunMeta>(&mut input) {
+        match serde_json::from_reader::<_, RunMeta>(input) {
             Ok(meta) => {
                 meta.validate(&shown.to_string())?;
                 Ok(meta)
@@ -139,7 +155,7 @@ impl RunMeta {
             // A value of the wrong type or shape: look at the document again to name the
             // field, or the unsupported format, rather than a line and column.
             Err(e) if e.is_data() => {
-                let value = serde_json::from_reader::<_, Value>(open_text(path)?)
+                let value = serde_json::from_reader::<_, Value>(again()?)
                     .map_err(|e| syntax_error(path, &e))?;
                 Err(explain_shape(&value, &shown.to_string())
                     .unwrap_or_else(|| syntax_error(path, &e)))
@@ -194,38 +210,6 @@ impl RunMeta {
 /// Highest believable throughput, updates/s: a thousand times what one machine reaches; any
 /// value above it is a corrupt or fabricated run.json.
 pub const MAX_OPS_PER_SEC: f64 = 1e12;
-
-/// Bytes of a run.json sniffed for binary content before parsing.
-const SNIFF_BYTES: usize = 8 * 1024;
-
-/// Opens a run.json for streaming, refusing a folder or a binary file from its first bytes
-/// (a file of NUL bytes costs one read, whatever its size).
-fn open_text(path: &Path) -> Result<BufReader<File>> {
-    let shown = path.display();
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    if file.metadata().map_err(|e| Error::io(path, e))?.is_dir() {
-        return Err(Error::input(format!(
-            "{shown}: is a folder, not a run.json"
-        )));
-    }
-    let mut input = BufReader::with_capacity(SNIFF_BYTES, file);
-    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
-    if let Some(at) = head.iter().position(|&b| b == 0) {
-        return Err(Error::input(format!(
-            "{shown}: not a text run.json (NUL byte at byte {at})"
-        )));
-    }
-    if let Err(e) = std::str::from_utf8(head) {
-        if e.error_len().is_some() {
-            return Err(Error::input(format!(
-                "{shown}: not a text run.json (invalid UTF-8 byte 0x{:02X} at byte {})",
-                head[e.valid_up_to()],
-                e.valid_up_to()
-            )));
-        }
-    }
-    Ok(input)
-}
 
 fn syntax_error(path: &Path, e: &serde_json::Error) -> Error {
     let text = e.to_string();
@@ -781,7 +765,7 @@ mod tests {
         let f = File::create(&nul).unwrap();
         f.set_len(50 << 20).unwrap(); // sparse: 50 MB of NUL bytes
         let cases: [(&Path, &str); 2] = [
-            (&nul, "nul.json: not a text run.json (NUL byte at byte 0)"),
+            (&nul, "nul.json:1: not a text run.json (NUL byte at byte 0)"),
             (&dir, "is a folder, not a run.json"),
         ];
         for (path, want) in cases {
@@ -802,7 +786,7 @@ mod tests {
             (
                 "tail",
                 &b"{}\0"[..],
-                "tail.json: not a text run.json (NUL byte at byte 2)",
+                "tail.json:1: not a text run.json (NUL byte at byte 2)",
             ),
         ] {
             let path = dir.join(format!("{name}.json"));

@@ -19,7 +19,6 @@ pub(crate) use source::{fnv1a64, Fnv1a64};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use session_stats::LayoutKind;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Name of the scenario run when none is given (the CI gate's scenario).
@@ -325,41 +324,11 @@ fn check_regular_file(path: &Path) -> Result<std::fs::Metadata> {
     Ok(meta)
 }
 
-/// The file's text: a regular file of at most [`bounds::MAX_FILE_BYTES`], UTF-8, no NUL.
+/// The file's text: a regular file of at most [`bounds::MAX_FILE_BYTES`] that passes the text
+/// guard ([`crate::files::read_text`]).
 fn read_scenario_text(path: &Path) -> Result<String> {
-    let shown = path.display();
-    let meta = check_regular_file(path)?;
-    let limit = bounds::MAX_FILE_BYTES;
-    let too_large = |len: u64| {
-        Error::input(format!(
-            "{shown}: {len} bytes is too large for a scenario file (at most {limit})"
-        ))
-    };
-    if meta.len() > limit {
-        return Err(too_large(meta.len()));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| Error::input(format!("{shown}: cannot read scenario: {e}")))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
-    }
-    let line_at = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return Err(Error::input(format!(
-            "{shown}:{}: not a text file (NUL byte)",
-            line_at(nul)
-        )));
-    }
-    if let Err(e) = std::str::from_utf8(&bytes) {
-        let at = e.valid_up_to();
-        return Err(Error::input(format!(
-            "{shown}:{}: not a UTF-8 text file (invalid byte at offset {at})",
-            line_at(at)
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| Error::input(format!("{shown}: not UTF-8 text: {e}")))
+    check_regular_file(path)?;
+    crate::files::read_text(path, "scenario file", bounds::MAX_FILE_BYTES)
 }
 
 /// Names of `scenarios/*.toml` (the folder found from here upwards), sorted.

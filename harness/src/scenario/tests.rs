@@ -791,12 +791,12 @@ fn unreadable_files_get_one_line_naming_the_file() {
         (
             "binary.toml",
             b"name = \"x\"\n\xff\xfe\x01",
-            ":2: not a UTF-8 text file",
+            ":2: not a text scenario file (invalid UTF-8 byte 0xFF at byte 11)",
         ),
         (
             "nul.toml",
             b"name = \"x\"\nthreads = 2\0\n",
-            ":2: not a text file (NUL byte)",
+            ":2: not a text scenario file (NUL byte at byte 22)",
         ),
     ];
     for (name, bytes, needle) in cases {

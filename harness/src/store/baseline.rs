@@ -4,7 +4,8 @@
 //! unique id in baseline.json, so a reader that finds it changed while it read the runs (a save
 //! replaced the folder under it) reads again instead of mixing two baselines.
 
-use super::run_set::{name_runs, Run, RunSet};
+use super::consistency;
+use super::run_set::{name_runs, Run, RunKind, RunSet};
 use crate::error::{Error, Result};
 use crate::files::{atomic_write, install_dir, leftover_is_stale, unique_suffix};
 use crate::recorder::Host;
@@ -129,9 +130,9 @@ impl Baseline {
         )
     }
 
-    /// Saves `runs` as baseline `name` after checking they can judge later runs: complete, no
-    /// lost updates, at least one interval, all with run.json (or, with `allow_bare_csv`, all
-    /// without), one host, one set of settings.
+    /// Saves `runs` as baseline `name` after checking they can judge later runs: the rule a
+    /// comparison admits a side by ([`consistency::problems`]), then complete, no lost updates,
+    /// all with run.json (or, with `allow_bare_csv`, all without).
     pub fn save_with(&self, name: &str, runs: &RunSet, opts: SaveOptions) -> Result<BaselineInfo> {
         check_name(name)?;
         check_runs(runs, opts.allow_bare_csv)?;
@@ -577,33 +578,17 @@ impl Leftover {
     }
 }
 
-/// Groups runs by `key`, largest group first (ties: the one seen first).
-fn groups<'a>(runs: &[&'a Run], key: impl Fn(&Run) -> String) -> Vec<(String, Vec<&'a Run>)> {
-    let mut groups: Vec<(String, Vec<&Run>)> = Vec::new();
-    for &run in runs {
-        let k = key(run);
-        match groups.iter_mut().find(|(g, _)| *g == k) {
-            Some((_, members)) => members.push(run),
-            None => groups.push((k, vec![run])),
-        }
-    }
-    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
-    groups
-}
-
-/// Refuses runs that cannot judge later runs, with one line naming the odd ones.
+/// Refuses runs that cannot judge later runs, with one line naming the problem: the set rule
+/// a comparison admits a side by ([`consistency::problems`]), then what only a baseline needs
+/// (complete runs, no lost updates, run.json unless `allow_bare_csv`).
 fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
-    if runs.runs.is_empty() {
-        return Err(Error::input("baseline save: no runs given"));
+    if let Some(problem) = consistency::problems(&runs.runs).first() {
+        return Err(Error::input(format!(
+            "baseline save: {}",
+            problem.describe(&runs.runs)
+        )));
     }
     for run in &runs.runs {
-        if run.table.rows() < 2 {
-            return Err(Error::input(format!(
-                "{}: {} snapshot row(s); a baseline needs at least 2 (one interval)",
-                run.table.path.display(),
-                run.table.rows()
-            )));
-        }
         if run.engine.as_ref().is_some_and(|e| !e.complete) {
             return Err(Error::input(format!(
                 "{}: recording is incomplete (the engine crashed or is still recording); not saved as a baseline",
@@ -625,97 +610,12 @@ fn check_runs(runs: &RunSet, allow_bare_csv: bool) -> Result<()> {
             }
         }
     }
-    let all: Vec<&Run> = runs.runs.iter().collect();
-    let engine: Vec<&Run> = all.iter().copied().filter(|r| r.engine.is_some()).collect();
-    if !engine.is_empty() {
-        // An engine's own recordings (session-stats recorder): kept with their run.json.
-        if engine.len() == all.len() {
-            return Ok(());
-        }
-        return Err(Error::input(format!(
-            "baseline save: {} of {} runs are engine recordings ({}); a baseline's runs all              come from one recorder",
-            engine.len(),
-            all.len(),
-            name_runs(&engine)
-        )));
-    }
-    let (with, bare): (Vec<&Run>, Vec<&Run>) = all.iter().partition(|r| r.meta.is_some());
-    if !bare.is_empty() && !with.is_empty() {
-        return Err(Error::input(format!(
-            "baseline save: {} of {} runs have no run.json beside their CSV ({}); a baseline's runs \
-             all come from statbench (throughput, host, settings) or none do",
-            bare.len(),
-            all.len(),
-            name_runs(&bare)
-        )));
-    }
-    if with.is_empty() {
-        if allow_bare_csv {
-            return Ok(());
-        }
+    if runs.runs[0].kind() == RunKind::Bare && !allow_bare_csv {
+        let all: Vec<&Run> = runs.runs.iter().collect();
         return Err(Error::input(format!(
             "baseline save: {}: no run.json beside the CSV (not recorded by statbench: no \
              throughput, host or settings to keep); pass --allow-bare-csv to store CSV-only runs",
-            name_runs(&bare)
-        )));
-    }
-    let meta = |r: &Run| r.meta.clone().expect("runs with run.json");
-    let revisions = groups(&with, |r| {
-        meta(r).git_revision.unwrap_or_else(|| "unknown".into())
-    });
-    if revisions.len() > 1 {
-        let odd: Vec<String> = revisions[1..]
-            .iter()
-            .map(|(rev, members)| format!("{} built from `{rev}`", name_runs(members)))
-            .collect();
-        return Err(Error::input(format!(
-            "baseline save: runs of {} builds: {} vs {} run(s) built from `{}`; a baseline holds \
-             the runs of one commit (the gate pairs this build against it)",
-            revisions.len(),
-            odd.join("; "),
-            revisions[0].1.len(),
-            revisions[0].0
-        )));
-    }
-    let hosts = groups(&with, |r| meta(r).host.speed_fingerprint());
-    if hosts.len() > 1 {
-        let odd: Vec<String> = hosts[1..]
-            .iter()
-            .map(|(host, members)| format!("{} on `{host}`", name_runs(members)))
-            .collect();
-        return Err(Error::input(format!(
-            "baseline save: runs from {} hosts: {} vs {} run(s) on `{}`; a baseline holds runs \
-             of one machine",
-            hosts.len(),
-            odd.join("; "),
-            hosts[0].1.len(),
-            hosts[0].0
-        )));
-    }
-    let settings = groups(&with, |r| meta(r).settings_key());
-    if settings.len() > 1 {
-        let reference = meta(settings[0].1[0]).settings();
-        let odd: Vec<String> = settings[1..]
-            .iter()
-            .map(|(_, members)| {
-                let diffs = crate::recorder::settings::differences(
-                    &reference,
-                    &meta(members[0]).settings(),
-                );
-                format!(
-                    "{} ({})",
-                    name_runs(members),
-                    crate::recorder::settings::describe_differences(&diffs, 4)
-                )
-            })
-            .collect();
-        return Err(Error::input(format!(
-            "baseline save: runs of {} different settings: {} vs {} run(s) like {}; a baseline \
-             holds runs of one scenario and settings",
-            settings.len(),
-            odd.join("; "),
-            settings[0].1.len(),
-            settings[0].1[0].name()
+            name_runs(&all)
         )));
     }
     Ok(())

@@ -20,20 +20,26 @@ pub enum RunDocument {
     Engine(Box<RunInfo>),
 }
 
-/// Reads `path`: an engine's run.json when its `format` is a string, statbench's otherwise
-/// (whose reader explains every problem of its own format).
+/// Largest run.json read (statbench's or an engine's): a run's document is kilobytes (a
+/// statbench run.json grows by about 100 bytes an interval); this bounds what a hostile one
+/// can make statbench hold in memory.
+pub const MAX_RUN_JSON_BYTES: u64 = 256 << 20;
+
+/// Reads `path` through the text guard (a binary file costs one bounded read): an engine's
+/// run.json when its `format` is a string, statbench's otherwise (whose reader explains every
+/// problem of its own format).
 pub fn read_run_document(path: &Path) -> Result<RunDocument> {
     #[derive(serde::Deserialize)]
     struct Format {
         format: Option<serde_json::Value>,
     }
-    let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::files::read_text(path, "run.json", MAX_RUN_JSON_BYTES)?.into_bytes();
     let engine = serde_json::from_slice::<Format>(&text)
         .ok()
         .and_then(|f| f.format)
         .is_some_and(|f| f.is_string());
     if !engine {
-        return RunMeta::read(path).map(|m| RunDocument::Statbench(Box::new(m)));
+        return RunMeta::parse(&text, path).map(|m| RunDocument::Statbench(Box::new(m)));
     }
     let shown = path.display();
     let info: RunInfo = serde_json::from_slice(&text).map_err(|e| {
