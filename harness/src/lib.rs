@@ -4,7 +4,7 @@
 //! [`runner`]), or run for a fixed time in this process by [`slice`] (what paired comparisons
 //! alternate; [`slice::abi`] is the C ABI another revision's slice library speaks); [`cli`] only
 //! parses arguments and calls them.
-//! Those modules, with `store`, `compare` (and its `compare::stats` library), `export` and
+//! Those modules, with `store`, `compare` (its statistics are the `statbench_stats` crate), `export` and
 //! [`error`], are the library surface; `cli` offers only `cli::main`, and the experiment loops,
 //! report pages and file helpers stay private to the binary.
 //!

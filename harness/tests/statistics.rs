@@ -7,7 +7,7 @@ mod common;
 
 use common::scratch;
 use session_stats::{metric, MetricKind};
-use statbench::compare::stats::{
+use statbench_stats::{
     analyze_runs, benjamini_hochberg, classify, Direction, Settings, SplitMix64, Verdict,
 };
 use statbench::compare::{compare, CompareSettings, Comparison, Outcome, QuantityResult};

@@ -2,7 +2,7 @@
 //! `calibrate`) and how a comparison is shown: one home, so the commands import from here and
 //! not from each other.
 
-use crate::compare::stats::Settings;
+use statbench_stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
 use crate::error::{Error, Result};
 use crate::export::{render_for, Format};

@@ -11,7 +11,7 @@ use super::finding::{Finding, UnstableSide};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::policy::{gate, judge_speed_rules, speed_gates};
 use super::sample::{headline_samples, metric_samples};
-use super::stats::Settings;
+use statbench_stats::Settings;
 use super::test::{test_all, test_quantity};
 use super::work::{headline_source, unit_of_work};
 use crate::error::{Error, Result};

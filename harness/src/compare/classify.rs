@@ -1,4 +1,4 @@
-//! Step 5 of the pipeline, classify: the verdict rule ([`super::stats::classify`]) applied with
+//! Step 5 of the pipeline, classify: the verdict rule ([`statbench_stats::classify`]) applied with
 //! each quantity's adjusted p-value, turned into an [`Outcome`]; the headline's speed verdict
 //! withheld when the machine changed state; metrics ordered for readers.
 
@@ -7,7 +7,7 @@ use super::frame::Quantity;
 #[cfg(test)]
 use super::outcome::RuleVerdict;
 use super::outcome::{AppliedRule, Outcome, QuantityReason, QuantityResult};
-use super::stats::{classify, Direction, Settings, Verdict};
+use statbench_stats::{classify, Direction, Settings, Verdict};
 use crate::policy::{self, MetricRule};
 
 /// Throughput has a better direction; a metric has one when the gate policy gives it one, and
@@ -138,7 +138,7 @@ pub(super) fn order(results: &mut [QuantityResult]) {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::result;
-    use super::super::stats::Reason;
+    use statbench_stats::Reason;
     use super::super::test::test_quantity;
     use super::super::test::tests::{around, samples};
     use super::*;

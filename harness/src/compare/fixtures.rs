@@ -37,7 +37,7 @@ pub(super) fn side(runs: Vec<Run>) -> RunSet {
 
 use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityResult};
-use super::stats::Describe;
+use statbench_stats::Describe;
 use super::test::untested;
 use super::{CompareSettings, Comparison, Gate};
 

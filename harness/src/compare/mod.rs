@@ -1,5 +1,5 @@
 //! Comparing two sides (baseline vs candidate, A vs B): alignment by stable metric index,
-//! per-interval samples and their statistics ([`Describe`]), verdicts from [`stats`], the gate
+//! per-interval samples and their statistics ([`Describe`]), verdicts from [`statbench_stats`], the gate
 //! ([`Gate`], decided by [`compare()`]).
 
 mod adjust;
@@ -18,7 +18,6 @@ pub(crate) mod outcome;
 mod paired;
 mod policy;
 mod sample;
-pub mod stats;
 mod test;
 mod throughput;
 pub(crate) mod work;
@@ -35,4 +34,4 @@ pub use outcome::{
     AppliedRule, Gate, OneSided, Outcome, QuantityReason, QuantityResult, RuleVerdict,
 };
 pub use paired::{compare_paired, compare_paired_slices, with_paired_speed, Pair};
-pub use stats::Describe;
+pub use statbench_stats::Describe;

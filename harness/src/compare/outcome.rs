@@ -1,8 +1,8 @@
 //! What a comparison concluded, per compared quantity and for the gate as a whole.
 
 use super::finding::{Finding, UnstableSide};
-use super::stats::Describe;
-use super::stats::Reason;
+use statbench_stats::Describe;
+use statbench_stats::Reason;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -110,10 +110,10 @@ pub struct QuantityResult {
     /// `p_values`).
     pub p_value: Option<f64>,
     /// Every p-value computed, by name: `interval_u`, `median_z`, `run_median_u`, `bootstrap`.
-    pub p_values: Option<super::stats::PValues>,
+    pub p_values: Option<statbench_stats::PValues>,
     /// Which test and interval produced the figures (`independent`, `series_bootstrap`,
     /// `series_asymptotic`, `runs`).
-    pub method: Option<super::stats::Method>,
+    pub method: Option<statbench_stats::Method>,
     /// p-value after false-discovery control across metrics (equal to `p_value` for throughput).
     pub p_adjusted: Option<f64>,
     /// The verdict.
@@ -137,7 +137,7 @@ pub struct QuantityResult {
     pub rule: Option<AppliedRule>,
     /// The statistics behind the verdict (kept for the decision after FDR adjustment).
     #[serde(skip)]
-    pub analysis: Option<super::stats::Analysis>,
+    pub analysis: Option<statbench_stats::Analysis>,
 }
 
 /// The gate policy's rule as applied to one quantity: what the comparison, report and JSON
@@ -244,7 +244,7 @@ pub enum QuantityReason {
     NoSamples,
     /// A's median is 0: there is no ratio.
     ZeroBaseline,
-    /// The verdict rule decided ([`super::stats::classify`]).
+    /// The verdict rule decided ([`statbench_stats::classify`]).
     Verdict {
         /// Which rule, with its numbers.
         reason: Reason,

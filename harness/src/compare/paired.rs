@@ -1,5 +1,5 @@
 //! The headline of a paired experiment: throughput judged on the paired ratios of adjacent A/B
-//! runs ([`stats::paired`](super::stats::paired)) instead of two independent samples, so drift
+//! runs ([`statbench_stats::paired`]) instead of two independent samples, so drift
 //! that hits both members of a pair cancels. Behaviour (metrics, totals, lost updates) is
 //! compared as in any comparison.
 
@@ -10,8 +10,8 @@ use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::AppliedRule;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::policy::gate;
-use super::stats::paired::{analyze_paired, classify_paired};
-use super::stats::{Describe, Direction, Method, PValues, Verdict};
+use statbench_stats::paired::{analyze_paired, classify_paired};
+use statbench_stats::{Describe, Direction, Method, PValues, Verdict};
 use crate::error::{Error, Result};
 use crate::store::RunSet;
 

@@ -6,7 +6,7 @@
 use super::align::name_of;
 use super::finding::{DisturbedRun, Finding, UnstableSide};
 use super::frame::{pooled_frame, Quantity};
-use super::stats::Describe;
+use statbench_stats::Describe;
 use super::throughput::throughput_samples;
 use super::work::{HeadlineSource, WorkUnit};
 use crate::error::Result;

@@ -1,12 +1,12 @@
 //! Step 3 of the pipeline, test: one quantity's samples into a p-value, a ratio and its
-//! interval ([`super::stats`]); the outcome stays provisional until the p-values are adjusted
+//! interval ([`statbench_stats`]); the outcome stays provisional until the p-values are adjusted
 //! and the verdict rule is applied ([`super::classify`]).
 
 use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::sample::QuantitySamples;
-use super::stats::Describe;
-use super::stats::{analyze_runs, analyze_series, Settings};
+use statbench_stats::Describe;
+use statbench_stats::{analyze_runs, analyze_series, Settings};
 use rayon::prelude::*;
 use session_stats::metric;
 
@@ -116,7 +116,7 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
 #[cfg(test)]
 pub(super) mod tests {
     use super::super::sample::SideSamples;
-    use super::super::stats::Method;
+    use statbench_stats::Method;
     use super::*;
     use session_stats::{NUM_METRICS, SES_UPTIME_SECS};
 

@@ -19,8 +19,8 @@
 //! the slowdown each knob really produced (the median within-round ratio) beside it.
 
 use super::calibrate::pick;
-use crate::compare::stats::paired::analyze_paired;
-use crate::compare::stats::{
+use statbench_stats::paired::analyze_paired;
+use statbench_stats::{
     analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict,
 };
 use crate::error::{Error, Result};

@@ -91,8 +91,9 @@ impl Default for Settings {
 }
 
 /// How an [`Analysis`] was obtained: which sample is the unit, and which test and interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Method {
     /// Independent samples ([`analyze`]): U test, percentile bootstrap.
     Independent,
@@ -113,7 +114,8 @@ pub enum Method {
 
 /// Every two-sided p-value computed for a quantity, by name (`None`: not computed); the one the
 /// verdict uses is [`Analysis::p_two_sided`].
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PValues {
     /// Mann–Whitney U on the intervals (variance widened for serial dependence in a run).
     pub interval_u: Option<f64>,

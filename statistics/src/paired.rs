@@ -74,16 +74,14 @@ const MAD_TO_SIGMA: f64 = 1.482_602_218_505_602;
 const WALSH_WALK_MAX_N: usize = 400;
 
 /// Why paired data cannot be analysed at all (as opposed to an inconclusive verdict).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PairedError {
     /// Fewer than two pairs in all blocks together: no spread, no test.
-    #[error("paired comparison: {n} pair(s); at least 2 are needed")]
     TooFewPairs {
         /// Pairs found.
         n: usize,
     },
     /// A throughput that is zero, negative, infinite or NaN: its log-ratio does not exist.
-    #[error("paired comparison: pair {pair} (block {block}): {side} = {value} is not a positive finite value")]
     NotPositive {
         /// Index of the pair in measurement order (all blocks, from 0).
         pair: usize,
@@ -95,9 +93,30 @@ pub enum PairedError {
         value: f64,
     },
     /// A setting outside its range (named, with the range).
-    #[error("paired comparison: setting {0}")]
     InvalidSettings(String),
 }
+
+impl std::fmt::Display for PairedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PairedError::TooFewPairs { n } => {
+                write!(f, "paired comparison: {n} pair(s); at least 2 are needed")
+            }
+            PairedError::NotPositive {
+                pair,
+                block,
+                side,
+                value,
+            } => write!(
+                f,
+                "paired comparison: pair {pair} (block {block}): {side} = {value} is not a positive finite value"
+            ),
+            PairedError::InvalidSettings(what) => write!(f, "paired comparison: setting {what}"),
+        }
+    }
+}
+
+impl std::error::Error for PairedError {}
 
 /// The Wilcoxon signed-rank test of `d` against 0, with its statistic.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,7 +146,8 @@ pub struct SignFlip {
 }
 
 /// The two p-values of a paired comparison, by name.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PairedPValues {
     /// Wilcoxon signed-rank test on the pairs' log-ratios.
     pub signed_rank: f64,
@@ -956,23 +976,29 @@ fn block_bootstrap_ci(d: &[Vec<f64>], resamples: usize, confidence: f64, seed: u
     // Resample `r` draws from its own generator: the resamples run in parallel (an HL of a few
     // hundred pairs costs a bisection over its Walsh averages) and the interval does not
     // depend on the number of threads.
-    use rayon::prelude::*;
-    let mut estimates: Vec<f64> = (0..resamples as u64)
-        .into_par_iter()
-        .map_init(
-            || vec![0u32; flat.len()],
-            |w, r| {
-                let mut rng = SplitMix64::for_item(seed, r);
-                w.fill(0);
-                for _ in 0..k {
-                    for &p in &members[rng.below(k)] {
-                        w[p] += 1;
-                    }
-                }
-                hl.estimate(w)
-            },
-        )
-        .collect();
+    let draw = |w: &mut Vec<u32>, r: u64| {
+        let mut rng = SplitMix64::for_item(seed, r);
+        w.fill(0);
+        for _ in 0..k {
+            for &p in &members[rng.below(k)] {
+                w[p] += 1;
+            }
+        }
+        hl.estimate(w)
+    };
+    #[cfg(feature = "rayon")]
+    let mut estimates: Vec<f64> = {
+        use rayon::prelude::*;
+        (0..resamples as u64)
+            .into_par_iter()
+            .map_init(|| vec![0u32; flat.len()], draw)
+            .collect()
+    };
+    #[cfg(not(feature = "rayon"))]
+    let mut estimates: Vec<f64> = {
+        let mut w = vec![0u32; flat.len()];
+        (0..resamples as u64).map(|r| draw(&mut w, r)).collect()
+    };
     estimates.sort_unstable_by(f64::total_cmp);
     let tail = (1.0 - confidence) / 2.0;
     let q = (1.0 + confidence) / 2.0;
@@ -990,7 +1016,7 @@ fn block_bootstrap_ci(d: &[Vec<f64>], resamples: usize, confidence: f64, seed: u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::stats::verdict::analyze;
+    use crate::verdict::analyze;
 
     /// A 1 % slowdown in 300 pairs of 0.5 % noise, with 10 pairs that a disturbance moved by
     /// +50 % (the live case): the block sign flip must still see the slowdown. Summing the raw
@@ -1119,7 +1145,7 @@ mod tests {
             // The same measurements as two independent samples: the drift widens everything.
             let (a, b): (Vec<f64>, Vec<f64>) = blocks.iter().flatten().copied().unzip();
             let un = analyze(&a, &b, &settings(0.03)).unwrap();
-            let (v, _) = crate::compare::stats::verdict::classify(
+            let (v, _) = crate::verdict::classify(
                 &un,
                 un.p_two_sided,
                 Direction::HigherIsBetter,

@@ -16,7 +16,7 @@ pub mod mann_whitney;
 pub mod medians;
 pub mod paired;
 pub mod reason;
-pub(crate) mod rng;
+pub mod rng;
 pub mod summary;
 pub mod verdict;
 
