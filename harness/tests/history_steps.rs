@@ -5,9 +5,9 @@
 //! cargo test --release -p statbench --test history_steps -- --ignored --nocapture
 //! ```
 
-use statbench_stats::SplitMix64;
 use statbench::history::steps::{detect_steps, StepSettings};
 use statbench::history::synth::normal;
+use statbench_stats::SplitMix64;
 
 /// `n` commits at one level with log-normal noise `cv`, a disturbed commit (−20%) with
 /// probability `disturbed`, and level changes `(at, factor)`; one run per commit.

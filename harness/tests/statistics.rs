@@ -7,11 +7,11 @@ mod common;
 
 use common::scratch;
 use session_stats::{metric, MetricKind};
-use statbench_stats::{
-    analyze_runs, benjamini_hochberg, classify, Direction, Settings, SplitMix64, Verdict,
-};
 use statbench::compare::{compare, CompareSettings, Comparison, Outcome, QuantityResult};
 use statbench::store::RunSet;
+use statbench_stats::{
+    analyze_runs, benjamini_hochberg, decide, Direction, Settings, SplitMix64, Verdict,
+};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -281,7 +281,7 @@ fn metric_verdicts_of_many_runs_stay_under_alpha_without_a_change() {
         let q = benjamini_hochberg(&p);
         let false_change = analyses.iter().zip(&q).any(|(an, &q)| {
             matches!(
-                classify(an, q, Direction::HigherIsBetter, &s).0,
+                decide(&an.case(q, &s), Direction::HigherIsBetter, &s).0,
                 Verdict::Regression | Verdict::Improvement
             )
         });

@@ -29,17 +29,20 @@
 //! * **Outlying pairs**: `|d − median(d)| > OUTLIER_K · 1.4826·MAD(d)` ([`outlying_pairs`]);
 //!   reported by index, never dropped: the analysis is repeated without them and the result
 //!   says whether the verdict changes.
-//! * **Verdict**: [`classify_paired`] mirrors [`super::verdict`]'s rule (too few → too noisy,
-//!   unless the whole CI lies beyond one pair's noise `e^±spread` →
-//!   regression/improvement when `p < α`, the CI excludes 1 and the ratio clears `1 ∓ δ` → no
-//!   change when the CI lies within `1 ± δ` → inconclusive), where "too few pairs" means the
-//!   tests cannot reach `α` at all: the smallest exact p of n units is `2/2ⁿ`.
+//! * **Verdict**: the gate's one rule ([`crate::rule::decide`]) judges
+//!   [`PairedEstimate::case`]: its guards for pairs are "too few pairs" (the tests cannot
+//!   reach `α` at all: the smallest exact p of n units is `2/2ⁿ`) and "too noisy" (unless the
+//!   whole CI lies beyond one pair's noise `e^±spread`).
 
 use super::bootstrap::RatioCi;
 use super::distribution::{normal_quantile, student_t_quantile, two_sided_p};
+use super::reason::{Evidence, PairedTests, Reason};
 use super::rng::SplitMix64;
+use super::rule::{decide, Case, Direction, Facts, Verdict};
 use super::summary::{median, quantile_sorted};
-use super::verdict::{Direction, Settings, Verdict};
+use super::verdict::Settings;
+
+pub use super::rule::min_units;
 
 /// Largest number of non-zero pairs for the exact signed-rank distribution (its counts, at
 /// most 2⁵⁰, stay exact in `u64` and `f64`); above it, the normal approximation, which at 40
@@ -155,8 +158,9 @@ pub struct PairedPValues {
     pub sign_flip: f64,
 }
 
-/// Everything computed from one set of pairs, before any verdict; [`classify_paired`] turns it
-/// into one (after a multiple-comparison adjustment of [`PairedEstimate::p_two_sided`], if any).
+/// Everything computed from one set of pairs, before any verdict; the rule judges its
+/// [`PairedEstimate::case`] (after a multiple-comparison adjustment of
+/// [`PairedEstimate::p_two_sided`], if any).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairedEstimate {
     /// Pairs analysed.
@@ -199,8 +203,8 @@ pub struct WithoutOutliers {
     pub estimate: PairedEstimate,
     /// Its verdict.
     pub verdict: Verdict,
-    /// Its one-line reason.
-    pub reason: String,
+    /// Why.
+    pub reason: Reason,
 }
 
 /// Result of [`analyze_paired`]: the estimate, its verdict, and the outlying pairs with what
@@ -211,8 +215,9 @@ pub struct PairedAnalysis {
     pub estimate: PairedEstimate,
     /// Verdict from every pair, with the unadjusted p.
     pub verdict: Verdict,
-    /// One line: the verdict's reason, naming outlying pairs and their effect.
-    pub reason: String,
+    /// Why (the outlying pairs are [`PairedAnalysis::outliers`]; [`PairedAnalysis::summary`]
+    /// says both in one line).
+    pub reason: Reason,
     /// Outlying pairs, in measurement order (none dropped from [`PairedAnalysis::estimate`]).
     pub outliers: Vec<OutlierPair>,
     /// The analysis without the outlying pairs; `None` when there are none, or fewer than two
@@ -227,19 +232,34 @@ impl PairedAnalysis {
             .as_ref()
             .is_some_and(|w| w.verdict != self.verdict)
     }
-}
 
-/// Smallest number of sign units (pairs or blocks) whose exact two-sided p can fall below
-/// `alpha`: the smallest such p is `2/2ⁿ`. 8 at α = 0.01; `usize::MAX` for an invalid α.
-pub fn min_units(alpha: f64) -> usize {
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return usize::MAX;
+    /// One line: the verdict's reason, naming the outlying pairs (the first five) and whether
+    /// the verdict holds without them.
+    pub fn summary(&self) -> String {
+        if self.outliers.is_empty() {
+            return self.reason.to_string();
+        }
+        let list: Vec<String> = self
+            .outliers
+            .iter()
+            .take(5)
+            .map(|o| format!("#{} (b/a {:.3})", o.index, o.ratio))
+            .collect();
+        let more = if self.outliers.len() > 5 { ", ..." } else { "" };
+        let effect = match &self.without_outliers {
+            Some(w) if w.verdict != self.verdict => {
+                format!("without them the verdict would be {:?}", w.verdict)
+            }
+            Some(_) => "the verdict is the same without them".to_string(),
+            None => "too few pairs remain without them".to_string(),
+        };
+        format!(
+            "{}; {} outlying pair(s) {}{more}: {effect}",
+            self.reason,
+            self.outliers.len(),
+            list.join(", ")
+        )
     }
-    let mut n = 1;
-    while 2.0 / 2f64.powi(n as i32) >= alpha {
-        n += 1;
-    }
-    n
 }
 
 /// Full paired analysis of `blocks` (each a slice of `(a, b)` throughputs in measurement
@@ -253,7 +273,7 @@ pub fn analyze_paired<B: AsRef<[(f64, f64)]>>(
 ) -> Result<PairedAnalysis, PairedError> {
     let d = log_ratios(blocks)?;
     let estimate = estimate_blocks(&d, s)?;
-    let (verdict, reason) = classify_paired(&estimate, estimate.p_two_sided, dir, s);
+    let (verdict, reason) = decide(&estimate.case(estimate.p_two_sided, s), dir, s);
     let flat: Vec<f64> = d.iter().flatten().copied().collect();
     let block_of: Vec<usize> = d
         .iter()
@@ -289,34 +309,12 @@ pub fn analyze_paired<B: AsRef<[(f64, f64)]>>(
             .collect();
         let kept: Vec<Vec<f64>> = kept.into_iter().filter(|b| !b.is_empty()).collect();
         let estimate = estimate_blocks(&kept, s)?;
-        let (verdict, reason) = classify_paired(&estimate, estimate.p_two_sided, dir, s);
+        let (verdict, reason) = decide(&estimate.case(estimate.p_two_sided, s), dir, s);
         Some(WithoutOutliers {
             estimate,
             verdict,
             reason,
         })
-    };
-    let reason = if outliers.is_empty() {
-        reason
-    } else {
-        let list: Vec<String> = outliers
-            .iter()
-            .take(5)
-            .map(|o| format!("#{} (b/a {:.3})", o.index, o.ratio))
-            .collect();
-        let more = if outliers.len() > 5 { ", ..." } else { "" };
-        let effect = match &without_outliers {
-            Some(w) if w.verdict != verdict => {
-                format!("without them the verdict would be {:?}", w.verdict)
-            }
-            Some(_) => "the verdict is the same without them".to_string(),
-            None => "too few pairs remain without them".to_string(),
-        };
-        format!(
-            "{reason}; {} outlying pair(s) {}{more}: {effect}",
-            outliers.len(),
-            list.join(", ")
-        )
     };
     Ok(PairedAnalysis {
         estimate,
@@ -473,89 +471,31 @@ pub fn outlying_pairs(d: &[f64], k: f64) -> Vec<(usize, f64)> {
         .collect()
 }
 
-/// Applies the gate's rule (module doc; the same as [`super::verdict::classify`]) to a paired
-/// estimate, given its p-value after any multiple-comparison adjustment. Returns the verdict
-/// and a one-line reason.
-pub fn classify_paired(
-    e: &PairedEstimate,
-    p_adjusted: f64,
-    dir: Direction,
-    s: &Settings,
-) -> (Verdict, String) {
-    let ci = &e.ci;
-    let delta = s.min_effect;
-    let evidence = format!(
-        "paired ratio {:.4} ({:.0}% CI {:.4}..{:.4}), p_adj {:.2e} (signed-rank {:.2e}, sign-flip {:.2e}), {} pairs in {} blocks",
-        ci.ratio,
-        s.confidence * 100.0,
-        ci.lo,
-        ci.hi,
-        p_adjusted,
-        e.p.signed_rank,
-        e.p.sign_flip,
-        e.n_pairs,
-        e.n_blocks
-    );
-    let need = min_units(s.alpha).max(s.min_samples);
-    if e.signed_rank.n < need || e.n_blocks < min_units(s.alpha) {
-        return (
-            Verdict::Inconclusive,
-            format!(
-                "too few pairs: {evidence} ({} non-zero); at α = {} need at least {need} non-zero pairs in at least {} blocks",
-                e.signed_rank.n,
-                s.alpha,
-                min_units(s.alpha)
-            ),
-        );
+impl PairedEstimate {
+    /// What the decision rule judges ([`crate::rule::decide`]), given the p-value after any
+    /// multiple-comparison adjustment (pass `p_two_sided` for a single comparison).
+    pub fn case(&self, p_adjusted: f64, s: &Settings) -> Case {
+        Case {
+            evidence: Evidence {
+                ratio: self.ci.ratio,
+                ci: (self.ci.lo, self.ci.hi),
+                confidence: s.confidence,
+                p_adjusted,
+                autocorrelation: None,
+                paired: Some(PairedTests {
+                    signed_rank: self.p.signed_rank,
+                    sign_flip: self.p.sign_flip,
+                    pairs: self.n_pairs,
+                    blocks: self.n_blocks,
+                }),
+            },
+            facts: Facts::Pairs {
+                nonzero: self.signed_rank.n,
+                blocks: self.n_blocks,
+                spread: self.spread,
+            },
+        }
     }
-    // Noisy pairs make the interval's assumptions shaky, unless the whole interval lies beyond
-    // one pair's noise (e^±spread): a change that large is not what the noise could make.
-    let beyond_noise = ci.hi < (-e.spread).exp() || ci.lo > e.spread.exp();
-    if e.spread.is_nan() || (e.spread > s.max_noise_cv && !beyond_noise) {
-        return (
-            Verdict::Inconclusive,
-            format!(
-                "too noisy: {evidence}; pair spread {:.1}% (max {:.1}%)",
-                e.spread * 100.0,
-                s.max_noise_cv * 100.0
-            ),
-        );
-    }
-    let significant = p_adjusted < s.alpha;
-    let lower = ci.hi < 1.0 && ci.ratio < 1.0 - delta;
-    let higher = ci.lo > 1.0 && ci.ratio > 1.0 + delta;
-    let (worse, better) = match dir {
-        Direction::HigherIsBetter => (lower, higher),
-        Direction::LowerIsBetter => (higher, lower),
-    };
-    let pct = delta * 100.0;
-    if significant && worse {
-        return (
-            Verdict::Regression,
-            format!("regression: {evidence}; worse by more than {pct:.1}%"),
-        );
-    }
-    if significant && better {
-        return (
-            Verdict::Improvement,
-            format!("improvement: {evidence}; better by more than {pct:.1}%"),
-        );
-    }
-    if ci.lo >= 1.0 - delta && ci.hi <= 1.0 + delta {
-        return (
-            Verdict::NoChange,
-            format!("no change: {evidence}; CI within ±{pct:.1}%"),
-        );
-    }
-    let why = if significant {
-        format!("significant, but CI and point ratio do not both clear ±{pct:.1}%")
-    } else {
-        format!("not significant, and the CI cannot rule out a ±{pct:.1}% change")
-    };
-    (
-        Verdict::Inconclusive,
-        format!("inconclusive: {evidence}; {why}"),
-    )
 }
 
 /// Two-sided Wilcoxon signed-rank test of `d` against a zero median (see the module doc for
@@ -1137,20 +1077,17 @@ mod tests {
                 analyze_paired(&blocks, Direction::HigherIsBetter, &settings(0.03)).unwrap();
             // The same estimate judged against δ = 1%.
             let e = &default.estimate;
-            let (fine, _) =
-                classify_paired(e, e.p_two_sided, Direction::HigherIsBetter, &settings(0.01));
+            let fine_settings = settings(0.01);
+            let fine_case = e.case(e.p_two_sided, &fine_settings);
+            let (fine, _) = decide(&fine_case, Direction::HigherIsBetter, &fine_settings);
             alarms_default += usize::from(is_change(default.verdict));
             alarms_1pct += usize::from(is_change(fine));
             no_change += usize::from(default.verdict == Verdict::NoChange);
             // The same measurements as two independent samples: the drift widens everything.
             let (a, b): (Vec<f64>, Vec<f64>) = blocks.iter().flatten().copied().unzip();
             let un = analyze(&a, &b, &settings(0.03)).unwrap();
-            let (v, _) = crate::verdict::classify(
-                &un,
-                un.p_two_sided,
-                Direction::HigherIsBetter,
-                &settings(0.03),
-            );
+            let s = settings(0.03);
+            let (v, _) = decide(&un.case(un.p_two_sided, &s), Direction::HigherIsBetter, &s);
             unpaired_no_change += usize::from(v == Verdict::NoChange);
         }
         eprintln!(
@@ -1541,7 +1478,7 @@ mod tests {
             let hit = hit.unwrap_or_else(|| panic!("seed {seed}: {:?}", an.outliers));
             assert_eq!(hit.block, 8);
             assert!(hit.deviation < -OUTLIER_K && hit.ratio < 0.8, "{hit:?}");
-            assert!(an.reason.contains("#17"), "{}", an.reason);
+            assert!(an.summary().contains("#17"), "{}", an.summary());
             assert!(!is_change(an.verdict), "seed {seed}: {}", an.reason);
             same_verdict += usize::from(an.verdict == clean.verdict);
             let without = an.without_outliers.as_ref().unwrap();
@@ -1550,9 +1487,9 @@ mod tests {
             if an.verdict_depends_on_outliers() {
                 depends += 1;
                 assert!(
-                    an.reason.contains("without them the verdict would be"),
+                    an.summary().contains("without them the verdict would be"),
                     "{}",
-                    an.reason
+                    an.summary()
                 );
             }
             assert_eq!(an.estimate.n_pairs, 30, "nothing dropped silently");
@@ -1675,7 +1612,11 @@ mod tests {
                 (0..n).map(|i| vec![(100.0, 80.0 + i as f64)]).collect();
             let an = analyze_paired(&blocks, dir, &s).unwrap();
             assert_eq!(an.verdict, Verdict::Inconclusive);
-            assert!(an.reason.starts_with("too few pairs"), "{}", an.reason);
+            assert!(
+                matches!(an.reason, Reason::TooFewPairs { .. }),
+                "{}",
+                an.reason
+            );
         }
         // Eight pairs, all B 20% slower: exact p = 2/256 < 0.01 and every unit agrees.
         let blocks: Vec<Vec<(f64, f64)>> = (0..8)
@@ -1713,7 +1654,7 @@ mod tests {
             n_blocks: 15,
             ci: RatioCi { ratio, lo, hi },
             p: PairedPValues {
-                signed_rank: p,
+                signed_rank: p / 10.0,
                 sign_flip: p,
             },
             p_two_sided: p,
@@ -1734,65 +1675,48 @@ mod tests {
     }
 
     #[test]
-    fn rule_table_mirrors_the_gate() {
-        use Direction::*;
-        use Verdict::*;
+    fn an_estimate_hands_the_rule_its_pairs_blocks_and_spread() {
         let s = settings(0.05);
-        let (sig, ns) = (0.001, 0.5);
-        let cases = [
-            (0.80, 0.75, 0.85, sig, HigherIsBetter, Regression),
-            (0.80, 0.75, 0.85, sig, LowerIsBetter, Improvement),
-            (1.20, 1.15, 1.25, sig, LowerIsBetter, Regression),
-            (1.20, 1.15, 1.25, sig, HigherIsBetter, Improvement),
-            (0.93, 0.86, 0.99, sig, HigherIsBetter, Regression),
-            (0.80, 0.75, 0.85, ns, HigherIsBetter, Inconclusive),
-            (0.97, 0.93, 0.99, sig, HigherIsBetter, Inconclusive),
-            (0.90, 0.85, 1.01, sig, HigherIsBetter, Inconclusive),
-            (1.02, 1.01, 1.03, sig, LowerIsBetter, NoChange),
-            (1.00, 0.96, 1.04, ns, LowerIsBetter, NoChange),
-            (1.00, 0.94, 1.04, ns, LowerIsBetter, Inconclusive),
-        ];
-        for (ratio, lo, hi, p, dir, want) in cases {
-            let (v, reason) = classify_paired(&estimate_with(ratio, lo, hi, p), p, dir, &s);
-            assert_eq!(v, want, "{ratio} [{lo}, {hi}] p={p} {dir:?}: {reason}");
-            assert!(!reason.contains('\n'));
-        }
-        // NaN p is never significant; too noisy and too few come first.
-        let e = estimate_with(0.8, 0.75, 0.85, sig);
+        let mut e = estimate_with(0.80, 0.75, 0.85, 0.001);
+        e.signed_rank.n = 28; // two zero log-ratios
+        let case = e.case(0.002, &s);
+        assert_eq!(case.evidence.p_adjusted, 0.002);
         assert_eq!(
-            classify_paired(&e, f64::NAN, HigherIsBetter, &s).0,
-            Inconclusive
+            (case.evidence.ratio, case.evidence.ci),
+            (0.80, (0.75, 0.85))
         );
-        let noisy = PairedEstimate {
-            spread: 0.6,
-            ..e.clone()
-        };
-        let (v, reason) = classify_paired(&noisy, sig, HigherIsBetter, &s);
-        assert!(
-            v == Inconclusive && reason.starts_with("too noisy"),
-            "{reason}"
+        assert_eq!(
+            case.evidence.paired,
+            Some(PairedTests {
+                signed_rank: 0.0001,
+                sign_flip: 0.001,
+                pairs: 30,
+                blocks: 15,
+            })
         );
-        // ... unless the whole interval lies beyond one pair's noise (a 64 % slowdown seen
-        // through 54 % pair noise on a loaded machine).
-        let far = PairedEstimate {
-            spread: 0.538,
-            ..estimate_with(0.36, 0.29, 0.46, sig)
-        };
-        let (v, reason) = classify_paired(&far, sig, HigherIsBetter, &s);
-        assert_eq!(v, Regression, "{reason}");
-        let near = PairedEstimate {
-            spread: 0.538,
-            ..estimate_with(0.50, 0.40, 0.62, sig)
-        };
-        let (v, reason) = classify_paired(&near, sig, HigherIsBetter, &s);
-        assert!(
-            v == Inconclusive && reason.starts_with("too noisy"),
-            "{reason}"
+        assert_eq!(
+            case.facts,
+            Facts::Pairs {
+                nonzero: 28,
+                blocks: 15,
+                spread: 0.03
+            }
         );
-        let few_blocks = PairedEstimate { n_blocks: 7, ..e };
-        let (v, reason) = classify_paired(&few_blocks, sig, HigherIsBetter, &s);
+        let (v, reason) = decide(&case, Direction::HigherIsBetter, &s);
+        assert_eq!(v, Verdict::Regression);
+        assert_eq!(
+            reason.to_string(),
+            "regression: paired ratio 0.8000 (99% CI 0.7500..0.8500), p_adj 2.00e-3 \
+             (signed-rank 1.00e-4, sign-flip 1.00e-3), 30 pairs in 15 blocks; worse by more than 5.0%"
+        );
+        // Seven blocks cannot reach α = 0.01, however many pairs.
+        let few = PairedEstimate { n_blocks: 7, ..e };
+        let (v, reason) = decide(&few.case(0.002, &s), Direction::HigherIsBetter, &s);
+        assert_eq!(v, Verdict::Inconclusive);
         assert!(
-            v == Inconclusive && reason.starts_with("too few"),
+            reason
+                .to_string()
+                .starts_with("too few pairs: paired ratio 0.8000"),
             "{reason}"
         );
     }

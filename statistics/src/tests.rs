@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The rule applied to an analysis, with the adjusted p-value `p`.
+fn classify(an: &Analysis, p: f64, dir: Direction, s: &Settings) -> (Verdict, Reason) {
+    decide(&an.case(p, s), dir, s)
+}
+
 /// Standard normal by Box–Muller (one of the pair; simple and exact in distribution).
 fn std_normal(rng: &mut SplitMix64) -> f64 {
     let u1 = 1.0 - rng.next_f64(); // (0, 1], so ln is finite

@@ -2,12 +2,12 @@
 //! `calibrate`) and how a comparison is shown: one home, so the commands import from here and
 //! not from each other.
 
-use statbench_stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
 use crate::error::{Error, Result};
 use crate::export::{render_for, Format};
 use crate::files::atomic_write;
 use clap::Args;
+use statbench_stats::Settings;
 use std::path::PathBuf;
 
 /// Statistical and gating options shared by `compare`, `gate`, `ab`, `report` and `calibrate`.

@@ -11,13 +11,13 @@ use super::finding::{Finding, UnstableSide};
 use super::outcome::{Gate, OneSided, Outcome, QuantityResult};
 use super::policy::{gate, judge_speed_rules, speed_gates};
 use super::sample::{headline_samples, metric_samples};
-use statbench_stats::Settings;
 use super::test::{test_all, test_quantity};
 use super::work::{headline_source, unit_of_work};
 use crate::error::{Error, Result};
 use crate::recorder::settings::SettingDifference;
 use crate::store::RunSet;
 use serde::Serialize;
+use statbench_stats::Settings;
 
 /// Everything that tunes a comparison.
 #[derive(Debug, Clone)]

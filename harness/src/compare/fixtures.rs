@@ -37,9 +37,9 @@ pub(super) fn side(runs: Vec<Run>) -> RunSet {
 
 use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityResult};
-use statbench_stats::Describe;
 use super::test::untested;
 use super::{CompareSettings, Comparison, Gate};
+use statbench_stats::Describe;
 
 /// A classified result named `name` with this outcome and ratio (no samples, no analysis).
 pub(crate) fn result(name: &str, outcome: Outcome, ratio: Option<f64>) -> QuantityResult {

@@ -1,9 +1,9 @@
 //! What a comparison concluded, per compared quantity and for the gate as a whole.
 
 use super::finding::{Finding, UnstableSide};
+use serde::{Serialize, Serializer};
 use statbench_stats::Describe;
 use statbench_stats::Reason;
-use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// Verdict of one compared quantity, as shown to users.
@@ -244,7 +244,7 @@ pub enum QuantityReason {
     NoSamples,
     /// A's median is 0: there is no ratio.
     ZeroBaseline,
-    /// The verdict rule decided ([`statbench_stats::classify`]).
+    /// The verdict rule decided ([`statbench_stats::decide`]), independent or paired.
     Verdict {
         /// Which rule, with its numbers.
         reason: Reason,
@@ -261,8 +261,6 @@ pub enum QuantityReason {
         /// The slowest B/A ratio the machines' difference explains.
         explained: f64,
     },
-    /// A paired experiment's verdict rule decided (`stats::paired`), in its words.
-    Paired(String),
     /// The speed verdict was withheld: a side had too many disturbed runs.
     MachineChangedState {
         /// The sides concerned.
@@ -309,7 +307,6 @@ impl fmt::Display for QuantityReason {
                 "slower than any machine difference explains ({mismatch}; at most {}): judged",
                 percent(explained - 1.0)
             ),
-            QuantityReason::Paired(reason) => f.write_str(reason),
             QuantityReason::MachineChangedState { sides, threshold } => {
                 Finding::MachineChangedState {
                     sides: sides.clone(),

@@ -6,12 +6,12 @@
 use super::align::name_of;
 use super::finding::{DisturbedRun, Finding, UnstableSide};
 use super::frame::{pooled_frame, Quantity};
-use statbench_stats::Describe;
 use super::throughput::throughput_samples;
 use super::work::{HeadlineSource, WorkUnit};
 use crate::error::Result;
 use crate::store::RunSet;
 use rayon::prelude::*;
+use statbench_stats::Describe;
 
 /// One side's samples of a quantity, with the number of samples each run contributed.
 #[derive(Debug, Clone, PartialEq)]

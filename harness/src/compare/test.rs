@@ -5,10 +5,10 @@
 use super::frame::Quantity;
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::sample::QuantitySamples;
-use statbench_stats::Describe;
-use statbench_stats::{analyze_runs, analyze_series, Settings};
 use rayon::prelude::*;
 use session_stats::metric;
+use statbench_stats::Describe;
+use statbench_stats::{analyze_runs, analyze_series, Settings};
 
 /// Tests every quantity, in parallel, in order.
 pub(super) fn test_all(samples: Vec<QuantitySamples>, settings: &Settings) -> Vec<QuantityResult> {
@@ -116,9 +116,9 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
 #[cfg(test)]
 pub(super) mod tests {
     use super::super::sample::SideSamples;
-    use statbench_stats::Method;
     use super::*;
     use session_stats::{NUM_METRICS, SES_UPTIME_SECS};
+    use statbench_stats::Method;
 
     /// Samples of metric `index` whose runs are `a` and `b` (one vector a run).
     pub(in crate::compare) fn samples(

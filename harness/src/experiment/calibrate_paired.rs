@@ -19,14 +19,12 @@
 //! the slowdown each knob really produced (the median within-round ratio) beside it.
 
 use super::calibrate::pick;
-use statbench_stats::paired::analyze_paired;
-use statbench_stats::{
-    analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict,
-};
 use crate::error::{Error, Result};
 use crate::scenario::{Overrides, Scenario};
 use crate::slice::SliceRunner;
 use serde::Serialize;
+use statbench_stats::paired::analyze_paired;
+use statbench_stats::{analyze_runs, decide, median, Direction, Settings, SplitMix64, Verdict};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -321,7 +319,7 @@ fn unpaired_verdict(a: &[f64], b: &[f64], s: &Settings) -> Option<(Verdict, f64)
     let ga: Vec<&[f64]> = a.chunks(1).collect();
     let gb: Vec<&[f64]> = b.chunks(1).collect();
     let an = analyze_runs(&ga, &gb, s)?;
-    let verdict = classify(&an, an.p_two_sided, Direction::HigherIsBetter, s).0;
+    let verdict = decide(&an.case(an.p_two_sided, s), Direction::HigherIsBetter, s).0;
     Some((verdict, (an.ci.hi - an.ci.lo) / 2.0))
 }
 

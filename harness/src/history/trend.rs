@@ -10,8 +10,8 @@
 use super::query::{RunSummary, RunTable};
 use super::row::col;
 use super::steps::{detect_steps, Step, StepFit, StepSettings};
-use statbench_stats::median;
 use rayon::prelude::*;
+use statbench_stats::median;
 use std::collections::BTreeMap;
 
 /// What makes runs comparable enough to share one line: same scenario, same settings, same
