@@ -10,7 +10,7 @@ use session_stats::{metric, MetricKind};
 use statbench::compare::{compare, CompareSettings, Comparison, Outcome, QuantityResult};
 use statbench::store::RunSet;
 use statbench_stats::{
-    analyze_runs, benjamini_hochberg, decide, Direction, Settings, SplitMix64, Verdict,
+    analyze_runs, benjamini_hochberg, decide, Direction, Sample, Settings, SplitMix64, Verdict,
 };
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -272,8 +272,7 @@ fn metric_verdicts_of_many_runs_stay_under_alpha_without_a_change() {
             .iter()
             .zip(&b)
             .map(|(ma, mb)| {
-                let ga: Vec<&[f64]> = ma.iter().map(Vec::as_slice).collect();
-                let gb: Vec<&[f64]> = mb.iter().map(Vec::as_slice).collect();
+                let (ga, gb) = (Sample::runs(ma).unwrap(), Sample::runs(mb).unwrap());
                 analyze_runs(&ga, &gb, &s).unwrap()
             })
             .collect();

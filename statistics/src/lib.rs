@@ -6,7 +6,8 @@
 //! Three entry points by what the samples are: [`analyze`] (independent samples),
 //! [`analyze_series`] (one run a side, intervals in time order, possibly autocorrelated: see
 //! [`dependence`], and [`medians`] for long runs) and [`analyze_runs`] (several runs a side;
-//! the run is the unit). Samples must be NaN-free; callers filter them.
+//! the run is the unit). They take [`Sample`]s: non-empty and finite, checked once by
+//! [`Sample::new`].
 
 pub mod bootstrap;
 pub mod dependence;
@@ -18,6 +19,7 @@ pub mod paired;
 pub mod reason;
 pub mod rng;
 pub mod rule;
+pub mod sample;
 pub mod summary;
 pub mod verdict;
 
@@ -39,6 +41,7 @@ pub use paired::{analyze_paired, PairedAnalysis, PairedError, PairedEstimate};
 pub use reason::{Autocorrelation, Evidence, PairedTests, Reason};
 pub use rng::SplitMix64;
 pub use rule::{decide, min_units, Case, Direction, Facts, Verdict};
+pub use sample::{Sample, SampleError};
 pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Describe, Summary};
 pub use verdict::{
     analyze, analyze_runs, analyze_series, pooled_cv, required_samples, Analysis, Method, PValues,

@@ -21,6 +21,7 @@ use super::mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney}
 use super::medians::{median_estimate, ratio_of_medians_asymptotic};
 use super::reason::{Autocorrelation, Evidence};
 use super::rule::{Case, Facts};
+use super::sample::Sample;
 use super::summary::{median, Summary};
 
 /// Knobs of the gate; `Default` gives the recommended values.
@@ -141,10 +142,10 @@ pub struct Analysis {
 /// intervals cover as well from a few hundred values on.
 pub const BOOTSTRAP_MAX_N: usize = 400;
 
-/// Runs all statistics for independent samples `a` (baseline) and `b` (candidate); NaN must
-/// be filtered first. `None` if either side is empty, `median(a) == 0`, or the bootstrap
-/// settings are invalid.
-pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+/// Runs all statistics for independent samples `a` (baseline) and `b` (candidate). `None` if
+/// `median(a) == 0` or the bootstrap settings are invalid.
+pub fn analyze(a: Sample, b: Sample, s: &Settings) -> Option<Analysis> {
+    let (a, b) = (a.values(), b.values());
     let summary_a = Summary::of(a)?;
     let summary_b = Summary::of(b)?;
     let test = mann_whitney_u(a, b)?;
@@ -177,7 +178,8 @@ pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
 /// (independent data give exactly [`analyze`]'s figures); beyond: the z test of the medians and
 /// Fieller's interval from order-statistic standard errors ([`super::medians`]), O(n), so every
 /// interval of a 100k-row run is used. `None` as for [`analyze`].
-pub fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+pub fn analyze_series(a: Sample, b: Sample, s: &Settings) -> Option<Analysis> {
+    let (a, b) = (a.values(), b.values());
     let summary_a = Summary::of(a)?;
     let summary_b = Summary::of(b)?;
     if summary_a.median == 0.0 || s.resamples == 0 || !(s.confidence > 0.0 && s.confidence < 1.0) {
@@ -249,9 +251,12 @@ pub fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
 /// runs a side without ties): it needs no resampling, so it can reach any level (20 against 20
 /// runs, all of B below all of A: p = 7·10⁻⁸), and with fewer than 5 runs a side it cannot
 /// reach 0.01, by design. The interval is [`cluster_ratio_of_medians_ci`]'s (pooled medians,
-/// every interval, t quantile). `None` if a side has no values, both sides have one run,
+/// every interval, t quantile). `None` if a side has no runs, both sides have one run,
 /// `median(a) == 0`, or the settings are invalid.
-pub fn analyze_runs(a: &[&[f64]], b: &[&[f64]], s: &Settings) -> Option<Analysis> {
+pub fn analyze_runs(a: &[Sample], b: &[Sample], s: &Settings) -> Option<Analysis> {
+    let a: Vec<&[f64]> = a.iter().map(|r| r.values()).collect();
+    let b: Vec<&[f64]> = b.iter().map(|r| r.values()).collect();
+    let (a, b) = (a.as_slice(), b.as_slice());
     let flat = |g: &[&[f64]]| -> Vec<f64> { g.iter().flat_map(|r| r.iter().copied()).collect() };
     let (fa, fb) = (flat(a), flat(b));
     let summary_a = Summary::of(&fa)?;
@@ -468,6 +473,7 @@ mod tests {
             b.iter().map(Vec::as_slice).collect(),
         );
         let s = Settings::default();
+        let (ra, rb) = (Sample::runs(&ra).unwrap(), Sample::runs(&rb).unwrap());
         let an = analyze_runs(&ra, &rb, &s).unwrap();
         assert!(an.summary_a.cv > s.max_noise_cv, "intervals scatter");
         assert!(

@@ -8,7 +8,7 @@ use super::sample::QuantitySamples;
 use rayon::prelude::*;
 use session_stats::metric;
 use statbench_stats::Describe;
-use statbench_stats::{analyze_runs, analyze_series, Settings};
+use statbench_stats::{analyze_runs, analyze_series, Sample, Settings};
 
 /// Tests every quantity, in parallel, in order.
 pub(super) fn test_all(samples: Vec<QuantitySamples>, settings: &Settings) -> Vec<QuantityResult> {
@@ -84,10 +84,17 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
         return r;
     }
     let (ga, gb) = (a.runs(), b.runs());
+    // Values that are no sample (none, or not finite) are not tested: no samples below.
     let analysis = if ga.len() >= 2 || gb.len() >= 2 {
-        analyze_runs(&ga, &gb, settings)
+        match (Sample::runs(&ga), Sample::runs(&gb)) {
+            (Ok(sa), Ok(sb)) => analyze_runs(&sa, &sb, settings),
+            _ => None,
+        }
     } else {
-        analyze_series(&a.values, &b.values, settings)
+        match (Sample::new(&a.values), Sample::new(&b.values)) {
+            (Ok(sa), Ok(sb)) => analyze_series(sa, sb, settings),
+            _ => None,
+        }
     };
     match analysis {
         Some(an) => {
@@ -101,7 +108,8 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
             r.analysis = Some(an);
         }
         None => {
-            r.reason = if a.values.is_empty() || b.values.is_empty() {
+            let no_sample = |v: &[f64]| Sample::new(v).is_err();
+            r.reason = if no_sample(&a.values) || no_sample(&b.values) {
                 QuantityReason::NoSamples
             } else {
                 QuantityReason::ZeroBaseline
@@ -156,6 +164,25 @@ pub(super) mod tests {
 
     fn untested(r: &QuantityResult) -> bool {
         r.p_value.is_none() && r.analysis.is_none() && r.ratio.is_none()
+    }
+
+    #[test]
+    fn values_that_are_no_sample_are_not_tested() {
+        let s = Settings::default();
+        let mut nan = around(100.0, 20);
+        nan[3] = f64::NAN;
+        for (a, b) in [
+            (vec![nan.clone()], vec![around(100.0, 20)]),
+            (
+                vec![around(100.0, 20)],
+                vec![nan.clone(), around(100.0, 20)],
+            ),
+            (vec![around(100.0, 20)], vec![]),
+        ] {
+            let r = test_quantity(samples(Some(0), &a, &b), &s);
+            assert!(untested(&r), "{r:?}");
+            assert_eq!(r.reason, QuantityReason::NoSamples);
+        }
     }
 
     #[test]

@@ -464,6 +464,7 @@ impl PairedEstimate {
 mod tests {
     use super::simulate::{is_change, settings, simulate, std_normal};
     use super::*;
+    use crate::sample::Sample;
     use crate::verdict::analyze;
 
     /// A 1 % slowdown in 300 pairs of 0.5 % noise, with 10 pairs that a disturbance moved by
@@ -514,7 +515,8 @@ mod tests {
             no_change += usize::from(default.verdict == Verdict::NoChange);
             // The same measurements as two independent samples: the drift widens everything.
             let (a, b): (Vec<f64>, Vec<f64>) = blocks.iter().flatten().copied().unzip();
-            let un = analyze(&a, &b, &settings(0.03)).unwrap();
+            let (a, b) = (Sample::new(&a).unwrap(), Sample::new(&b).unwrap());
+            let un = analyze(a, b, &settings(0.03)).unwrap();
             let s = settings(0.03);
             let (v, _) = decide(&un.case(un.p_two_sided, &s), Direction::HigherIsBetter, &s);
             unpaired_no_change += usize::from(v == Verdict::NoChange);
