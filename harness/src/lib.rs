@@ -4,8 +4,8 @@
 //! [`runner`]), or run for a fixed time in this process by [`slice`] (what paired comparisons
 //! alternate; [`slice::abi`] is the C ABI another revision's slice library speaks); [`cli`] only
 //! parses arguments and calls them.
-//! Those modules and [`error`] are the documented library surface; `store`, `compare` (and its
-//! `compare::stats` library), `export`, `history` and `policy` are public for the command line
+//! Those modules and [`error`] are the documented library surface; `store`, `compare` (its
+//! statistics are the `statbench_stats` crate), `export`, `history` and `policy` are public for the command line
 //! and the integration tests; `cli` offers only `cli::main`, and the experiment loops, report
 //! pages and file helpers stay private to the binary.
 //!

@@ -5,9 +5,9 @@
 //! cargo test --release -p statbench --test history_steps -- --ignored --nocapture
 //! ```
 
-use statbench::compare::stats::SplitMix64;
 use statbench::history::steps::{detect_steps, StepSettings};
 use statbench::history::synth::normal;
+use statbench_stats::SplitMix64;
 
 /// `n` commits at one level with log-normal noise `cv`, a disturbed commit (−20%) with
 /// probability `disturbed`, and level changes `(at, factor)`; one run per commit.
@@ -38,7 +38,7 @@ fn history_runs(
                     45e6 * level * hit * (cv * normal(&mut rng)).exp()
                 })
                 .collect();
-            statbench::compare::stats::median(&values).unwrap()
+            statbench_stats::median(&values).unwrap()
         })
         .collect()
 }

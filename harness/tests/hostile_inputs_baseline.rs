@@ -6,8 +6,8 @@
 mod common;
 
 use common::{copy_dir, scratch, snapshot, statbench, with_closed_stdout, write_run, RunSpec};
-use statbench::recorder::RunMeta;
 use session_stats::recorder::RunInfo;
+use statbench::recorder::RunMeta;
 use statbench::store::{Baseline, RunSet};
 use std::path::Path;
 use std::process::Command;

@@ -7,11 +7,11 @@ mod common;
 
 use common::scratch;
 use session_stats::{metric, MetricKind};
-use statbench::compare::stats::{
-    analyze_runs, benjamini_hochberg, classify, Direction, Settings, SplitMix64, Verdict,
-};
 use statbench::compare::{compare, CompareSettings, Comparison, Outcome, QuantityResult};
 use statbench::store::RunSet;
+use statbench_stats::{
+    analyze_runs, benjamini_hochberg, decide, Direction, Sample, Settings, SplitMix64, Verdict,
+};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -272,8 +272,7 @@ fn metric_verdicts_of_many_runs_stay_under_alpha_without_a_change() {
             .iter()
             .zip(&b)
             .map(|(ma, mb)| {
-                let ga: Vec<&[f64]> = ma.iter().map(Vec::as_slice).collect();
-                let gb: Vec<&[f64]> = mb.iter().map(Vec::as_slice).collect();
+                let (ga, gb) = (Sample::runs(ma).unwrap(), Sample::runs(mb).unwrap());
                 analyze_runs(&ga, &gb, &s).unwrap()
             })
             .collect();
@@ -281,7 +280,7 @@ fn metric_verdicts_of_many_runs_stay_under_alpha_without_a_change() {
         let q = benjamini_hochberg(&p);
         let false_change = analyses.iter().zip(&q).any(|(an, &q)| {
             matches!(
-                classify(an, q, Direction::HigherIsBetter, &s).0,
+                decide(&an.case(q, &s), Direction::HigherIsBetter, &s).0,
                 Verdict::Regression | Verdict::Improvement
             )
         });

@@ -3,12 +3,12 @@
 //! comparison is written ([`OutputArgs`]); one home, so the commands import from here and not
 //! from each other.
 
-use crate::compare::stats::Settings;
 use crate::compare::{CompareSettings, Comparison};
 use crate::error::{Error, Result};
 use crate::export::{render_for, Format};
 use crate::files::atomic_write;
 use clap::Args;
+use statbench_stats::Settings;
 use std::path::PathBuf;
 
 /// Statistical and gating options shared by `compare`, `gate`, `ab`, `report` and `calibrate`.

@@ -3,7 +3,7 @@
 //! is a single planned test and keeps its own p-value.
 
 use super::outcome::QuantityResult;
-use super::stats::benjamini_hochberg;
+use statbench_stats::benjamini_hochberg;
 
 /// The BH-adjusted p-value of every tested result (one with a p-value), as
 /// `(position in results, adjusted p)`; untested results are not counted as tests.

@@ -1,4 +1,4 @@
-//! Step 5 of the pipeline, classify: the verdict rule ([`super::stats::classify`]) applied with
+//! Step 5 of the pipeline, classify: the verdict rule ([`statbench_stats::decide`]) applied with
 //! each quantity's adjusted p-value, turned into an [`Outcome`]; the headline's speed verdict
 //! withheld when the machine changed state; metrics ordered for readers.
 
@@ -7,8 +7,8 @@ use super::outcome::RuleVerdict;
 use super::outcome::{AppliedRule, Outcome, QuantityReason, QuantityResult};
 use super::quantity::Quantity;
 use super::speed_withheld::UnstableSide;
-use super::stats::{classify, Direction, Settings, Verdict};
 use crate::policy::{self, MetricRule};
+use statbench_stats::{Direction, Settings, Verdict};
 
 /// Throughput has a better direction; a metric has one when the gate policy gives it one, and
 /// otherwise only goes up or down.
@@ -32,7 +32,8 @@ impl Kind {
     }
 }
 
-/// The outcome users see for a verdict on a quantity of `kind`.
+/// The outcome users see for a verdict on a quantity of `kind`: the one mapping, for
+/// independent and paired comparisons alike.
 pub(super) fn outcome(verdict: Verdict, kind: Kind) -> Outcome {
     use policy::Direction::{HigherIsBetter, LowerIsBetter};
     let directed = matches!(
@@ -55,7 +56,8 @@ pub(super) fn decide(r: &mut QuantityResult, p_adjusted: f64, kind: Kind, settin
     let Some(an) = r.analysis.as_ref() else {
         return;
     };
-    let (verdict, reason) = classify(an, p_adjusted, kind.stats_direction(), settings);
+    let case = an.case(p_adjusted, settings);
+    let (verdict, reason) = statbench_stats::decide(&case, kind.stats_direction(), settings);
     r.p_adjusted = Some(p_adjusted);
     if verdict != Verdict::Inconclusive {
         r.needed_runs = None;
@@ -140,8 +142,8 @@ mod tests {
     use super::super::fixtures::result;
     use super::super::significance::test_quantity;
     use super::super::significance::tests::{around, samples};
-    use super::super::stats::Reason;
     use super::*;
+    use statbench_stats::Reason;
 
     #[test]
     fn a_verdict_is_a_regression_for_throughput_and_directed_metrics() {

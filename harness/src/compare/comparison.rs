@@ -8,9 +8,9 @@ use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::{OneSided, Outcome, QuantityResult};
 use super::quantity::WorkUnit;
 use super::speed_withheld::UnstableSide;
-use super::stats::Settings;
 use crate::recorder::settings::SettingDifference;
 use serde::Serialize;
+use statbench_stats::Settings;
 
 /// Everything that tunes a comparison.
 #[derive(Debug, Clone)]

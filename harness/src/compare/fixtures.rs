@@ -38,8 +38,8 @@ pub(super) fn side(runs: Vec<Run>) -> RunSet {
 use super::outcome::{Outcome, QuantityResult};
 use super::quantity::Quantity;
 use super::significance::untested;
-use super::stats::Describe;
 use super::{CompareSettings, Comparison, Gate};
+use statbench_stats::Describe;
 
 /// A classified result named `name` with this outcome and ratio (no samples, no analysis).
 pub(crate) fn result(name: &str, outcome: Outcome, ratio: Option<f64>) -> QuantityResult {

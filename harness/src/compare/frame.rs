@@ -1,5 +1,5 @@
 //! The data work of a comparison: per-interval rates and levels for every metric, pooled over a
-//! side's runs (their descriptive statistics are [`super::stats::Describe`]'s).
+//! side's runs (their descriptive statistics are [`statbench_stats::Describe`]'s).
 //!
 //! A counter becomes a rate per second (`Δvalue / Δt`), a gauge stays a level. Only a run's
 //! steady intervals compare ([`crate::store::run_set::steady_intervals`]).

@@ -121,7 +121,7 @@ pub fn side_probe(set: &RunSet) -> Option<SideProbe> {
     let quartile = |f: fn(&MachineProbe) -> f64| {
         let mut v: Vec<f64> = same.iter().map(|p| f(p)).collect();
         v.sort_by(f64::total_cmp);
-        super::stats::quantile_sorted(&v, SIDE_QUANTILE)
+        statbench_stats::quantile_sorted(&v, SIDE_QUANTILE)
     };
     Some(SideProbe {
         version,
@@ -481,14 +481,14 @@ mod tests {
             index: None,
             quantity: super::super::quantity::Quantity::Throughput,
             deprecated: false,
-            a: super::super::stats::Describe {
+            a: statbench_stats::Describe {
                 n: 1,
                 median: 1.0,
                 mean: 1.0,
                 p95: 1.0,
                 std_dev: 0.0,
             },
-            b: super::super::stats::Describe {
+            b: statbench_stats::Describe {
                 n: 1,
                 median: 2.0,
                 mean: 2.0,

@@ -1,5 +1,5 @@
 //! Comparing two sides (baseline vs candidate, A vs B): alignment by stable metric index,
-//! per-interval samples and their statistics ([`Describe`]), verdicts from [`stats`], the gate
+//! per-interval samples and their statistics ([`Describe`]), verdicts from [`statbench_stats`], the gate
 //! ([`Gate`], decided by [`compare()`]).
 
 mod adjust;
@@ -23,7 +23,6 @@ mod sample;
 pub(crate) mod side;
 mod significance;
 pub(crate) mod speed_withheld;
-pub mod stats;
 mod throughput;
 pub(crate) mod work;
 
@@ -38,4 +37,4 @@ pub use paired::{compare_paired, compare_paired_slices, with_paired_speed, Pair}
 pub use quantity::Quantity;
 pub use side::Side;
 pub use speed_withheld::{MachineMismatch, UnstableSide};
-pub use stats::Describe;
+pub use statbench_stats::Describe;

@@ -2,9 +2,9 @@
 
 use super::quantity::{percent, Quantity};
 use super::speed_withheld::{machine_changed_state, MachineMismatch, UnstableSide};
-use super::stats::Describe;
-use super::stats::Reason;
 use serde::{Serialize, Serializer};
+use statbench_stats::Describe;
+use statbench_stats::Reason;
 use std::fmt;
 
 /// Verdict of one compared quantity, as shown to users.
@@ -101,10 +101,10 @@ pub struct QuantityResult {
     /// `p_values`).
     pub p_value: Option<f64>,
     /// Every p-value computed, by name: `interval_u`, `median_z`, `run_median_u`, `bootstrap`.
-    pub p_values: Option<super::stats::PValues>,
+    pub p_values: Option<statbench_stats::PValues>,
     /// Which test and interval produced the figures (`independent`, `series_bootstrap`,
     /// `series_asymptotic`, `runs`).
-    pub method: Option<super::stats::Method>,
+    pub method: Option<statbench_stats::Method>,
     /// p-value after false-discovery control across metrics (equal to `p_value` for throughput).
     pub p_adjusted: Option<f64>,
     /// The verdict.
@@ -128,7 +128,7 @@ pub struct QuantityResult {
     pub rule: Option<AppliedRule>,
     /// The statistics behind the verdict (kept for the decision after FDR adjustment).
     #[serde(skip)]
-    pub analysis: Option<super::stats::Analysis>,
+    pub analysis: Option<statbench_stats::Analysis>,
 }
 
 /// The gate policy's rule as applied to one quantity: what the comparison, report and JSON
@@ -235,7 +235,7 @@ pub enum QuantityReason {
     NoSamples,
     /// A's median is 0: there is no ratio.
     ZeroBaseline,
-    /// The verdict rule decided ([`super::stats::classify`]).
+    /// The verdict rule decided ([`statbench_stats::decide`]), independent or paired.
     Verdict {
         /// Which rule, with its numbers.
         reason: Reason,
@@ -252,8 +252,6 @@ pub enum QuantityReason {
         /// The slowest B/A ratio the machines' difference explains.
         explained: f64,
     },
-    /// A paired experiment's verdict rule decided (`stats::paired`), in its words.
-    Paired(String),
     /// The speed verdict was withheld: a side had too many disturbed runs.
     MachineChangedState {
         /// The sides concerned.
@@ -300,7 +298,6 @@ impl fmt::Display for QuantityReason {
                 "slower than any machine difference explains ({mismatch}; at most {}): judged",
                 percent(explained - 1.0)
             ),
-            QuantityReason::Paired(reason) => f.write_str(reason),
             QuantityReason::MachineChangedState { sides, threshold } => {
                 machine_changed_state(f, sides, *threshold)
             }

@@ -1,21 +1,22 @@
 //! The headline of a paired experiment: throughput judged on the paired ratios of adjacent A/B
-//! runs ([`stats::paired`](super::stats::paired)) instead of two independent samples, so drift
+//! runs ([`statbench_stats::paired`]) instead of two independent samples, so drift
 //! that hits both members of a pair cancels. Behaviour (metrics, totals, lost updates) is
 //! compared as in any comparison.
 
 use super::analysis::compare;
+use super::classify::{outcome, Kind};
 use super::comparison::{CompareSettings, Comparison};
 use super::finding::{Finding, OutlyingPair};
 use super::gate_rules::gate;
 use super::machine::{MachineCheck, SpeedJudgement};
 use super::outcome::AppliedRule;
-use super::outcome::{Outcome, QuantityReason, QuantityResult};
+use super::outcome::{QuantityReason, QuantityResult};
 use super::quantity::Quantity;
 use super::side::Side;
-use super::stats::paired::{analyze_paired, classify_paired};
-use super::stats::{Describe, Direction, Method, PValues, Verdict};
 use crate::error::{Error, Result};
 use crate::store::RunSet;
+use statbench_stats::paired::analyze_paired;
+use statbench_stats::{Describe, Direction, Method, PValues};
 
 /// One pair of measurements: A's and B's throughput (updates/s, median steady interval of each
 /// run) and the randomisation block the pair belongs to.
@@ -77,12 +78,7 @@ fn paired_headline(
         .map_err(|e| Error::input(format!("{a_label} vs {b_label}: {e}")))?;
     let est = &an.estimate;
     let (va, vb): (Vec<f64>, Vec<f64>) = pairs.iter().map(|p| (p.a, p.b)).unzip();
-    let outcome = match an.verdict {
-        Verdict::Regression => Outcome::Regression,
-        Verdict::Improvement => Outcome::Improvement,
-        Verdict::NoChange => Outcome::NoChange,
-        Verdict::Inconclusive => Outcome::Inconclusive,
-    };
+    let outcome = outcome(an.verdict, Kind::Throughput);
     let headline = QuantityResult {
         name: "throughput".into(),
         index: None,
@@ -101,16 +97,11 @@ fn paired_headline(
         method: Some(Method::Paired),
         p_adjusted: Some(est.p_two_sided),
         outcome,
-        // The rule's own words; the outlying pairs are a finding of their own (below), 1-based.
-        reason: QuantityReason::Paired(
-            classify_paired(
-                est,
-                est.p_two_sided,
-                Direction::HigherIsBetter,
-                &settings.stats,
-            )
-            .1,
-        ),
+        // The rule's own reason; the outlying pairs are a finding of their own (below), 1-based.
+        reason: QuantityReason::Verdict {
+            reason: an.reason,
+            needed_runs: None,
+        },
         needed_samples: None,
         needed_runs: None,
         samples_a: va,

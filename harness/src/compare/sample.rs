@@ -8,12 +8,12 @@ use super::frame::pooled_frame;
 use super::quantity::{name_of, Quantity, WorkUnit};
 use super::side::Side;
 use super::speed_withheld::UnstableSide;
-use super::stats::Describe;
 use super::throughput::throughput_samples;
 use super::work::HeadlineSource;
 use crate::error::Result;
 use crate::store::RunSet;
 use rayon::prelude::*;
+use statbench_stats::Describe;
 
 /// One side's samples of a quantity, with the number of samples each run contributed.
 #[derive(Debug, Clone, PartialEq)]

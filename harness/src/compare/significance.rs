@@ -1,14 +1,15 @@
-//! Step 3 of the pipeline, the significance test: one quantity's samples into a p-value, a ratio and its
-//! interval ([`super::stats`]); the outcome stays provisional until the p-values are adjusted
+//! Step 3 of the pipeline, the significance test: one quantity's samples into a p-value, a ratio
+//! and its interval ([`statbench_stats`]); the outcome stays provisional until the p-values are
+//! adjusted
 //! and the verdict rule is applied ([`super::classify`]).
 
 use super::outcome::{Outcome, QuantityReason, QuantityResult};
 use super::quantity::Quantity;
 use super::sample::QuantitySamples;
-use super::stats::Describe;
-use super::stats::{analyze_runs, analyze_series, Settings};
 use rayon::prelude::*;
 use session_stats::metric;
+use statbench_stats::Describe;
+use statbench_stats::{analyze_runs, analyze_series, Sample, Settings};
 
 /// Tests every quantity, in parallel, in order.
 pub(super) fn test_all(samples: Vec<QuantitySamples>, settings: &Settings) -> Vec<QuantityResult> {
@@ -84,10 +85,17 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
         return r;
     }
     let (ga, gb) = (a.runs(), b.runs());
+    // Values that are no sample (none, or not finite) are not tested: no samples below.
     let analysis = if ga.len() >= 2 || gb.len() >= 2 {
-        analyze_runs(&ga, &gb, settings)
+        match (Sample::runs(&ga), Sample::runs(&gb)) {
+            (Ok(sa), Ok(sb)) => analyze_runs(&sa, &sb, settings),
+            _ => None,
+        }
     } else {
-        analyze_series(&a.values, &b.values, settings)
+        match (Sample::new(&a.values), Sample::new(&b.values)) {
+            (Ok(sa), Ok(sb)) => analyze_series(sa, sb, settings),
+            _ => None,
+        }
     };
     match analysis {
         Some(an) => {
@@ -101,7 +109,8 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
             r.analysis = Some(an);
         }
         None => {
-            r.reason = if a.values.is_empty() || b.values.is_empty() {
+            let no_sample = |v: &[f64]| Sample::new(v).is_err();
+            r.reason = if no_sample(&a.values) || no_sample(&b.values) {
                 QuantityReason::NoSamples
             } else {
                 QuantityReason::ZeroBaseline
@@ -116,9 +125,9 @@ pub(super) fn test_quantity(q: QuantitySamples, settings: &Settings) -> Quantity
 #[cfg(test)]
 pub(super) mod tests {
     use super::super::sample::SideSamples;
-    use super::super::stats::Method;
     use super::*;
     use session_stats::{NUM_METRICS, SES_UPTIME_SECS};
+    use statbench_stats::Method;
 
     /// Samples of metric `index` whose runs are `a` and `b` (one vector a run).
     pub(in crate::compare) fn samples(
@@ -156,6 +165,25 @@ pub(super) mod tests {
 
     fn untested(r: &QuantityResult) -> bool {
         r.p_value.is_none() && r.analysis.is_none() && r.ratio.is_none()
+    }
+
+    #[test]
+    fn values_that_are_no_sample_are_not_tested() {
+        let s = Settings::default();
+        let mut nan = around(100.0, 20);
+        nan[3] = f64::NAN;
+        for (a, b) in [
+            (vec![nan.clone()], vec![around(100.0, 20)]),
+            (
+                vec![around(100.0, 20)],
+                vec![nan.clone(), around(100.0, 20)],
+            ),
+            (vec![around(100.0, 20)], vec![]),
+        ] {
+            let r = test_quantity(samples(Some(0), &a, &b), &s);
+            assert!(untested(&r), "{r:?}");
+            assert_eq!(r.reason, QuantityReason::NoSamples);
+        }
     }
 
     #[test]

@@ -51,11 +51,11 @@ pub(super) fn throughput_samples(
                     .pop()?
             }
         };
-        let median = super::stats::median(&values).unwrap_or(0.0);
+        let median = statbench_stats::median(&values).unwrap_or(0.0);
         per_run.push((run.name(), values, median));
     }
     let medians: Vec<f64> = per_run.iter().map(|r| r.2).collect();
-    let typical = super::stats::median(&medians).unwrap_or(0.0);
+    let typical = statbench_stats::median(&medians).unwrap_or(0.0);
     let close = |m: f64| (m / typical - 1.0).abs() <= disturbed;
     // Judge only when a majority of runs agree; a split side (e.g. half the runs in a fast
     // placement) keeps every run, and the run-level statistics report the spread.

@@ -9,13 +9,13 @@
 //! - the gate against a stored baseline: side A from the first half of the session, side B from
 //!   the second (a baseline is older than the run it judges), `group` runs a side.
 
-use crate::compare::stats::{SplitMix64, Summary};
 use crate::compare::{compare, confirm, CompareSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::runner::{run, RunRequest};
 use crate::scenario::{Overrides, Scenario};
 use crate::store::{Run, RunSet};
 use serde::Serialize;
+use statbench_stats::{SplitMix64, Summary};
 use std::path::PathBuf;
 
 /// What to measure.
@@ -110,7 +110,7 @@ pub struct CalibrationReport {
 
 /// Median, NaN for an empty slice.
 fn median(v: &[f64]) -> f64 {
-    crate::compare::stats::median(v).unwrap_or(f64::NAN)
+    statbench_stats::median(v).unwrap_or(f64::NAN)
 }
 
 fn record(plan: &CalibratePlan, name: &str, extra_work: u32) -> Result<Run> {

@@ -19,14 +19,14 @@
 //! the slowdown each knob really produced (the median within-round ratio) beside it.
 
 use super::calibrate::pick;
-use crate::compare::stats::paired::analyze_paired;
-use crate::compare::stats::{
-    analyze_runs, classify, median, Direction, Settings, SplitMix64, Verdict,
-};
 use crate::error::{Error, Result};
 use crate::scenario::{Overrides, Scenario};
 use crate::slice::SliceRunner;
 use serde::Serialize;
+use statbench_stats::paired::analyze_paired;
+use statbench_stats::{
+    analyze_runs, decide, median, Direction, Sample, Settings, SplitMix64, Verdict,
+};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -319,8 +319,8 @@ fn paired_verdict(
 fn unpaired_verdict(a: &[f64], b: &[f64], s: &Settings) -> Option<(Verdict, f64)> {
     let ga: Vec<&[f64]> = a.chunks(1).collect();
     let gb: Vec<&[f64]> = b.chunks(1).collect();
-    let an = analyze_runs(&ga, &gb, s)?;
-    let verdict = classify(&an, an.p_two_sided, Direction::HigherIsBetter, s).0;
+    let an = analyze_runs(&Sample::runs(&ga).ok()?, &Sample::runs(&gb).ok()?, s)?;
+    let verdict = decide(&an.case(an.p_two_sided, s), Direction::HigherIsBetter, s).0;
     Some((verdict, (an.ci.hi - an.ci.lo) / 2.0))
 }
 

@@ -239,7 +239,7 @@ pub(crate) fn runs(n: usize) -> String {
 pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let speed = match &c.headline {
-        Some(h) if h.method == Some(crate::compare::stats::Method::Paired) => format!(
+        Some(h) if h.method == Some(statbench_stats::Method::Paired) => format!(
             "throughput {} ({}, {}; {} pairs)",
             pct(h.ratio),
             ci(h),
@@ -260,7 +260,7 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let slices = c.metrics.is_empty()
         && c.headline
             .as_ref()
-            .is_some_and(|h| h.method == Some(crate::compare::stats::Method::Paired));
+            .is_some_and(|h| h.method == Some(statbench_stats::Method::Paired));
     if slices {
         // Slice pairing (in-process): throughput and lost updates are all it measures.
         return format!(

@@ -158,7 +158,7 @@ pub fn render(c: &Comparison, all: bool, view: View) -> String {
     }
     if c.headline
         .as_ref()
-        .is_some_and(|h| h.method == Some(crate::compare::stats::Method::Paired))
+        .is_some_and(|h| h.method == Some(statbench_stats::Method::Paired))
     {
         // The side medians pool slices taken while the machine moved; the change is the
         // estimate over adjacent pairs, which share the machine's state.

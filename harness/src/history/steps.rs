@@ -21,14 +21,14 @@
 //!   well be (positions whose two-segment fit is within χ²₁'s 99% quantile of the best; the
 //!   true commit fell inside it in 88–97% of simulated 2–5% steps, always for 10%), its size
 //!   as the ratio of the medians either side with a 99% interval (bootstrap up to 400
-//!   commits a side, order-statistic errors beyond, as [`crate::compare::stats`] does), and
+//!   commits a side, order-statistic errors beyond, as [`statbench_stats`] does), and
 //!   whether it persists: the latest level still holds at least half of it.
 //! * **Resolution.** A step `δ` between stretches of `a` and `b` commits lowers the cost by
 //!   about `δ²·ab/(a+b)`, so the fit accepts it when that exceeds `β`: the smallest step seen
 //!   is `√(β·(1/a + 1/b))`. [`StepFit::resolution`] gives it for a step in the middle of the
 //!   history and for one `k` commits before its end.
 
-use crate::compare::stats::{
+use statbench_stats::{
     median, median_estimate, ratio_of_medians_asymptotic, ratio_of_medians_ci, BOOTSTRAP_MAX_N,
 };
 
@@ -449,7 +449,7 @@ fn step_ratio(a: &[f64], b: &[f64], settings: &StepSettings) -> (Option<f64>, Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::stats::SplitMix64;
+    use statbench_stats::SplitMix64;
 
     /// A normal deviate (Box–Muller).
     fn normal(rng: &mut SplitMix64) -> f64 {

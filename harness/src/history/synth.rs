@@ -11,9 +11,9 @@
 
 use super::dataset::{Added, Dataset};
 use super::row::{run_id, stamp_of_micros, HistoryRun, RunRecord};
-use crate::compare::stats::SplitMix64;
 use crate::error::{Error, Result};
 use session_stats::{session_stats_metrics, MetricKind};
+use statbench_stats::SplitMix64;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]

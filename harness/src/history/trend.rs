@@ -10,8 +10,8 @@
 use super::query::{RunSummary, RunTable};
 use super::row::col;
 use super::steps::{detect_steps, Step, StepFit, StepSettings};
-use crate::compare::stats::median;
 use rayon::prelude::*;
+use statbench_stats::median;
 use std::collections::BTreeMap;
 
 /// What makes runs comparable enough to share one line: same scenario, same settings, same
@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn new_regressions_are_recent_persisting_and_the_bad_way() {
-        let mut rng = crate::compare::stats::SplitMix64::new(9);
+        let mut rng = statbench_stats::SplitMix64::new(9);
         let mut runs = Vec::new();
         for i in 0..60 {
             let level = if i >= 55 { 0.9 } else { 1.0 };

@@ -23,7 +23,7 @@ impl ThroughputSummary {
         rates.sort_by(f64::total_cmp);
         Some(ThroughputSummary {
             runs: rates.len(),
-            median: crate::compare::stats::median(&rates)?,
+            median: statbench_stats::median(&rates)?,
             min: *rates.first()?,
             max: *rates.last()?,
         })

@@ -62,7 +62,7 @@ fn median_series(tables: &[&SnapshotTable], index: usize, rate: bool) -> Vec<(f6
                 .filter_map(|s| s.get(k).map(|p| p.1))
                 .collect();
             let x = per_table.iter().find_map(|s| s.get(k).map(|p| p.0))?;
-            Some((x, crate::compare::stats::median(&ys)?))
+            Some((x, statbench_stats::median(&ys)?))
         })
         .collect()
 }
@@ -206,7 +206,7 @@ pub fn run_report(set: &RunSet, dir: &Path, force: bool) -> Result<()> {
                     name.to_string(),
                     m.name.to_string(),
                     m.index.to_string(),
-                    crate::compare::stats::median(&finals).map_or("—".into(), shown),
+                    statbench_stats::median(&finals).map_or("—".into(), shown),
                 ];
                 if runs > 1 {
                     row.push(match (finals.first(), finals.last()) {

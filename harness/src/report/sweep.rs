@@ -56,7 +56,7 @@ pub fn medians(points: &[SweepPoint]) -> BTreeMap<(String, String, usize), f64> 
     }
     groups
         .into_iter()
-        .map(|(k, v)| (k, crate::compare::stats::median(&v).unwrap_or(f64::NAN)))
+        .map(|(k, v)| (k, statbench_stats::median(&v).unwrap_or(f64::NAN)))
         .collect()
 }
 

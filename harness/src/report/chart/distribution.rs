@@ -1,7 +1,7 @@
 //! Side-by-side box plots with jittered samples for two sample sets (A vs B).
 
 // The statistics module's summary: a box plot's median and quartiles are the table's.
-use crate::compare::stats::Summary;
+use statbench_stats::Summary;
 use std::path::Path;
 
 use plotters::coord::Shift;

@@ -93,7 +93,8 @@ impl Summary {
 
 /// The figures a comparison reports for each side of a quantity: [`Summary`]'s that a reader
 /// compares at a glance, computed without the rest (no MAD, no extra quantiles).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Describe {
     /// Samples (intervals).
     pub n: usize,

@@ -125,7 +125,7 @@ fn long_run_factor(phi: f64, corr: impl Fn(f64) -> f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::stats::SplitMix64;
+    use crate::SplitMix64;
 
     fn ar1(rng: &mut SplitMix64, n: usize, phi: f64) -> Vec<f64> {
         let normal = |rng: &mut SplitMix64| {
@@ -171,9 +171,9 @@ mod tests {
             let (mut ss_med, mut ss_iid) = (0.0, 0.0);
             for _ in 0..trials {
                 let x = ar1(&mut rng, n, phi);
-                ss_med += crate::compare::stats::median(&x).unwrap().powi(2);
+                ss_med += crate::median(&x).unwrap().powi(2);
                 let y = ar1(&mut rng, n, 0.0);
-                ss_iid += crate::compare::stats::median(&y).unwrap().powi(2);
+                ss_iid += crate::median(&y).unwrap().powi(2);
             }
             let ratio = ss_med / ss_iid;
             let tau = Dependence::from_phi(phi).tau_median;

@@ -2,6 +2,26 @@
 
 use super::*;
 
+/// [`super::analyze`] on slices; `None` where they are no [`Sample`].
+fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+    super::analyze(Sample::new(a).ok()?, Sample::new(b).ok()?, s)
+}
+
+/// [`super::analyze_series`] on slices; `None` where they are no [`Sample`].
+fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+    super::analyze_series(Sample::new(a).ok()?, Sample::new(b).ok()?, s)
+}
+
+/// [`super::analyze_runs`] on slices; `None` where a run is no [`Sample`].
+fn analyze_runs(a: &[&[f64]], b: &[&[f64]], s: &Settings) -> Option<Analysis> {
+    super::analyze_runs(&Sample::runs(a).ok()?, &Sample::runs(b).ok()?, s)
+}
+
+/// The rule applied to an analysis, with the adjusted p-value `p`.
+fn classify(an: &Analysis, p: f64, dir: Direction, s: &Settings) -> (Verdict, Reason) {
+    decide(&an.case(p, s), dir, s)
+}
+
 /// Standard normal by Box–Muller (one of the pair; simple and exact in distribution).
 fn std_normal(rng: &mut SplitMix64) -> f64 {
     let u1 = 1.0 - rng.next_f64(); // (0, 1], so ln is finite

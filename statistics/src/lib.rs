@@ -2,11 +2,12 @@
 //!
 //! Pure functions on `&[f64]` samples (baseline `a`, candidate `b`): descriptive summaries,
 //! the Mann–Whitney U test, a bootstrap CI of the ratio of medians, multiple-comparison
-//! adjustment, and the verdict rule that combines them (see [`verdict`]'s module doc).
+//! adjustment, and the one decision rule that judges them for every design ([`rule`]).
 //! Three entry points by what the samples are: [`analyze`] (independent samples),
 //! [`analyze_series`] (one run a side, intervals in time order, possibly autocorrelated: see
 //! [`dependence`], and [`medians`] for long runs) and [`analyze_runs`] (several runs a side;
-//! the run is the unit). Samples must be NaN-free; callers filter them.
+//! the run is the unit). They take [`Sample`]s: non-empty and finite, checked once by
+//! [`Sample::new`].
 
 pub mod bootstrap;
 pub mod dependence;
@@ -16,7 +17,9 @@ pub mod mann_whitney;
 pub mod medians;
 pub mod paired;
 pub mod reason;
-pub(crate) mod rng;
+pub mod rng;
+pub mod rule;
+pub mod sample;
 pub mod summary;
 pub mod verdict;
 
@@ -34,11 +37,13 @@ pub use distribution::{
 pub use fdr::benjamini_hochberg;
 pub use mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney, EXACT_MAX_N};
 pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, MedianEstimate};
-pub use paired::{analyze_paired, classify_paired, PairedAnalysis, PairedError, PairedEstimate};
-pub use reason::{Autocorrelation, Evidence, Reason};
+pub use paired::{analyze_paired, PairedAnalysis, PairedError, PairedEstimate};
+pub use reason::{Autocorrelation, Evidence, PairedTests, Reason};
 pub use rng::SplitMix64;
+pub use rule::{decide, min_units, Case, Direction, Facts, Verdict};
+pub use sample::{Sample, SampleError};
 pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Describe, Summary};
 pub use verdict::{
-    analyze, analyze_runs, analyze_series, classify, pooled_cv, required_samples, Analysis,
-    Direction, Method, PValues, Settings, Verdict, BOOTSTRAP_MAX_N,
+    analyze, analyze_runs, analyze_series, pooled_cv, required_samples, Analysis, Method, PValues,
+    Settings, BOOTSTRAP_MAX_N,
 };

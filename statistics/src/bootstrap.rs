@@ -495,7 +495,7 @@ mod cluster_tests {
                 .zip(&w)
                 .flat_map(|(r, &k)| (0..k).flat_map(move |_| r.iter().copied()))
                 .collect();
-            let want = crate::compare::stats::median(&flat).unwrap();
+            let want = crate::median(&flat).unwrap();
             assert_eq!(sorted.median(&w), want, "{w:?}");
             assert_eq!(searched.median(&w), want, "{w:?}");
         }

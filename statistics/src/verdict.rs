@@ -1,22 +1,9 @@
-//! The gate's decision rule: turns two samples (baseline `a`, candidate `b`) into a verdict.
+//! The analyses of two samples (baseline `a`, candidate `b`) that the gate's rule judges.
 //!
 //! [`analyze`] computes per-side summaries, the Mann–Whitney U test, the bootstrap CI of
-//! `ratio = median(b)/median(a)` and a sample-size estimate. [`classify`] then applies, in
-//! order (δ = `min_effect`, α = `alpha`, `p` = the caller's multiplicity-adjusted p-value):
-//!
-//! 1. **Inconclusive** if `n_a` or `n_b` < `min_samples` (reason says how many are needed), or
-//!    if a single run's autocorrelated intervals amount to fewer than `min_samples` effective
-//!    ones (`n/τ`, see [`super::dependence`]).
-//! 2. **Inconclusive** if either side's `cv` > `max_noise_cv` (too noisy to judge).
-//! 3. **Regression** if `p < α`, the CI lies entirely on the worse side of 1 (it only has to
-//!    exclude 1.0), and the point ratio is worse than `1 ∓ δ`. "Worse" is `ratio < 1 − δ` /
-//!    `CI.hi < 1` for [`Direction::HigherIsBetter`], `ratio > 1 + δ` / `CI.lo > 1` for
-//!    [`Direction::LowerIsBetter`].
-//! 4. **Improvement**: the mirror image of 3.
-//! 5. **NoChange** if the whole CI lies within `[1 − δ, 1 + δ]`, significant or not: any
-//!    change is smaller than δ.
-//! 6. **Inconclusive** otherwise (the CI cannot rule out a change of δ, or test and CI
-//!    disagree), with `needed_samples` in the reason when more samples would help.
+//! `ratio = median(b)/median(a)` and a sample-size estimate; [`Analysis::case`] hands its
+//! figures, with the caller's multiplicity-adjusted p-value, to the decision rule
+//! ([`crate::rule::decide`]).
 //!
 //! `needed_samples` = per-side n to detect a shift of δ with a two-sided level-α test at 80%
 //! power: `n = 2·((z_{1−α/2} + z_{0.8})·σ_rel/δ)² · π/3`, where `σ_rel = √((cv_a² + cv_b²)/2)`
@@ -32,30 +19,10 @@ use super::dependence::Dependence;
 use super::distribution::normal_quantile;
 use super::mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney};
 use super::medians::{median_estimate, ratio_of_medians_asymptotic};
-use super::reason::{Autocorrelation, Evidence, Reason};
+use super::reason::{Autocorrelation, Evidence};
+use super::rule::{Case, Facts};
+use super::sample::Sample;
 use super::summary::{median, Summary};
-
-/// Which way a metric should move; decides whether a ratio above 1 is good or bad.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Throughput-like metrics: a larger candidate value is better.
-    HigherIsBetter,
-    /// Time/latency-like metrics: a smaller candidate value is better.
-    LowerIsBetter,
-}
-
-/// Outcome of the gate for one benchmark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Verdict {
-    /// Significantly and materially worse (fails the gate).
-    Regression,
-    /// Significantly and materially better.
-    Improvement,
-    /// Any change is demonstrably smaller than `min_effect`.
-    NoChange,
-    /// Not enough evidence either way (too few samples, too noisy, or CI too wide).
-    Inconclusive,
-}
 
 /// Knobs of the gate; `Default` gives the recommended values.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +58,9 @@ impl Default for Settings {
 }
 
 /// How an [`Analysis`] was obtained: which sample is the unit, and which test and interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Method {
     /// Independent samples ([`analyze`]): U test, percentile bootstrap.
     Independent,
@@ -113,7 +81,8 @@ pub enum Method {
 
 /// Every two-sided p-value computed for a quantity, by name (`None`: not computed); the one the
 /// verdict uses is [`Analysis::p_two_sided`].
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PValues {
     /// Mann–Whitney U on the intervals (variance widened for serial dependence in a run).
     pub interval_u: Option<f64>,
@@ -131,7 +100,8 @@ pub struct PValues {
 }
 
 /// Everything computed for one benchmark; kept so reports can show the evidence behind a
-/// verdict and so p-values can be adjusted across benchmarks before [`classify`].
+/// verdict and so p-values can be adjusted across benchmarks before the rule judges it
+/// ([`Analysis::case`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     /// Baseline sample count.
@@ -172,10 +142,10 @@ pub struct Analysis {
 /// intervals cover as well from a few hundred values on.
 pub const BOOTSTRAP_MAX_N: usize = 400;
 
-/// Runs all statistics for independent samples `a` (baseline) and `b` (candidate); NaN must
-/// be filtered first. `None` if either side is empty, `median(a) == 0`, or the bootstrap
-/// settings are invalid.
-pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+/// Runs all statistics for independent samples `a` (baseline) and `b` (candidate). `None` if
+/// `median(a) == 0` or the bootstrap settings are invalid.
+pub fn analyze(a: Sample, b: Sample, s: &Settings) -> Option<Analysis> {
+    let (a, b) = (a.values(), b.values());
     let summary_a = Summary::of(a)?;
     let summary_b = Summary::of(b)?;
     let test = mann_whitney_u(a, b)?;
@@ -208,7 +178,8 @@ pub fn analyze(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
 /// (independent data give exactly [`analyze`]'s figures); beyond: the z test of the medians and
 /// Fieller's interval from order-statistic standard errors ([`super::medians`]), O(n), so every
 /// interval of a 100k-row run is used. `None` as for [`analyze`].
-pub fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
+pub fn analyze_series(a: Sample, b: Sample, s: &Settings) -> Option<Analysis> {
+    let (a, b) = (a.values(), b.values());
     let summary_a = Summary::of(a)?;
     let summary_b = Summary::of(b)?;
     if summary_a.median == 0.0 || s.resamples == 0 || !(s.confidence > 0.0 && s.confidence < 1.0) {
@@ -280,9 +251,12 @@ pub fn analyze_series(a: &[f64], b: &[f64], s: &Settings) -> Option<Analysis> {
 /// runs a side without ties): it needs no resampling, so it can reach any level (20 against 20
 /// runs, all of B below all of A: p = 7·10⁻⁸), and with fewer than 5 runs a side it cannot
 /// reach 0.01, by design. The interval is [`cluster_ratio_of_medians_ci`]'s (pooled medians,
-/// every interval, t quantile). `None` if a side has no values, both sides have one run,
+/// every interval, t quantile). `None` if a side has no runs, both sides have one run,
 /// `median(a) == 0`, or the settings are invalid.
-pub fn analyze_runs(a: &[&[f64]], b: &[&[f64]], s: &Settings) -> Option<Analysis> {
+pub fn analyze_runs(a: &[Sample], b: &[Sample], s: &Settings) -> Option<Analysis> {
+    let a: Vec<&[f64]> = a.iter().map(|r| r.values()).collect();
+    let b: Vec<&[f64]> = b.iter().map(|r| r.values()).collect();
+    let (a, b) = (a.as_slice(), b.as_slice());
     let flat = |g: &[&[f64]]| -> Vec<f64> { g.iter().flat_map(|r| r.iter().copied()).collect() };
     let (fa, fb) = (flat(a), flat(b));
     let summary_a = Summary::of(&fa)?;
@@ -351,115 +325,38 @@ pub fn required_samples(sigma_rel: f64, s: &Settings) -> Option<usize> {
     Some((n.ceil() as usize).max(s.min_samples).max(2))
 }
 
-/// Applies the decision rule (module doc) to an analysis, given the p-value after any
-/// multiple-comparison adjustment (pass `an.p_two_sided` for a single benchmark).
-/// Returns the verdict and the rule that decided it, with its numbers ([`Reason`]).
-pub fn classify(an: &Analysis, p_adjusted: f64, dir: Direction, s: &Settings) -> (Verdict, Reason) {
-    let ci = &an.ci;
-    let delta = s.min_effect;
-    let have = an.n_a.min(an.n_b);
-    let needed_samples = an.needed_samples.filter(|&n| n > have);
-    let (dep_a, dep_b) = an.dependence;
-    let (eff_a, eff_b) = (dep_a.effective_n(an.n_a), dep_b.effective_n(an.n_b));
-    let dependent = dep_a.phi > 0.0 || dep_b.phi > 0.0;
-    let evidence = Evidence {
-        ratio: ci.ratio,
-        ci: (ci.lo, ci.hi),
-        confidence: s.confidence,
-        p_adjusted,
-        autocorrelation: dependent.then_some(Autocorrelation {
-            phi: (dep_a.phi, dep_b.phi),
-            effective: (eff_a, eff_b),
-        }),
-    };
-
-    let min = s.min_samples as f64;
-    if dependent && an.n_a >= s.min_samples && an.n_b >= s.min_samples && eff_a.min(eff_b) < min {
-        return (
-            Verdict::Inconclusive,
-            Reason::TooFewIndependent {
-                evidence,
-                min_samples: s.min_samples,
-                needed_samples,
+impl Analysis {
+    /// What the decision rule judges ([`crate::rule::decide`]), given the p-value after any
+    /// multiple-comparison adjustment (pass `p_two_sided` for a single benchmark).
+    pub fn case(&self, p_adjusted: f64, s: &Settings) -> Case {
+        let (dep_a, dep_b) = self.dependence;
+        let dependent = dep_a.phi > 0.0 || dep_b.phi > 0.0;
+        Case {
+            evidence: Evidence {
+                ratio: self.ci.ratio,
+                ci: (self.ci.lo, self.ci.hi),
+                confidence: s.confidence,
+                p_adjusted,
+                autocorrelation: dependent.then_some(Autocorrelation {
+                    phi: (dep_a.phi, dep_b.phi),
+                    effective: (dep_a.effective_n(self.n_a), dep_b.effective_n(self.n_b)),
+                }),
+                paired: None,
             },
-        );
-    }
-    if an.n_a < s.min_samples || an.n_b < s.min_samples {
-        let need = an
-            .needed_samples
-            .unwrap_or(s.min_samples)
-            .max(s.min_samples);
-        return (
-            Verdict::Inconclusive,
-            Reason::TooFewSamples {
-                n: (an.n_a, an.n_b),
-                min_samples: s.min_samples,
-                needed_samples: need,
+            facts: Facts::Samples {
+                n: (self.n_a, self.n_b),
+                needed_samples: self.needed_samples,
+                noise_cv: self.noise_cv,
             },
-        );
+        }
     }
-    let (cv_a, cv_b) = an.noise_cv;
-    let too_noisy = |cv: f64| cv.is_nan() || cv > s.max_noise_cv;
-    if too_noisy(cv_a) || too_noisy(cv_b) {
-        return (
-            Verdict::Inconclusive,
-            Reason::TooNoisy {
-                cv: (cv_a, cv_b),
-                max_cv: s.max_noise_cv,
-                needed_samples,
-            },
-        );
-    }
-
-    let significant = p_adjusted < s.alpha;
-    let lower = ci.hi < 1.0 && ci.ratio < 1.0 - delta;
-    let higher = ci.lo > 1.0 && ci.ratio > 1.0 + delta;
-    let (worse, better) = match dir {
-        Direction::HigherIsBetter => (lower, higher),
-        Direction::LowerIsBetter => (higher, lower),
-    };
-    let min_effect = delta;
-    if significant && worse {
-        return (
-            Verdict::Regression,
-            Reason::Regression {
-                evidence,
-                min_effect,
-            },
-        );
-    }
-    if significant && better {
-        return (
-            Verdict::Improvement,
-            Reason::Improvement {
-                evidence,
-                min_effect,
-            },
-        );
-    }
-    if ci.lo >= 1.0 - delta && ci.hi <= 1.0 + delta {
-        return (
-            Verdict::NoChange,
-            Reason::NoChange {
-                evidence,
-                min_effect,
-            },
-        );
-    }
-    (
-        Verdict::Inconclusive,
-        Reason::Undecided {
-            evidence,
-            significant,
-            min_effect,
-            needed_samples,
-        },
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reason::Reason;
+    use crate::rule::{decide, Direction, Verdict};
 
     fn analysis(ratio: f64, lo: f64, hi: f64, n: usize, cv: f64) -> Analysis {
         let summary = Summary {
@@ -501,69 +398,38 @@ mod tests {
     }
 
     #[test]
-    fn rule_table() {
-        use Direction::*;
-        use Verdict::*;
-        let s = Settings {
-            min_effect: 0.05, // the rule table is written for a 5% minimum effect
-            ..Settings::default()
-        };
-        let sig = 0.001;
-        let ns = 0.5;
-        let cases = [
-            // (ratio, lo, hi, p, dir, expected)
-            (0.80, 0.75, 0.85, sig, HigherIsBetter, Regression),
-            (0.80, 0.75, 0.85, sig, LowerIsBetter, Improvement),
-            (1.20, 1.15, 1.25, sig, LowerIsBetter, Regression),
-            (1.20, 1.15, 1.25, sig, HigherIsBetter, Improvement),
-            // CI only needs to exclude 1.0, not 1 − δ.
-            (0.93, 0.86, 0.99, sig, HigherIsBetter, Regression),
-            // Not significant → never a regression, CI too wide → Inconclusive.
-            (0.80, 0.75, 0.85, ns, HigherIsBetter, Inconclusive),
-            // Point ratio within δ although CI excludes 1 → not a regression.
-            (0.97, 0.93, 0.99, sig, HigherIsBetter, Inconclusive),
-            // CI crosses 1 despite small p (disagreement) → Inconclusive.
-            (0.90, 0.85, 1.01, sig, HigherIsBetter, Inconclusive),
-            // CI inside ±δ → NoChange, significant or not.
-            (1.02, 1.01, 1.03, sig, LowerIsBetter, NoChange),
-            (1.00, 0.96, 1.04, ns, LowerIsBetter, NoChange),
-            (1.00, 0.94, 1.04, ns, LowerIsBetter, Inconclusive),
-        ];
-        for (ratio, lo, hi, p, dir, want) in cases {
-            let an = analysis(ratio, lo, hi, 30, 0.05);
-            let (v, reason) = classify(&an, p, dir, &s);
-            assert_eq!(v, want, "{ratio} [{lo}, {hi}] p={p} {dir:?}: {reason}");
-            assert!(!reason.to_string().contains('\n'));
-        }
-    }
-
-    #[test]
-    fn gates_on_sample_count_and_noise() {
+    fn an_analysis_hands_the_rule_its_sizes_noise_and_dependence() {
         let s = Settings::default();
-        let an = analysis(0.5, 0.4, 0.6, 4, 0.05);
-        let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
+        let decide = |an: &Analysis, p| decide(&an.case(p, &s), Direction::HigherIsBetter, &s);
+        let (v, reason) = decide(&analysis(0.5, 0.4, 0.6, 4, 0.05), 1e-9);
         assert_eq!(v, Verdict::Inconclusive);
         assert!(
             matches!(reason, Reason::TooFewSamples { n: (4, 4), min_samples: 5, needed_samples } if needed_samples >= 5),
             "{reason}"
         );
-        let an = analysis(0.5, 0.4, 0.6, 30, 0.6);
-        let (v, reason) = classify(&an, 1e-9, Direction::HigherIsBetter, &s);
+        let (v, reason) = decide(&analysis(0.5, 0.4, 0.6, 30, 0.6), 1e-9);
         assert_eq!(v, Verdict::Inconclusive);
         assert!(
             matches!(reason, Reason::TooNoisy { cv: (a, b), .. } if a == 0.6 && b == 0.6),
             "{reason}"
         );
-        let an = analysis(0.5, 0.4, 0.6, 30, f64::NAN);
-        assert_eq!(
-            classify(&an, 1e-9, Direction::HigherIsBetter, &s).0,
-            Verdict::Inconclusive
-        );
-        // NaN p-value is never significant.
         let an = analysis(0.5, 0.4, 0.6, 30, 0.05);
-        assert_eq!(
-            classify(&an, f64::NAN, Direction::HigherIsBetter, &s).0,
-            Verdict::Inconclusive
+        assert_eq!(decide(&an, 1e-9).0, Verdict::Regression);
+        // The adjusted p-value is the one judged.
+        let case = an.case(0.5, &s);
+        assert_eq!(case.evidence.p_adjusted, 0.5);
+        assert_eq!(case.evidence.ratio, 0.5);
+        assert_eq!(case.evidence.autocorrelation, None);
+        // Serially dependent intervals: 30 with φ = 0.9 amount to fewer than 5 independent ones.
+        let dependent = Analysis {
+            dependence: (Dependence::from_phi(0.9), Dependence::NONE),
+            ..an
+        };
+        let (v, reason) = decide(&dependent, 1e-9);
+        assert_eq!(v, Verdict::Inconclusive);
+        assert!(
+            matches!(reason, Reason::TooFewIndependent { .. }),
+            "{reason}"
         );
     }
 
@@ -607,6 +473,7 @@ mod tests {
             b.iter().map(Vec::as_slice).collect(),
         );
         let s = Settings::default();
+        let (ra, rb) = (Sample::runs(&ra).unwrap(), Sample::runs(&rb).unwrap());
         let an = analyze_runs(&ra, &rb, &s).unwrap();
         assert!(an.summary_a.cv > s.max_noise_cv, "intervals scatter");
         assert!(
@@ -614,7 +481,8 @@ mod tests {
             "{:?}",
             an.noise_cv
         );
-        let (verdict, reason) = classify(&an, an.p_two_sided, Direction::HigherIsBetter, &s);
+        let case = an.case(an.p_two_sided, &s);
+        let (verdict, reason) = decide(&case, Direction::HigherIsBetter, &s);
         assert_eq!(verdict, Verdict::Regression, "{reason}");
     }
 }

@@ -1,5 +1,5 @@
-//! Why [`super::classify`] reached its verdict, as data: which rule of the decision rule
-//! (see [`super::verdict`]) decided, with the numbers it judged. Rendered to one line only by
+//! Why [`crate::decide`] reached its verdict, as data: which step of the decision rule
+//! (see [`crate::rule`]) decided, with the numbers it judged. Rendered to one line only by
 //! its `Display` (tables, JSON's `reason`), so callers and tests match on the variant.
 
 use std::fmt;
@@ -17,6 +17,21 @@ pub struct Evidence {
     pub p_adjusted: f64,
     /// A single run's serial dependence, when either side's intervals are autocorrelated.
     pub autocorrelation: Option<Autocorrelation>,
+    /// The paired tests behind `p_adjusted`, when the sides were measured in pairs.
+    pub paired: Option<PairedTests>,
+}
+
+/// What a paired comparison's evidence adds: both tests' p-values and how many units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairedTests {
+    /// Wilcoxon signed-rank p on the pairs' log-ratios (unadjusted).
+    pub signed_rank: f64,
+    /// Block sign-flip p (unadjusted).
+    pub sign_flip: f64,
+    /// Pairs analysed.
+    pub pairs: usize,
+    /// Blocks they came in.
+    pub blocks: usize,
 }
 
 /// Serial dependence of a single run's intervals, as the verdict saw it.
@@ -28,7 +43,7 @@ pub struct Autocorrelation {
     pub effective: (f64, f64),
 }
 
-/// Which rule decided a verdict, with its numbers (rule numbers as in [`super::verdict`]).
+/// Which step decided a verdict, with its numbers (step numbers as in [`crate::rule`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Reason {
     /// Rule 1: autocorrelated intervals amount to fewer than `min_samples` independent ones.
@@ -48,6 +63,29 @@ pub enum Reason {
         min_samples: usize,
         /// Samples per side that would decide (at least the minimum).
         needed_samples: usize,
+    },
+    /// Rule 1, pairs: too few non-zero pairs or blocks for the tests to reach α at all.
+    TooFewPairs {
+        /// The figures, inconclusive.
+        evidence: Evidence,
+        /// Non-zero pairs the signed-rank test ranked.
+        nonzero: usize,
+        /// The significance level.
+        alpha: f64,
+        /// Non-zero pairs needed.
+        min_pairs: usize,
+        /// Blocks needed.
+        min_blocks: usize,
+    },
+    /// Rule 2, pairs: one pair's noise is above the limit and the interval does not lie
+    /// beyond it.
+    PairsTooNoisy {
+        /// The figures, inconclusive.
+        evidence: Evidence,
+        /// Robust spread of the pairs' log-ratios.
+        spread: f64,
+        /// The limit (`max_noise_cv`).
+        max_spread: f64,
     },
     /// Rule 2: a side's relative spread is above the limit.
     TooNoisy {
@@ -94,6 +132,22 @@ pub enum Reason {
 
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(t) = self.paired {
+            // Paired ratios resolve a few tenths of a percent: one more digit.
+            return write!(
+                f,
+                "paired ratio {:.4} ({:.0}% CI {:.4}..{:.4}), p_adj {:.2e} (signed-rank {:.2e}, sign-flip {:.2e}), {} pairs in {} blocks",
+                self.ratio,
+                self.confidence * 100.0,
+                self.ci.0,
+                self.ci.1,
+                self.p_adjusted,
+                t.signed_rank,
+                t.sign_flip,
+                t.pairs,
+                t.blocks
+            );
+        }
         write!(
             f,
             "ratio {:.3} ({:.0}% CI {:.3}..{:.3}), p_adj {:.2e}",
@@ -161,6 +215,26 @@ impl fmt::Display for Reason {
                 f,
                 "too few samples (a: {}, b: {}, minimum {min_samples}); need ~{needed_samples} samples per side",
                 n.0, n.1
+            ),
+            Reason::TooFewPairs {
+                evidence,
+                nonzero,
+                alpha,
+                min_pairs,
+                min_blocks,
+            } => write!(
+                f,
+                "too few pairs: {evidence} ({nonzero} non-zero); at α = {alpha} need at least {min_pairs} non-zero pairs in at least {min_blocks} blocks"
+            ),
+            Reason::PairsTooNoisy {
+                evidence,
+                spread,
+                max_spread,
+            } => write!(
+                f,
+                "too noisy: {evidence}; pair spread {:.1}% (max {:.1}%)",
+                spread * 100.0,
+                max_spread * 100.0
             ),
             Reason::TooNoisy {
                 cv,
@@ -234,6 +308,7 @@ mod tests {
             confidence: 0.99,
             p_adjusted: 0.001,
             autocorrelation,
+            paired: None,
         }
     }
 
@@ -308,6 +383,53 @@ mod tests {
                     needed_samples: Some(40),
                 },
                 format!("too few independent samples: {ev}; autocorrelated intervals (φ 0.50/0.25): ~33/~60 effective; minimum 5; need ~40 samples per side"),
+            ),
+        ];
+        for (reason, want) in cases {
+            assert_eq!(reason.to_string(), want, "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn paired_reasons_name_both_tests_and_the_units() {
+        let paired = Evidence {
+            ratio: 0.99123,
+            ci: (0.98, 0.995),
+            p_adjusted: 1.2e-4,
+            paired: Some(PairedTests {
+                signed_rank: 3.0e-6,
+                sign_flip: 1.2e-4,
+                pairs: 30,
+                blocks: 15,
+            }),
+            ..evidence(None)
+        };
+        let ev = "paired ratio 0.9912 (99% CI 0.9800..0.9950), p_adj 1.20e-4 (signed-rank 3.00e-6, sign-flip 1.20e-4), 30 pairs in 15 blocks";
+        let cases = [
+            (
+                Reason::Regression {
+                    evidence: paired,
+                    min_effect: 0.005,
+                },
+                format!("regression: {ev}; worse by more than 0.5%"),
+            ),
+            (
+                Reason::TooFewPairs {
+                    evidence: paired,
+                    nonzero: 6,
+                    alpha: 0.01,
+                    min_pairs: 8,
+                    min_blocks: 8,
+                },
+                format!("too few pairs: {ev} (6 non-zero); at α = 0.01 need at least 8 non-zero pairs in at least 8 blocks"),
+            ),
+            (
+                Reason::PairsTooNoisy {
+                    evidence: paired,
+                    spread: 0.6,
+                    max_spread: 0.5,
+                },
+                format!("too noisy: {ev}; pair spread 60.0% (max 50.0%)"),
             ),
         ];
         for (reason, want) in cases {

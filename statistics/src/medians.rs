@@ -132,7 +132,7 @@ pub fn ratio_of_medians_asymptotic(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::stats::SplitMix64;
+    use crate::SplitMix64;
 
     #[test]
     fn fieller_by_hand() {
