@@ -485,7 +485,7 @@ pub fn calibrate(plan: &CalibratePlan, settings: &CompareSettings) -> Result<Cal
 fn repeat_advice(group: usize, ci_half_width: f64, min_effect: f64) -> String {
     let target = (0.05 - min_effect).max(0.005);
     let k = group as f64 * (ci_half_width / target).powi(2);
-    if !ci_half_width.is_finite() || ci_half_width >= 1.0 || !(k <= 10_000.0) {
+    if !ci_half_width.is_finite() || ci_half_width >= 1.0 || k > 10_000.0 {
         return format!(
             "with --group {group} the A/A intervals are too wide to size the gate from: calibrate with a larger --group (5 or more)"
         );
