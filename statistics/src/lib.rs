@@ -20,6 +20,7 @@ pub mod reason;
 pub mod rng;
 pub mod rule;
 pub mod sample;
+pub mod settings;
 pub mod summary;
 pub mod verdict;
 

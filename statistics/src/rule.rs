@@ -24,7 +24,7 @@
 //!    disagree), with the samples that would decide in the reason when more would help.
 
 use crate::reason::{Evidence, Reason};
-use crate::verdict::Settings;
+use crate::settings::Settings;
 
 /// Which way a metric should move; decides whether a ratio above 1 is good or bad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
