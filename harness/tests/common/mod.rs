@@ -7,7 +7,7 @@ pub mod files;
 pub mod runs;
 pub mod scratch;
 
-pub use bin::{statbench, with_closed_stdout, Output, Statbench};
+pub use bin::{machine_alone, statbench, with_closed_stdout, Output, Statbench};
 pub use files::{copy_dir, refused, refused_output, snapshot, Snapshot};
 pub use runs::{edit_meta, meta_text, write_raw_run, write_run, write_side, RunSpec, FIXTURE};
 pub use scratch::{scratch, Scratch};
