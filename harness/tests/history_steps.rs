@@ -5,8 +5,8 @@
 //! cargo test --release -p statbench --test history_steps -- --ignored --nocapture
 //! ```
 
-use statbench::history::steps::{detect_steps, StepSettings};
 use statbench::history::synth::normal;
+use statbench_stats::steps::{detect_steps, StepSettings};
 use statbench_stats::SplitMix64;
 
 /// `n` commits at one level with log-normal noise `cv`, a disturbed commit (−20%) with

@@ -7,7 +7,8 @@
 //! [`analyze_series`] (one run a side, intervals in time order, possibly autocorrelated: see
 //! [`dependence`], and [`medians`] for long runs) and [`analyze_runs`] (several runs a side;
 //! the run is the unit). They take [`Sample`]s: non-empty and finite, checked once by
-//! [`Sample::new`].
+//! [`Sample::new`]. [`steps`] finds the level steps of a quantity over a history of commits;
+//! [`paired`] judges paired measurements.
 
 pub mod bootstrap;
 pub mod dependence;
@@ -21,6 +22,7 @@ pub mod rng;
 pub mod rule;
 pub mod sample;
 pub mod settings;
+pub mod steps;
 pub mod summary;
 pub mod verdict;
 

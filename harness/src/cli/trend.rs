@@ -6,9 +6,9 @@ use crate::error::{Error, Result, EXIT_OK, EXIT_REGRESSION};
 use crate::files::atomic_write;
 use crate::history::render::{render, TrendFormat};
 use crate::history::report::trend_report;
-use crate::history::steps::{StepSettings, DEFAULT_PENALTY};
 use crate::history::{build_trend, run_medians, Dataset, TrendSettings};
 use clap::Args;
+use statbench_stats::steps::{StepSettings, DEFAULT_PENALTY};
 use std::path::PathBuf;
 
 /// Options of `statbench trend`.

@@ -16,7 +16,8 @@ pub mod query;
 pub mod render;
 pub(crate) mod report;
 pub mod row;
-pub mod steps;
+/// The step fit is pure statistics: it lives in `statbench-stats`.
+pub use statbench_stats::steps;
 pub mod synth;
 pub mod trend;
 

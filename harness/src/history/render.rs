@@ -2,9 +2,9 @@
 //! functions from a [`Trend`] to a `String`.
 
 use super::dataset::civil_from_days;
-use super::steps::{NoFit, Scale, Step, StepFit};
 use super::trend::{SeriesTrend, Trend};
 use crate::compare::quantity::percent;
+use statbench_stats::steps::{NoFit, Scale, Step, StepFit};
 
 /// Output format of `trend`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -79,7 +79,7 @@ pub fn fit_summary(s: &SeriesTrend, new_within: usize) -> String {
         Some(NoFit::TooFewCommits) => format!(
             "{latest}; {} commit(s): too few for step detection (needs {})",
             s.commits.len(),
-            super::steps::MIN_COMMITS
+            statbench_stats::steps::MIN_COMMITS
         ),
         Some(NoFit::NotFinite) => format!("{latest}; a value is not finite: no fit"),
         None => {

@@ -1,6 +1,6 @@
 //! From runs to trends: the runs of one scenario, settings and runner type form a series; its
 //! runs are grouped by commit, commits put in order, and each quantity's per-commit medians get
-//! a step fit ([`super::steps`]). What a trend found is data ([`Trend`]); the CLI and the
+//! a step fit ([`statbench_stats::steps`]). What a trend found is data ([`Trend`]); the CLI and the
 //! report word it.
 //!
 //! Commits are ordered by their commit date when the history has it (git at add time,
@@ -9,9 +9,9 @@
 
 use super::query::{RunSummary, RunTable};
 use super::row::col;
-use super::steps::{detect_steps, Step, StepFit, StepSettings};
 use rayon::prelude::*;
 use statbench_stats::median;
+use statbench_stats::steps::{detect_steps, Step, StepFit, StepSettings};
 use std::collections::BTreeMap;
 
 /// What makes runs comparable enough to share one line: same scenario, same settings, same

@@ -28,9 +28,10 @@
 //!   is `√(β·(1/a + 1/b))`. [`StepFit::resolution`] gives it for a step in the middle of the
 //!   history and for one `k` commits before its end.
 
-use statbench_stats::{
-    median, median_estimate, ratio_of_medians_asymptotic, ratio_of_medians_ci, BOOTSTRAP_MAX_N,
-};
+use crate::bootstrap::ratio_of_medians_ci;
+use crate::medians::{median_estimate, ratio_of_medians_asymptotic};
+use crate::summary::median;
+use crate::verdict::BOOTSTRAP_MAX_N;
 
 /// `γ` of the penalty `β = γ·σ²` per step; see the module doc for how it was chosen.
 pub const DEFAULT_PENALTY: f64 = 20.0;
@@ -74,8 +75,9 @@ impl Default for StepSettings {
 }
 
 /// Whether the fit ran on logarithms (every value positive) or on the values themselves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Scale {
     /// `ln(value)`: steps are ratios.
     Log,
@@ -84,7 +86,8 @@ pub enum Scale {
 }
 
 /// One stretch of commits at one level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Segment {
     /// First commit (index into the input).
     pub start: usize,
@@ -95,7 +98,8 @@ pub struct Segment {
 }
 
 /// One change of level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Step {
     /// Index of the first commit after the step (the first of the new level).
     pub at: usize,
@@ -123,8 +127,9 @@ impl Step {
 }
 
 /// Why a series got no fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum NoFit {
     /// Fewer than [`MIN_COMMITS`] commits.
     TooFewCommits,
@@ -133,7 +138,8 @@ pub enum NoFit {
 }
 
 /// The fitted steps of one series, with what it takes to see one.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StepFit {
     /// Commits fitted.
     pub n: usize,
@@ -449,7 +455,7 @@ fn step_ratio(a: &[f64], b: &[f64], settings: &StepSettings) -> (Option<f64>, Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use statbench_stats::SplitMix64;
+    use crate::SplitMix64;
 
     /// A normal deviate (Box–Muller).
     fn normal(rng: &mut SplitMix64) -> f64 {
