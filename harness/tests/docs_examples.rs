@@ -13,6 +13,7 @@
 
 mod common;
 
+use common::documents;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
@@ -70,24 +71,6 @@ struct DocCommand {
 #[derive(Debug)]
 struct Block {
     commands: Vec<DocCommand>,
-}
-
-/// README.md and every `docs/*.md` page, by path from the repository root.
-fn documents(root: &Path) -> Vec<(String, String)> {
-    let mut pages: Vec<String> = std::fs::read_dir(root.join("docs"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .map(|name| format!("docs/{name}"))
-        .collect();
-    pages.sort();
-    std::iter::once("README.md".to_string())
-        .chain(pages)
-        .map(|path| {
-            let text = std::fs::read_to_string(root.join(&path)).unwrap();
-            (path, text)
-        })
-        .collect()
 }
 
 /// The blocks of `text` that hold commands: every line of a shell block, the `$ ` lines of a

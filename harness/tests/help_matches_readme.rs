@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::documents;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -94,24 +95,6 @@ fn readme_flags(text: &str) -> BTreeSet<(String, String)> {
         }
     }
     pairs
-}
-
-/// README.md and every `docs/*.md` page, by path from the repository root, in order.
-fn documents(root: &Path) -> Vec<(String, String)> {
-    let mut pages: Vec<String> = std::fs::read_dir(root.join("docs"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .map(|name| format!("docs/{name}"))
-        .collect();
-    pages.sort();
-    std::iter::once("README.md".to_string())
-        .chain(pages)
-        .map(|path| {
-            let text = std::fs::read_to_string(root.join(&path)).unwrap();
-            (path, text)
-        })
-        .collect()
 }
 
 #[test]

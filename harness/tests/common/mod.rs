@@ -3,11 +3,13 @@
 #![allow(dead_code, unused_imports)] // each test binary uses a subset
 
 pub mod bin;
+pub mod docs;
 pub mod files;
 pub mod runs;
 pub mod scratch;
 
 pub use bin::{machine_alone, statbench, with_closed_stdout, Output, Statbench};
+pub use docs::documents;
 pub use files::{copy_dir, refused, refused_output, snapshot, Snapshot};
 pub use runs::{edit_meta, meta_text, write_raw_run, write_run, write_side, RunSpec, FIXTURE};
 pub use scratch::{scratch, Scratch};
