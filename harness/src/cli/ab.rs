@@ -120,7 +120,9 @@ pub fn ab_command(args: &AbArgs) -> Result<i32> {
 /// `statbench ab --layouts A,B`: two layouts of this build, paired slice by slice in one
 /// process.
 fn layouts_command(args: &AbArgs) -> Result<i32> {
-    use crate::experiment::paired::{run_paired_slices, SlicePlan, SliceSide};
+    use crate::experiment::paired::{
+        run_paired_slices, PairedDesign, PairedSide, SliceMeasure, SlicePlan,
+    };
     use crate::recorder::settings::SettingDifference;
     use crate::slice::SliceRunner;
     let [a, b] = args.layouts[..] else {
@@ -141,8 +143,11 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
         SliceRunner::new(&scenario_of(a)?)?,
         SliceRunner::new(&scenario_of(b)?)?,
     );
-    fn side(runner: &SliceRunner, layout: crate::scenario::SinkKind) -> SliceSide<'_> {
-        SliceSide {
+    fn side(
+        runner: &SliceRunner,
+        layout: crate::scenario::SinkKind,
+    ) -> PairedSide<SliceMeasure<'_>> {
+        PairedSide {
             label: format!("layout {}", layout.name()),
             measure: Box::new(move |ms| Ok(runner.run(ms))),
         }
@@ -150,14 +155,16 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
     let mut plan = SlicePlan {
         a: side(&ra, a),
         b: side(&rb, b),
-        pairs: args.slices as usize,
-        confirm_pairs: if args.confirm_rounds > 0 {
-            args.slices as usize
-        } else {
-            0
+        design: PairedDesign {
+            pairs: args.slices as usize,
+            confirm_pairs: if args.confirm_rounds > 0 {
+                args.slices as usize
+            } else {
+                0
+            },
+            seed: 1,
         },
         slice_ms: args.slice_ms,
-        seed: 1,
         differences: vec![SettingDifference {
             key: "layout".into(),
             a: a.name().into(),
@@ -172,7 +179,7 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
         "ab: {} vs {}: {} pairs of {}-ms slices in randomised A B B A blocks, in this process",
         a.name(),
         b.name(),
-        plan.pairs,
+        plan.design.pairs,
         plan.slice_ms
     ));
     let outcome = run_paired_slices(&mut plan, &settings)?;

@@ -277,8 +277,6 @@ impl MachineCheck {
 mod tests {
     use super::*;
     use crate::recorder::{IntervalThroughput, RunMeta};
-    use crate::store::{Run, SnapshotTable};
-    use std::path::PathBuf;
 
     /// A side of `runs` runs whose probes are `(uncontended, contended)`, `None`: no probe.
     fn side(label: &str, probes: &[Option<(f64, f64)>]) -> RunSet {
@@ -301,18 +299,9 @@ mod tests {
                     contended_mops: c,
                     scaled_by: None,
                 });
-                Run {
-                    table: SnapshotTable {
-                        path: PathBuf::from(format!("{label}/r{}/snapshots.csv", k + 1)),
-                        indices: Vec::new(),
-                        samples: Vec::new(),
-                        elapsed_ns: Vec::new(),
-                        columns: Vec::new(),
-                        truncated: false,
-                    },
-                    meta: Some(meta),
-                    engine: None,
-                }
+                let mut run = super::super::fixtures::run(&format!("{label}/r{}", k + 1), &[]);
+                run.meta = Some(meta);
+                run
             })
             .collect();
         RunSet {

@@ -82,8 +82,6 @@ pub(super) fn throughput_samples(
 mod tests {
     use super::*;
     use crate::recorder::{IntervalThroughput, RunMeta};
-    use crate::store::{Run, SnapshotTable};
-    use std::path::PathBuf;
 
     fn throughput_samples_of(set: &RunSet, disturbed: f64) -> Option<Throughput> {
         throughput_samples(set, disturbed, HeadlineSource::Throughput)
@@ -106,18 +104,9 @@ mod tests {
                         ops_per_sec: level,
                     })
                     .collect();
-                Run {
-                    table: SnapshotTable {
-                        path: PathBuf::from(format!("s/r{}/snapshots.csv", k + 1)),
-                        indices: Vec::new(),
-                        samples: Vec::new(),
-                        elapsed_ns: Vec::new(),
-                        columns: Vec::new(),
-                        truncated: false,
-                    },
-                    meta: Some(meta),
-                    engine: None,
-                }
+                let mut run = super::super::fixtures::run(&format!("s/r{}", k + 1), &[]);
+                run.meta = Some(meta);
+                run
             })
             .collect();
         RunSet {

@@ -18,28 +18,37 @@ use std::path::{Path, PathBuf};
 /// revision, or a run of one layout in this process.
 pub type Measure<'m> = Box<dyn FnMut(&Path) -> Result<()> + 'm>;
 
-/// A side of a paired experiment.
-pub struct PairedSide<'m> {
+/// A side of a paired experiment: a name and what measures it (a whole run, or a slice).
+pub struct PairedSide<M> {
     /// How the side is called in output (`base 1a2b3c4d5e`, `layout sharded`...).
     pub label: String,
-    /// Records one run into the folder it is given.
-    pub measure: Measure<'m>,
+    /// Records one run into the folder it is given ([`Measure`]), or runs one slice
+    /// ([`SliceMeasure`]).
+    pub measure: M,
 }
 
-/// What to alternate and how often.
-pub struct PairedPlan<'m> {
-    /// The base (A).
-    pub a: PairedSide<'m>,
-    /// The candidate (B).
-    pub b: PairedSide<'m>,
+/// The design run pairing and slice pairing share: how many pairs, how many more on a
+/// suspected regression, and the seed of the block orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairedDesign {
     /// Pairs in the first batch (rounded up to whole blocks of two pairs).
     pub pairs: usize,
     /// Pairs added when the first batch suggests a regression (0: fail at once).
     pub confirm_pairs: usize,
-    /// Folder for every run (`a01`, `b01`, ...: pair k's A and B runs).
-    pub out: PathBuf,
     /// Seed of the block orders (the order is part of the design, so it is reproducible).
     pub seed: u64,
+}
+
+/// Run pairing: whole runs of two statbench processes, alternated.
+pub struct PairedPlan<'m> {
+    /// The base (A).
+    pub a: PairedSide<Measure<'m>>,
+    /// The candidate (B).
+    pub b: PairedSide<Measure<'m>>,
+    /// How many pairs, in which orders.
+    pub design: PairedDesign,
+    /// Folder for every run (`a01`, `b01`, ...: pair k's A and B runs).
+    pub out: PathBuf,
 }
 
 /// Order of the four runs of block `block` (two pairs): `true` means A first (A B B A).
@@ -73,7 +82,8 @@ fn measure_pairs(
     let first_block = done / 2;
     let blocks = count.div_ceil(2);
     for block in first_block..first_block + blocks {
-        let order = block_order(plan.seed, block).map(|(side, offset)| (side, 2 * block + offset));
+        let order =
+            block_order(plan.design.seed, block).map(|(side, offset)| (side, 2 * block + offset));
         let seq: String = order.iter().map(|(s, _)| s.letter()).collect();
         for (side, k) in order {
             let dir = run_dir(&plan.out, side, k);
@@ -138,12 +148,12 @@ fn load_pairs(plan: &PairedPlan, pairs: usize) -> Result<(RunSet, RunSet, Vec<Pa
 /// all analysed again.
 pub fn run_paired(plan: &mut PairedPlan, settings: &CompareSettings) -> Result<Confirmed> {
     crate::files::create_fresh_dir(&plan.out)?;
-    let first = 2 * plan.pairs.div_ceil(2);
+    let first = 2 * plan.design.pairs.div_ceil(2);
     let progress = Progress::start("gate", first as u64, "pairs");
     measure_pairs(plan, 0, first, &progress)?;
     let (a, b, pairs) = load_pairs(plan, first)?;
     let verdict = compare_paired(&a, &b, &pairs, settings)?;
-    let confirm_pairs = 2 * plan.confirm_pairs.div_ceil(2);
+    let confirm_pairs = 2 * plan.design.confirm_pairs.div_ceil(2);
     let confirmed = confirm(verdict, confirm_pairs > 0, || {
         progress.add(confirm_pairs as u64);
         say(&format!(
@@ -175,29 +185,17 @@ mod tests {
 /// ([`crate::slice::SliceRunner`]) or a revision loaded through the slice ABI.
 pub type SliceMeasure<'m> = Box<dyn FnMut(u64) -> Result<SliceStats> + 'm>;
 
-/// A side of a slice-paired experiment.
-pub struct SliceSide<'m> {
-    /// How the side is called in output.
-    pub label: String,
-    /// Runs one slice of the given length (ms).
-    pub measure: SliceMeasure<'m>,
-}
-
 /// Slice-level pairing: A and B alternate slices of tens of milliseconds in randomised A B B A
 /// blocks inside one process, a warm-up block first (not recorded).
 pub struct SlicePlan<'m> {
     /// The base (A).
-    pub a: SliceSide<'m>,
+    pub a: PairedSide<SliceMeasure<'m>>,
     /// The candidate (B).
-    pub b: SliceSide<'m>,
-    /// Pairs of slices in the first batch (rounded up to whole blocks of two pairs).
-    pub pairs: usize,
-    /// Pairs added on a suspected regression (0: fail at once).
-    pub confirm_pairs: usize,
+    pub b: PairedSide<SliceMeasure<'m>>,
+    /// How many pairs of slices, in which orders.
+    pub design: PairedDesign,
     /// Length of each slice in milliseconds.
     pub slice_ms: u64,
-    /// Seed of the block orders.
-    pub seed: u64,
     /// Settings the sides differ in on purpose (e.g. the layout), said first in the output.
     pub differences: Vec<crate::recorder::settings::SettingDifference>,
 }
@@ -228,7 +226,7 @@ fn measure_slices(
     }
     for block in first_block..first_block + blocks {
         let mut got = [(0.0, 0.0); 2];
-        for (i, (side, _)) in block_order(plan.seed, block).into_iter().enumerate() {
+        for (i, (side, _)) in block_order(plan.design.seed, block).into_iter().enumerate() {
             let measure = if side == Side::Base {
                 &mut plan.a.measure
             } else {
@@ -263,8 +261,12 @@ fn measure_slices(
 /// `confirm_pairs` more, all analysed again.
 pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Result<Confirmed> {
     let mut rec = SlicesRecorded::default();
-    let progress = Progress::start("pairs", 2 * plan.pairs.div_ceil(2) as u64, "slice pairs");
-    measure_slices(plan, &mut rec, plan.pairs, &progress)?;
+    let progress = Progress::start(
+        "pairs",
+        2 * plan.design.pairs.div_ceil(2) as u64,
+        "slice pairs",
+    );
+    measure_slices(plan, &mut rec, plan.design.pairs, &progress)?;
     let (la, lb) = (plan.a.label.clone(), plan.b.label.clone());
     let plan_differences = plan.differences.clone();
     let first = compare_paired_slices(
@@ -275,7 +277,7 @@ pub fn run_paired_slices(plan: &mut SlicePlan, settings: &CompareSettings) -> Re
         plan_differences.clone(),
         settings,
     )?;
-    let confirm_pairs = plan.confirm_pairs;
+    let confirm_pairs = plan.design.confirm_pairs;
     let confirmed = confirm(first, confirm_pairs > 0, || {
         progress.add(2 * confirm_pairs.div_ceil(2) as u64);
         say(&format!(

@@ -4,7 +4,7 @@
 use super::args::{GateArgs, PAIRED_MIN_EFFECT};
 use crate::compare::Confirmed;
 use crate::error::{Error, Result};
-use crate::experiment::paired::{run_paired, PairedPlan, PairedSide};
+use crate::experiment::paired::{run_paired, PairedDesign, PairedPlan, PairedSide};
 use crate::experiment::revision::{base_build, checkout_library, library_beside, Wanted};
 use crate::files::create_unique_dir;
 use crate::runner::default_runs_dir;
@@ -68,7 +68,7 @@ fn slice_gate(
     candidate_library: &Path,
     settings: &crate::compare::CompareSettings,
 ) -> Result<Confirmed> {
-    use crate::experiment::paired::{run_paired_slices, SlicePlan, SliceSide};
+    use crate::experiment::paired::{run_paired_slices, PairedDesign, PairedSide, SlicePlan};
     use crate::slice::abi::LoadedSlices;
     let mut a = LoadedSlices::open(base_library, scenario, 0)?;
     let mut b = LoadedSlices::open(
@@ -83,22 +83,24 @@ fn slice_gate(
         crate::slice::abi::ABI_VERSION
     ));
     let mut plan = SlicePlan {
-        a: SliceSide {
+        a: PairedSide {
             label: base_label.to_string(),
             measure: Box::new(|ms| a.run(ms)),
         },
-        b: SliceSide {
+        b: PairedSide {
             label: "this build".into(),
             measure: Box::new(|ms| b.run(ms)),
         },
-        pairs: args.slices as usize,
-        confirm_pairs: if args.confirm_pairs > 0 {
-            args.slices as usize
-        } else {
-            0
+        design: PairedDesign {
+            pairs: args.slices as usize,
+            confirm_pairs: if args.confirm_pairs > 0 {
+                args.slices as usize
+            } else {
+                0
+            },
+            seed: args.pairing_seed,
         },
         slice_ms: args.slice_ms,
-        seed: args.pairing_seed,
         differences: Vec::new(),
     };
     run_paired_slices(&mut plan, settings)
@@ -273,14 +275,16 @@ pub(super) fn paired_speed(
                 )
             }),
         },
-        pairs: args.pairs as usize,
-        confirm_pairs: args.confirm_pairs as usize,
+        design: PairedDesign {
+            pairs: args.pairs as usize,
+            confirm_pairs: args.confirm_pairs as usize,
+            seed: args.pairing_seed,
+        },
         out: out.clone(),
-        seed: args.pairing_seed,
     };
     crate::progress::note(&format!(
         "gate: speed: {} pairs of {run_ms}-ms runs, base vs this build, in randomised ABBA blocks (process-level pairing) into {}",
-        plan.pairs,
+        plan.design.pairs,
         out.display()
     ));
     run_paired(&mut plan, &settings)
