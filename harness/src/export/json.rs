@@ -11,7 +11,9 @@
 //! `lower_is_better`, `either` or null and `verdict` `pass`, `fail`, `inconclusive`,
 //! `not_judged` or `not_gated`), `work` (what counters are per: `{kind: updates}`,
 //! `{kind: metric, metric: INDEX}`, or null for per second), `policy_file`, `added`/`removed`
-//! (`[{index, name}]`), `left_out`, `machine_changed`, `machine` (the machine probes: `policy`
+//! (`[{index, name}]`), `left_out` (`[{side, run, why}]`, `why.kind` one of
+//! `missing_run_json`, `unexpected_run_json`, `other_recorder`, `other_host`, `other_revision`,
+//! `other_settings`), `machine_changed`, `machine` (the machine probes: `policy`
 //! — `when_probes_agree` or `same_machine` —, `a`/`b` `{version, uncontended_mops,
 //! contended_mops, runs, scaled}` or null when a side has none, `ratio` `{uncontended,
 //! contended}` B/A, `bound`, `speed_judged`, and `mismatch`: null or `{reason, ...}` with
