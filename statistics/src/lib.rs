@@ -21,6 +21,7 @@ pub mod reason;
 pub mod rng;
 pub mod rule;
 pub mod sample;
+pub mod sequential;
 pub mod settings;
 pub mod steps;
 pub mod summary;
@@ -41,10 +42,11 @@ pub use fdr::benjamini_hochberg;
 pub use mann_whitney::{mann_whitney_u, mann_whitney_u_dependent, MannWhitney, EXACT_MAX_N};
 pub use medians::{fieller_ratio, median_estimate, ratio_of_medians_asymptotic, MedianEstimate};
 pub use paired::{analyze_paired, PairedAnalysis, PairedError, PairedEstimate};
-pub use reason::{Autocorrelation, Evidence, PairedTests, Reason};
+pub use reason::{Autocorrelation, Evidence, PairedTests, PlacementTests, Reason};
 pub use rng::SplitMix64;
 pub use rule::{decide, min_units, Case, Direction, Facts, Verdict};
 pub use sample::{Sample, SampleError};
+pub use sequential::{nominal_alpha, Look};
 pub use summary::{median, quantile_sorted, quantiles_in_place, select_ranks, Describe, Summary};
 pub use verdict::{
     analyze, analyze_runs, analyze_series, pooled_cv, required_samples, Analysis, Method, PValues,

@@ -19,6 +19,23 @@ pub struct Evidence {
     pub autocorrelation: Option<Autocorrelation>,
     /// The paired tests behind `p_adjusted`, when the sides were measured in pairs.
     pub paired: Option<PairedTests>,
+    /// The placements behind `p_adjusted`, when the pairs came from several fresh processes.
+    pub placements: Option<PlacementTests>,
+}
+
+/// What a placement-paired comparison's evidence adds ([`crate::paired::placements`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlacementTests {
+    /// Placements (fresh processes) analysed.
+    pub placements: usize,
+    /// Pairs in all of them.
+    pub pairs: usize,
+    /// The t test's p before it was scaled to the look's level.
+    pub p: f64,
+    /// Between-placement standard deviation of the log-ratio (τ̂).
+    pub between_sd: f64,
+    /// The look that judged it.
+    pub look: crate::sequential::Look,
 }
 
 /// What a paired comparison's evidence adds: both tests' p-values and how many units.
@@ -77,6 +94,15 @@ pub enum Reason {
         /// Blocks needed.
         min_blocks: usize,
     },
+    /// Rule 1, placements: too few fresh processes for a between-placement spread.
+    TooFewPlacements {
+        /// The figures, inconclusive.
+        evidence: Evidence,
+        /// Placements analysed.
+        placements: usize,
+        /// Placements needed.
+        min_placements: usize,
+    },
     /// Rule 2, pairs: one pair's noise is above the limit and the interval does not lie
     /// beyond it.
     PairsTooNoisy {
@@ -132,6 +158,24 @@ pub enum Reason {
 
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(t) = self.placements {
+            return write!(
+                f,
+                "paired ratio {:.4} ({:.1}% CI {:.4}..{:.4}), p_adj {:.2e} (t {:.2e} at look {} of {}, level {:.2e}), {} placements of {} pairs, between-placement sd {:.2}%",
+                self.ratio,
+                self.confidence * 100.0,
+                self.ci.0,
+                self.ci.1,
+                self.p_adjusted,
+                t.p,
+                t.look.number,
+                t.look.of,
+                t.look.nominal_alpha,
+                t.placements,
+                t.pairs,
+                t.between_sd * 100.0
+            );
+        }
         if let Some(t) = self.paired {
             // Paired ratios resolve a few tenths of a percent: one more digit.
             return write!(
@@ -226,6 +270,14 @@ impl fmt::Display for Reason {
                 f,
                 "too few pairs: {evidence} ({nonzero} non-zero); at α = {alpha} need at least {min_pairs} non-zero pairs in at least {min_blocks} blocks"
             ),
+            Reason::TooFewPlacements {
+                evidence,
+                placements,
+                min_placements,
+            } => write!(
+                f,
+                "too few placements: {evidence}; need at least {min_placements} fresh processes, have {placements}"
+            ),
             Reason::PairsTooNoisy {
                 evidence,
                 spread,
@@ -309,6 +361,7 @@ mod tests {
             p_adjusted: 0.001,
             autocorrelation,
             paired: None,
+            placements: None,
         }
     }
 
@@ -402,6 +455,7 @@ mod tests {
                 pairs: 30,
                 blocks: 15,
             }),
+            placements: None,
             ..evidence(None)
         };
         let ev = "paired ratio 0.9912 (99% CI 0.9800..0.9950), p_adj 1.20e-4 (signed-rank 3.00e-6, sign-flip 1.20e-4), 30 pairs in 15 blocks";

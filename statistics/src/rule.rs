@@ -9,7 +9,9 @@
 //!      fewer than `min_samples` effective ones (`n/τ`, see [`crate::dependence`]);
 //!    * pairs ([`Facts::Pairs`]): fewer non-zero pairs, or blocks, than the tests need to reach
 //!      α at all (the smallest exact p of n units is `2/2ⁿ`: [`min_units`]), or fewer than
-//!      `min_samples` pairs.
+//!      `min_samples` pairs;
+//!    * placements ([`Facts::Placements`]): fewer than
+//!      [`crate::paired::placements::MIN_PLACEMENTS`] fresh processes.
 //! 2. **Inconclusive** when too noisy to judge: a side's `cv` > `max_noise_cv`; for pairs, one
 //!    pair's robust spread > `max_noise_cv`, unless the whole interval lies beyond that noise
 //!    (`e^±spread`): a change that large is not what the noise could make.
@@ -70,6 +72,14 @@ pub enum Facts {
         /// Robust spread of the pairs' log-ratios (≈ one pair's relative noise).
         spread: f64,
     },
+    /// Pairs from several fresh processes, the process the unit (see
+    /// [`crate::paired::placements`]).
+    Placements {
+        /// Placements analysed.
+        placements: usize,
+        /// Robust spread of all pairs' log-ratios (≈ one pair's relative noise).
+        spread: f64,
+    },
 }
 
 /// Everything the rule judges for one quantity.
@@ -101,7 +111,7 @@ impl Facts {
             Facts::Samples {
                 n, needed_samples, ..
             } => needed_samples.filter(|&k| k > n.0.min(n.1)),
-            Facts::Pairs { .. } => None,
+            Facts::Pairs { .. } | Facts::Placements { .. } => None,
         }
     }
 
@@ -156,19 +166,36 @@ impl Facts {
                         min_blocks: units,
                     });
                 }
-                let (lo, hi) = evidence.ci;
-                let beyond_noise = hi < (-spread).exp() || lo > spread.exp();
-                if spread.is_nan() || (spread > s.max_noise_cv && !beyond_noise) {
-                    return Some(Reason::PairsTooNoisy {
+                pairs_too_noisy(evidence, spread, s)
+            }
+            Facts::Placements { placements, spread } => {
+                let min_placements = crate::paired::placements::MIN_PLACEMENTS;
+                if placements < min_placements {
+                    return Some(Reason::TooFewPlacements {
                         evidence,
-                        spread,
-                        max_spread: s.max_noise_cv,
+                        placements,
+                        min_placements,
                     });
                 }
-                None
+                pairs_too_noisy(evidence, spread, s)
             }
         }
     }
+}
+
+/// Step 2 for pairs: one pair's noise above the limit, unless the whole interval lies beyond
+/// that noise (`e^±spread`).
+fn pairs_too_noisy(evidence: Evidence, spread: f64, s: &Settings) -> Option<Reason> {
+    let (lo, hi) = evidence.ci;
+    let beyond_noise = hi < (-spread).exp() || lo > spread.exp();
+    if spread.is_nan() || (spread > s.max_noise_cv && !beyond_noise) {
+        return Some(Reason::PairsTooNoisy {
+            evidence,
+            spread,
+            max_spread: s.max_noise_cv,
+        });
+    }
+    None
 }
 
 /// Applies the decision rule (module doc) to a case, for a quantity whose better direction is
@@ -240,6 +267,7 @@ mod tests {
             p_adjusted: p,
             autocorrelation: None,
             paired: None,
+            placements: None,
         }
     }
 
@@ -265,6 +293,7 @@ mod tests {
                     pairs: 30,
                     blocks: 15,
                 }),
+                placements: None,
                 ..evidence(ratio, lo, hi, p)
             },
             facts: Facts::Pairs {

@@ -311,6 +311,7 @@ impl Analysis {
                     effective: (dep_a.effective_n(self.n_a), dep_b.effective_n(self.n_b)),
                 }),
                 paired: None,
+                placements: None,
             },
             facts: Facts::Samples {
                 n: (self.n_a, self.n_b),

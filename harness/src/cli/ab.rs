@@ -186,6 +186,10 @@ fn layouts_command(args: &AbArgs) -> Result<i32> {
     args.output.emit(&outcome.comparison)
 }
 
+/// Slices a side of `calibrate --paired`'s replayed `ab` and stored-baseline comparisons (and
+/// as many again to confirm): 2 × 300 × 50 ms, the 30 s the in-process gate used to measure.
+pub const CALIBRATE_SLICES: u64 = 300;
+
 /// Options of `statbench calibrate`.
 #[derive(Debug, Args, Clone)]
 pub struct CalibrateArgs {
@@ -220,13 +224,22 @@ pub struct CalibrateArgs {
     /// Rounds of the paired calibration (5 slices of --slice-ms each, in this process).
     #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u64).range(8..=1_000_000), requires = "paired")]
     pub rounds: u64,
-    /// Slice pairs per replayed paired gate (and slices a side of the replayed `ab` and
-    /// stored-baseline comparisons): the gate's --slices.
-    #[arg(long, default_value_t = super::gate::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000), requires = "paired")]
+    /// Slices a side of the replayed `ab` and stored-baseline comparisons.
+    #[arg(long, default_value_t = CALIBRATE_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000), requires = "paired")]
     pub pairs: u64,
-    /// Pairs each replayed comparison adds to confirm a suspected regression.
-    #[arg(long, default_value_t = super::gate::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(0..=100_000), requires = "paired")]
+    /// Slices a side the replayed `ab` and stored-baseline comparisons add to confirm a
+    /// suspected regression.
+    #[arg(long, default_value_t = CALIBRATE_SLICES, value_parser = clap::value_parser!(u64).range(0..=100_000), requires = "paired")]
     pub confirm_pairs: u64,
+    /// Slice pairs per placement of the replayed paired gate (the gate's --slices).
+    #[arg(long, default_value_t = super::gate::PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000), requires = "paired")]
+    pub slices: u64,
+    /// Most placements of the replayed paired gate (the gate's --placements).
+    #[arg(long, default_value_t = super::gate::PLACEMENTS, value_parser = clap::value_parser!(u64).range(3..=200), requires = "paired")]
+    pub placements: u64,
+    /// Placements before the replayed paired gate's first look (the gate's --first-look).
+    #[arg(long, default_value_t = super::gate::FIRST_LOOK, value_parser = clap::value_parser!(u64).range(3..=200), requires = "paired")]
+    pub first_look: u64,
     /// Length of each slice of the paired calibration, in milliseconds.
     #[arg(long, default_value_t = super::gate::PAIRED_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000), requires = "paired")]
     pub slice_ms: u64,
@@ -247,6 +260,12 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
         rounds: args.rounds as usize,
         pairs: args.pairs as usize,
         confirm: args.confirm_pairs as usize,
+        placements: crate::experiment::placements::PlacementDesign {
+            first_look: args.first_look as usize,
+            max_placements: args.placements as usize,
+            seed: 1,
+        },
+        placement_pairs: args.slices as usize,
         comparisons: args.comparisons as usize,
         drift: !args.no_drift,
         slice_ms: args.slice_ms,
@@ -287,9 +306,10 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     );
     super::output::paragraph(
         &format!(
-            "  each replay: {} slice pairs (+{} to confirm); ab and stored-baseline gate: {} slices a side (+{}); {} replays per cell",
-            plan.pairs,
-            plan.confirm,
+            "  each replay: paired gate: up to {} placements of {} consecutive slice pairs, a look after each from the {}th; ab and stored-baseline gate: {} slices a side (+{} to confirm); {} replays per cell",
+            args.placements,
+            args.slices,
+            args.first_look,
             plan.pairs,
             plan.confirm,
             plan.comparisons
@@ -323,6 +343,22 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
             cell(&r.gate.detect[k])
         );
     }
+    let mean_placements =
+        |c: &crate::experiment::calibrate_paired::Counts| format!("{:.1}", c.mean_placements());
+    outln!(
+        "  {:<28} {:<18}",
+        "placements to a verdict",
+        format!(
+            "A/A {}, {}",
+            mean_placements(&r.paired.aa),
+            KNOBS
+                .iter()
+                .zip(&r.paired.detect)
+                .map(|((_, name), c)| format!("{name} {}", mean_placements(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    );
     super::output::paragraph(
         &format!(
             "  A/A CI half-width: paired {}, ab {}, stored baseline {}; min effect: paired {}, others {}",

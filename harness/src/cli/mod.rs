@@ -17,6 +17,7 @@ mod completions;
 mod gate;
 mod history;
 pub(crate) mod output;
+mod placement;
 mod report;
 mod trend;
 mod verdict_args;
@@ -117,6 +118,9 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) to stdout: `statbench man > statbench.1`.
     Man(completions::ManArgs),
+    /// One placement of the paired gate, in a fresh process (run by `gate`, not by people).
+    #[command(hide = true)]
+    Placement(placement::PlacementArgs),
 }
 
 /// Options of `statbench run`; each overrides the scenario file's value, and the merged values
@@ -323,6 +327,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Trend(args)) => trend::trend_command(&args),
         Some(Command::Completions(args)) => completions::completions_command(&args),
         Some(Command::Man(args)) => completions::man_command(&args),
+        Some(Command::Placement(args)) => placement::placement_command(&args),
     }
 }
 

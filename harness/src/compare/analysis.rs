@@ -85,6 +85,7 @@ pub fn compare(a: &RunSet, b: &RunSet, settings: &CompareSettings) -> Result<Com
         removed: aligned.removed,
         behaviour: behaviour_changes(a, b, &aligned.common),
         paired_base: None,
+        placements: None,
         gate: Gate::default(),
     };
     let judged = speed_gates(&c, settings);

@@ -66,6 +66,29 @@ impl Default for CompareSettings {
     }
 }
 
+/// The placements behind a paired speed verdict (JSON `placements`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlacementsSummary {
+    /// Fresh processes measured.
+    pub placements: usize,
+    /// Slice pairs in all of them.
+    pub pairs: usize,
+    /// The look that stopped (1-based) and the most looks the design has.
+    pub look: usize,
+    /// Looks the design has at most.
+    pub looks: usize,
+    /// The level every look tests at, so that all looks together keep `alpha`.
+    pub nominal_alpha: f64,
+    /// Level of the headline's interval (`1 − nominal_alpha`).
+    pub confidence: f64,
+    /// Between-placement standard deviation of the log-ratio: what a rerun of the gate moves.
+    pub between_placement_sd: f64,
+    /// Each placement's own ratio B/A, in measurement order.
+    pub per_placement: Vec<f64>,
+    /// Seconds from the first placement's start to the verdict (measurement only).
+    pub measuring_s: f64,
+}
+
 /// The result of comparing side A (baseline) with side B (candidate).
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
@@ -112,6 +135,10 @@ pub struct Comparison {
     /// stored runs (see [`super::with_paired_speed`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paired_base: Option<String>,
+    /// How the paired speed verdict was measured when it came from several fresh processes
+    /// (the gate's placements): how many, at which look it stopped, how far they disagree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placements: Option<PlacementsSummary>,
     /// The decision.
     pub gate: Gate,
 }

@@ -84,6 +84,7 @@ pub(crate) fn comparison() -> Comparison {
         machine: super::machine::MachineCheck::same_machine(),
         behaviour: Vec::new(),
         paired_base: None,
+        placements: None,
         gate: Gate::default(),
     }
 }

@@ -28,12 +28,14 @@ pub(crate) mod work;
 
 pub use admit::{LeftOutRun, OddRun};
 pub use analysis::compare;
-pub use comparison::{CompareSettings, Comparison, Gate};
+pub use comparison::{CompareSettings, Comparison, Gate, PlacementsSummary};
 pub use confirm::{confirm, Confirmed};
 pub use finding::{ChangedMetric, DisturbedRun, Finding, OutlyingPair, TotalDifference};
 pub use machine::{MachineCheck, SpeedJudgement};
 pub use outcome::{AppliedRule, OneSided, Outcome, QuantityReason, QuantityResult, RuleVerdict};
-pub use paired::{compare_paired, compare_paired_slices, with_paired_speed, Pair};
+pub use paired::{
+    compare_paired, compare_paired_slices, compare_placements, with_paired_speed, Pair,
+};
 pub use quantity::Quantity;
 pub use side::Side;
 pub use speed_withheld::{MachineMismatch, UnstableSide};

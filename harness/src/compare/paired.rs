@@ -5,7 +5,7 @@
 
 use super::analysis::compare;
 use super::classify::{outcome, Kind};
-use super::comparison::{CompareSettings, Comparison};
+use super::comparison::{CompareSettings, Comparison, PlacementsSummary};
 use super::finding::{Finding, OutlyingPair};
 use super::gate_rules::gate;
 use super::machine::{MachineCheck, SpeedJudgement};
@@ -16,7 +16,8 @@ use super::side::Side;
 use crate::error::{Error, Result};
 use crate::store::RunSet;
 use statbench_stats::paired::analyze_paired;
-use statbench_stats::{Describe, Direction, Method, PValues};
+use statbench_stats::paired::placements::judge_look;
+use statbench_stats::{Describe, Direction, Look, Method, PValues};
 
 /// One pair of measurements: A's and B's throughput (updates/s, median steady interval of each
 /// run) and the randomisation block the pair belongs to.
@@ -147,12 +148,27 @@ pub fn compare_paired_slices(
         ..settings.clone()
     };
     let (headline, outliers) = paired_headline(a_label, b_label, pairs, settings)?;
+    let mut c = slices_comparison((a_label, b_label), pairs.len(), headline, lost, settings);
+    c.settings_differences = differences;
+    c.gate.warnings.extend(outliers);
+    Ok(c)
+}
+
+/// A comparison of slices measured on this machine (no run folders) around `headline`: the
+/// slices that lost updates are its behaviour findings.
+fn slices_comparison(
+    (a_label, b_label): (&str, &str),
+    pairs: usize,
+    headline: QuantityResult,
+    lost: &[(Side, usize, u64)],
+    settings: &CompareSettings,
+) -> Comparison {
     let host = crate::recorder::Host::current().speed_fingerprint();
     let mut c = Comparison {
-        settings_differences: differences,
+        settings_differences: Vec::new(),
         a_label: a_label.to_string(),
         b_label: b_label.to_string(),
-        runs: (pairs.len(), pairs.len()),
+        runs: (pairs, pairs),
         hosts: (Some(host.clone()), Some(host)),
         same_host: Some(true),
         min_effect: settings.stats.min_effect,
@@ -177,11 +193,80 @@ pub fn compare_paired_slices(
             })
             .collect(),
         paired_base: None,
+        placements: None,
         gate: Default::default(),
     };
     c.gate = gate(&c, settings, Vec::new());
-    c.gate.warnings.extend(outliers);
-    Ok(c)
+    c
+}
+
+/// A placement-paired comparison at `look`: the throughput headline judged with each fresh
+/// process (placement) as the unit ([`judge_look`]), and whether the measurement stops here.
+/// `measuring_s` is the time spent so far, reported with the placements.
+pub fn compare_placements(
+    a_label: &str,
+    b_label: &str,
+    placements: &[Vec<Pair>],
+    lost: &[(Side, usize, u64)],
+    look: Look,
+    measuring_s: f64,
+    settings: &CompareSettings,
+) -> Result<(Comparison, bool)> {
+    let settings = &CompareSettings {
+        speed_judgement: SpeedJudgement::SameMachine,
+        ..settings.clone()
+    };
+    let data: Vec<Vec<(f64, f64)>> = placements
+        .iter()
+        .map(|p| p.iter().map(|q| (q.a, q.b)).collect())
+        .collect();
+    let judged = judge_look(&data, look, Direction::HigherIsBetter, &settings.stats)
+        .map_err(|e| Error::input(format!("{a_label} vs {b_label}: {e}")))?;
+    let est = &judged.estimate;
+    let (va, vb): (Vec<f64>, Vec<f64>) = placements.iter().flatten().map(|p| (p.a, p.b)).unzip();
+    let outcome = outcome(judged.verdict, Kind::Throughput);
+    let p_adjusted = est.case(look, settings.stats.alpha).evidence.p_adjusted;
+    let headline = QuantityResult {
+        name: "throughput".into(),
+        index: None,
+        quantity: Quantity::Throughput,
+        deprecated: false,
+        a: Describe::of(&va),
+        b: Describe::of(&vb),
+        ratio: Some(est.ratio),
+        ci: Some(est.ci),
+        p_value: Some(est.p_two_sided),
+        p_values: None,
+        method: Some(Method::Paired),
+        p_adjusted: Some(p_adjusted),
+        outcome,
+        reason: QuantityReason::Verdict {
+            reason: judged.reason,
+            needed_runs: None,
+        },
+        needed_samples: None,
+        needed_runs: None,
+        samples_a: va,
+        samples_b: vb,
+        rule: Some(AppliedRule::judge(
+            crate::policy::headline_rule(settings.stats.min_effect),
+            outcome,
+        )),
+        analysis: None,
+    };
+    let mut c = slices_comparison((a_label, b_label), est.pairs, headline, lost, settings);
+    c.placements = Some(PlacementsSummary {
+        placements: est.placements,
+        pairs: est.pairs,
+        look: look.number,
+        looks: look.of,
+        nominal_alpha: look.nominal_alpha,
+        confidence: est.confidence,
+        between_placement_sd: est.between_sd,
+        per_placement: est.per_placement.clone(),
+        measuring_s,
+    });
+    Ok((c, judged.stop))
 }
 
 /// The default gate's verdict: `behaviour` (the stored baseline's runs against this build's,
@@ -201,6 +286,7 @@ pub fn with_paired_speed(
     };
     let mut c = behaviour;
     c.paired_base = Some(speed.a_label.clone());
+    c.placements = speed.placements;
     c.headline = speed.headline;
     c.quantities_compared += usize::from(c.headline.is_some());
     c.machine = MachineCheck::same_machine();

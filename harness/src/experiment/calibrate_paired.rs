@@ -9,8 +9,10 @@
 //! thread competes with the workers for a random half of the time, switched on and off at
 //! random moments every 0.2–2 s (the injected drift: a neighbour that comes and goes).
 //! Replays then draw rounds at random:
-//! - **paired**: the pairs (unchanged, other) of the drawn rounds, judged by
-//!   [`analyze_paired`] on their ratios, as `gate --base` does;
+//! - **paired**: the gate's own design replayed: placements of consecutive rounds (a stretch
+//!   of the session each, as a fresh process measures one), judged after each from the first
+//!   look on ([`judge_look`]) as `gate --base` does (without the placements' own spread, which
+//!   one process cannot show: `calibrate --real-code` measures that);
 //! - **ab**: the same slices, judged as two independent samples (`ab`'s analysis);
 //! - **gate**: side A from rounds of the session's first half, side B from its second half (a
 //!   stored baseline is older than the run it judges), two independent samples.
@@ -23,9 +25,10 @@ use crate::error::{Error, Result};
 use crate::scenario::{Overrides, Scenario};
 use crate::slice::SliceRunner;
 use serde::Serialize;
-use statbench_stats::paired::analyze_paired;
+use statbench_stats::paired::placements::judge_look;
 use statbench_stats::{
-    analyze_runs, decide, median, Direction, Sample, Settings, SplitMix64, Verdict,
+    analyze_runs, decide, median, nominal_alpha, Direction, Look, Sample, Settings, SplitMix64,
+    Verdict,
 };
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,9 +48,13 @@ pub struct PairedCalibratePlan {
     pub rounds: usize,
     /// Slice length in milliseconds.
     pub slice_ms: u64,
-    /// Pairs in each replayed comparison's first batch (the gate's `--pairs`; also the runs a
-    /// side of the replayed `ab` and stored-baseline comparisons).
+    /// Slices a side of the replayed `ab` and stored-baseline comparisons' first batch.
     pub pairs: usize,
+    /// The paired gate's design replayed: pairs per placement (the gate's `--slices`), most
+    /// placements and the first look; each placement is a stretch of consecutive rounds.
+    pub placements: crate::experiment::placements::PlacementDesign,
+    /// Pairs per replayed placement (the gate's `--slices`).
+    pub placement_pairs: usize,
     /// Pairs added on a suspected regression (the gate's `--confirm-pairs`).
     pub confirm: usize,
     /// Replayed comparisons per kind.
@@ -121,12 +128,20 @@ pub struct Counts {
     pub regressions: usize,
     /// Verdict "inconclusive".
     pub inconclusive: usize,
+    /// Placements the replayed paired gates measured before their verdict, all together (0 for
+    /// the other procedures).
+    pub placements_used: usize,
 }
 
 impl Counts {
     /// `regressions / comparisons`.
     pub fn rate(&self) -> f64 {
         self.regressions as f64 / self.comparisons.max(1) as f64
+    }
+
+    /// Placements a replayed paired gate measured on average before its verdict.
+    pub fn mean_placements(&self) -> f64 {
+        self.placements_used as f64 / self.comparisons.max(1) as f64
     }
 }
 
@@ -298,20 +313,45 @@ fn record_rounds(plan: &PairedCalibratePlan, rng: &mut SplitMix64) -> Result<Vec
     Ok(rounds)
 }
 
-/// Paired verdict of the pairs (base, other) of `rounds[picked]`, each round its own block, and
-/// the CI half-width.
-fn paired_verdict(
+/// The paired gate replayed: placements of `placement_pairs` consecutive rounds (a stretch of
+/// the session, as a fresh process measures one), each at a random start, judged after each
+/// from the first look on as `gate` does; the verdict, the interval's half-width and the
+/// placements used.
+fn placements_verdict(
     rounds: &[Round],
-    picked: &[usize],
     kind: usize,
+    plan: &PairedCalibratePlan,
+    level: f64,
     s: &Settings,
-) -> Option<(Verdict, f64)> {
-    let blocks: Vec<Vec<(f64, f64)>> = picked
-        .iter()
-        .map(|&i| vec![(rounds[i].base, rounds[i].other(kind))])
-        .collect();
-    let an = analyze_paired(&blocks, Direction::HigherIsBetter, s).ok()?;
-    Some((an.verdict, (an.estimate.ci.hi - an.estimate.ci.lo) / 2.0))
+    rng: &mut SplitMix64,
+) -> Option<(Verdict, f64, usize)> {
+    let design = &plan.placements;
+    let len = plan.placement_pairs.min(rounds.len());
+    let looks = design.looks();
+    let mut placements: Vec<Vec<(f64, f64)>> = Vec::with_capacity(design.max_placements);
+    for _ in 0..design.max_placements {
+        let start = rng.below(rounds.len() - len + 1);
+        placements.push(
+            rounds[start..start + len]
+                .iter()
+                .map(|r| (r.base, r.other(kind)))
+                .collect(),
+        );
+        let Some(number) = looks.iter().position(|&n| n == placements.len()) else {
+            continue;
+        };
+        let look = Look {
+            number: number + 1,
+            of: looks.len(),
+            nominal_alpha: level,
+        };
+        let judged = judge_look(&placements, look, Direction::HigherIsBetter, s).ok()?;
+        if judged.stop {
+            let (lo, hi) = judged.estimate.ci;
+            return Some((judged.verdict, (hi - lo) / 2.0, placements.len()));
+        }
+    }
+    None
 }
 
 /// Independent-samples verdict of A slices vs B slices, each slice a unit (the runs-as-unit
@@ -348,24 +388,28 @@ fn replay(
     let (early, late): (Vec<usize>, Vec<usize>) = ((0..n / 2).collect(), (n / 2..n).collect());
     let everything: Vec<usize> = (0..n).collect();
     let judge = |k: usize, picked_a: &[usize], picked_b: &[usize]| -> Option<(Verdict, f64)> {
-        match procedure {
-            Procedure::Paired => paired_verdict(rounds, &picked_a[..k], kind, s),
-            Procedure::Ab | Procedure::Gate => {
-                let a: Vec<f64> = picked_a[..k].iter().map(|&i| rounds[i].base).collect();
-                let b: Vec<f64> = picked_b[..k]
-                    .iter()
-                    .map(|&i| rounds[i].other(kind))
-                    .collect();
-                unpaired_verdict(&a, &b, s)
-            }
-        }
+        let a: Vec<f64> = picked_a[..k].iter().map(|&i| rounds[i].base).collect();
+        let b: Vec<f64> = picked_b[..k]
+            .iter()
+            .map(|&i| rounds[i].other(kind))
+            .collect();
+        unpaired_verdict(&a, &b, s)
     };
+    let level = nominal_alpha(
+        s.alpha,
+        &plan.placements.looks(),
+        statbench_stats::sequential::SEQUENTIAL_DRAWS,
+        plan.placements.seed,
+    );
     // Each replay draws with its own generator, so they run in parallel and the result does
     // not depend on the number of threads.
-    let verdicts: Vec<(Verdict, f64)> = (0..plan.comparisons as u64)
+    let verdicts: Vec<(Verdict, f64, usize)> = (0..plan.comparisons as u64)
         .into_par_iter()
         .filter_map(|i| {
             let mut rng = SplitMix64::for_item(seed, i);
+            if procedure == Procedure::Paired {
+                return placements_verdict(rounds, kind, plan, level?, s, &mut rng);
+            }
             let (pa, pb) = match procedure {
                 Procedure::Paired | Procedure::Ab => {
                     let p = pick(&everything, all.min(n), &mut rng);
@@ -384,12 +428,13 @@ fn replay(
                     verdict = v;
                 }
             }
-            Some((verdict, width))
+            Some((verdict, width, 0))
         })
         .collect();
     let mut counts = Counts::default();
-    for (verdict, width) in verdicts {
+    for (verdict, width, placements) in verdicts {
         counts.comparisons += 1;
+        counts.placements_used += placements;
         match verdict {
             Verdict::Regression => counts.regressions += 1,
             Verdict::Inconclusive => counts.inconclusive += 1,
@@ -436,7 +481,7 @@ pub fn calibrate_paired(
     paired: &Settings,
     unpaired: &Settings,
 ) -> Result<PairedCalibration> {
-    let needed = 2 * (plan.pairs + plan.confirm);
+    let needed = (2 * (plan.pairs + plan.confirm)).max(plan.placement_pairs);
     if plan.rounds < needed && !plan.reuse {
         return Err(Error::input(format!(
             "calibrate --paired: --rounds {} is too few: the stored-baseline replays draw --pairs {} + --confirm-pairs {} rounds from each half of the session ({needed} rounds)",

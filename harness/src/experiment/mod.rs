@@ -5,5 +5,6 @@ pub mod ab;
 pub mod calibrate;
 pub mod calibrate_paired;
 pub mod paired;
+pub mod placements;
 pub mod revision;
 pub mod sweep;

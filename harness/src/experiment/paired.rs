@@ -209,7 +209,9 @@ pub struct SlicesRecorded {
     pub lost: Vec<(Side, usize, u64)>,
 }
 
-fn measure_slices(
+/// Records `count` more pairs of slices (whole blocks), a warm-up block first when none is
+/// recorded yet.
+pub(crate) fn measure_slices(
     plan: &mut SlicePlan,
     rec: &mut SlicesRecorded,
     count: usize,

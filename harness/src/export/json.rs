@@ -18,7 +18,10 @@
 //! contended_mops, runs, scaled}` or null when a side has none, `ratio` `{uncontended,
 //! contended}` B/A, `bound`, `speed_judged`, and `mismatch`: null or `{reason, ...}` with
 //! `reason` `machines_differ` (`probe_loop`, `ratio`, `bound`), `no_probe` (`sides`) or
-//! `probe_versions_differ` (`a`, `b`)), `quantities_compared`, `behaviour`, and
+//! `probe_versions_differ` (`a`, `b`)), `quantities_compared`, `behaviour`, `placements` (present
+//! only when the paired gate measured speed in fresh processes: `placements`, `pairs`, `look`,
+//! `looks`, `nominal_alpha`, `confidence`, `between_placement_sd`, `per_placement`,
+//! `measuring_s`), and
 //! `gate` `{pass, exit_code, failures, warnings}` where every finding is an object with a
 //! `kind` (snake_case, e.g. `throughput_regression`, `lost_updates`, `disturbed_run`,
 //! `machine_mismatch` with the `mismatch` fields above and `speed_judged`), its numbers, and

@@ -45,6 +45,7 @@ pub use crate::rule::min_units;
 
 mod block_bootstrap;
 mod hodges_lehmann;
+pub mod placements;
 mod sign_flip;
 mod signed_rank;
 #[cfg(test)]
@@ -450,6 +451,7 @@ impl PairedEstimate {
                     pairs: self.n_pairs,
                     blocks: self.n_blocks,
                 }),
+                placements: None,
             },
             facts: Facts::Pairs {
                 nonzero: self.signed_rank.n,

@@ -6,9 +6,7 @@ use crate::verdict::Settings;
 
 /// Standard normal by Box–Muller.
 pub(super) fn std_normal(rng: &mut SplitMix64) -> f64 {
-    let u1 = 1.0 - rng.next_f64();
-    let u2 = rng.next_f64();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    rng.next_normal()
 }
 
 /// Synthetic paired measurements. `n_blocks` ABBA blocks of 4 measurements (2 pairs); each

@@ -55,15 +55,22 @@ pub struct GateArgs {
     /// Pairs of runs (base, this build) in the paired gate's first batch.
     #[arg(long, default_value_t = PAIRED_PAIRS, value_parser = clap::value_parser!(u64).range(4..=400))]
     pub pairs: u64,
-    /// Pairs added on a suspected regression in the paired gate (0: fail at once).
+    /// Pairs added on a suspected regression when whole runs are paired (0: fail at once).
     #[arg(long, default_value_t = PAIRED_PAIRS, value_parser = clap::value_parser!(u64).range(0..=400))]
     pub confirm_pairs: u64,
     /// Length of each run of the paired gate, in milliseconds.
     #[arg(long, default_value_t = PAIRED_RUN_MS, value_parser = clap::value_parser!(u64).range(200..=60_000))]
     pub run_ms: u64,
-    /// Pairs of slices when both revisions have the slice library (in-process pairing).
-    #[arg(long, default_value_t = PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(8..=100_000))]
+    /// Pairs of slices in each placement (a fresh process that loads both slice libraries).
+    #[arg(long, default_value_t = PAIRED_SLICES, value_parser = clap::value_parser!(u64).range(4..=100_000))]
     pub slices: u64,
+    /// Most placements (fresh processes) the paired gate measures; it judges after each one
+    /// from --first-look on and stops as soon as the data decide.
+    #[arg(long, default_value_t = PLACEMENTS, value_parser = clap::value_parser!(u64).range(3..=200))]
+    pub placements: u64,
+    /// Placements before the paired gate's first look at the data.
+    #[arg(long, default_value_t = FIRST_LOOK, value_parser = clap::value_parser!(u64).range(3..=200))]
+    pub first_look: u64,
     /// Length of each slice of in-process pairing, in milliseconds.
     #[arg(long, default_value_t = PAIRED_SLICE_MS, value_parser = clap::value_parser!(u64).range(5..=10_000))]
     pub slice_ms: u64,
@@ -103,6 +110,8 @@ impl Default for GateArgs {
             confirm_pairs: PAIRED_PAIRS,
             run_ms: PAIRED_RUN_MS,
             slices: PAIRED_SLICES,
+            placements: PLACEMENTS,
+            first_look: FIRST_LOOK,
             slice_ms: PAIRED_SLICE_MS,
             process_level: false,
             pairing_seed: 1,
@@ -122,8 +131,14 @@ pub const PAIRED_PAIRS: u64 = 24;
 /// resolves about 1 %, where the stored-baseline gate's 3 % would hide it.
 pub const PAIRED_MIN_EFFECT: f64 = 0.005;
 
-/// Pairs of slices of in-process pairing: 2 × 300 × 50 ms = 30 s of measurement.
-pub const PAIRED_SLICES: u64 = 300;
+/// Pairs of slices in each placement: 2 × 16 × 50 ms = 1.6 s of measurement a process.
+pub const PAIRED_SLICES: u64 = 16;
+
+/// Most placements of the paired gate (the last look).
+pub const PLACEMENTS: u64 = 16;
+
+/// Placements before the first look.
+pub const FIRST_LOOK: u64 = 4;
 
 /// Slice length of in-process pairing: long against a slice's start and stop (well under a
 /// millisecond), short against the machine's drift.

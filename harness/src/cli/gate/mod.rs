@@ -9,7 +9,9 @@
 mod args;
 mod paired;
 
-pub use args::{GateArgs, GATE_RUNS, PAIRED_MIN_EFFECT, PAIRED_SLICES, PAIRED_SLICE_MS};
+pub use args::{
+    GateArgs, FIRST_LOOK, GATE_RUNS, PAIRED_MIN_EFFECT, PAIRED_SLICES, PAIRED_SLICE_MS, PLACEMENTS,
+};
 use paired::{paired_settings, paired_speed, BaseSource, CandidateSource};
 
 use super::verdict_args::VerdictArgs;

@@ -59,51 +59,54 @@ fn run_process(
     Ok(())
 }
 
-/// In-process pairing: both revisions' slice libraries loaded into this process, their slices
-/// alternated in randomised A B B A blocks.
+/// Slice pairing over placements: fresh processes that each load both revisions' slice
+/// libraries and alternate their slices in randomised A B B A blocks, judged after each
+/// placement from the first look on.
 fn slice_gate(
     args: &GateArgs,
     scenario: &Path,
     (base_label, base_library): (&str, &Path),
     candidate_library: &Path,
+    program: &Path,
     settings: &crate::compare::CompareSettings,
 ) -> Result<Confirmed> {
-    use crate::experiment::paired::{run_paired_slices, PairedDesign, PairedSide, SlicePlan};
-    use crate::slice::abi::LoadedSlices;
-    let mut a = LoadedSlices::open(base_library, scenario, 0)?;
-    let mut b = LoadedSlices::open(
-        candidate_library,
-        scenario,
-        args.candidate_extra_work.unwrap_or(0),
-    )?;
+    use crate::experiment::placements::{
+        run_placements, PlacementDesign, PlacementPlan, PlacementWork,
+    };
+    if args.first_look > args.placements {
+        return Err(Error::input(format!(
+            "--first-look {} is more than --placements {}",
+            args.first_look, args.placements
+        )));
+    }
     crate::progress::note(&format!(
-        "gate: speed: {} pairs of {}-ms slices, {base_label} vs this build, both loaded in this process (slice ABI v{}), in randomised ABBA blocks",
+        "gate: speed: {base_label} vs this build, up to {} placements (fresh processes, slice ABI v{}) of {} pairs of {}-ms slices in randomised ABBA blocks; a look after each from the {}th",
+        args.placements,
+        crate::slice::abi::ABI_VERSION,
         args.slices,
         args.slice_ms,
-        crate::slice::abi::ABI_VERSION
+        args.first_look
     ));
-    let mut plan = SlicePlan {
-        a: PairedSide {
-            label: base_label.to_string(),
-            measure: Box::new(|ms| a.run(ms)),
-        },
-        b: PairedSide {
-            label: "this build".into(),
-            measure: Box::new(|ms| b.run(ms)),
-        },
-        design: PairedDesign {
-            pairs: args.slices as usize,
-            confirm_pairs: if args.confirm_pairs > 0 {
-                args.slices as usize
-            } else {
-                0
-            },
+    let plan = PlacementPlan {
+        base_label: base_label.to_string(),
+        candidate_label: "this build".into(),
+        program: program.to_path_buf(),
+        work: PlacementWork {
+            base_library: base_library.to_path_buf(),
+            candidate_library: candidate_library.to_path_buf(),
+            scenario: scenario.to_path_buf(),
+            candidate_extra_work: args.candidate_extra_work.unwrap_or(0),
+            slices: args.slices as usize,
+            slice_ms: args.slice_ms,
             seed: args.pairing_seed,
         },
-        slice_ms: args.slice_ms,
-        differences: Vec::new(),
+        design: PlacementDesign {
+            first_look: args.first_look as usize,
+            max_placements: args.placements as usize,
+            seed: args.pairing_seed,
+        },
     };
-    run_paired_slices(&mut plan, settings)
+    run_placements(&plan, settings)
 }
 
 /// Where the base side of a paired gate comes from.
@@ -229,7 +232,14 @@ pub(super) fn paired_speed(
     };
     match (&base_library, &candidate_library, args.process_level) {
         (Some(lib_a), Some(lib_b), false) => {
-            return slice_gate(args, &scenario_path, (&base_label, lib_a), lib_b, &settings);
+            return slice_gate(
+                args,
+                &scenario_path,
+                (&base_label, lib_a),
+                lib_b,
+                &candidate_exe,
+                &settings,
+            );
         }
         (None, _, false) => crate::progress::note(&format!(
             "gate: {base_label} predates the slice ABI (no {LIBRARY_FILE} beside it): pairing whole runs instead of slices"

@@ -1,0 +1,373 @@
+//! Placement as a random effect: a paired comparison split over several fresh processes
+//! ("placements"), each its own draw of library addresses, heap and thread placement.
+//!
+//! Pairing inside one process cancels the machine's drift but not the process's placement:
+//! the same two builds, gated twice, differed by more than their one-process intervals allowed
+//! (−42.5 % and −52.1 %). So the unit of this design is the placement: each gives an estimate
+//! `d̂_p` (Hodges–Lehmann of its pairs' log-ratios, robust to a disturbed slice), and the
+//! comparison is the mean of the `d̂_p` with a Student t interval on `P − 1` degrees of freedom
+//! (the one-way random-effects model, balanced: `Var(mean) = (τ² + σ²_w/n)/P`, estimated
+//! without bias by the placements' own variance). The variance is never taken below the
+//! within-placement one (`σ̂²_w/n`, from each placement's pair noise): a few placements that
+//! agree by chance do not make the interval narrower than their pairs allow.
+//! The between-placement spread `τ̂ = √max(0, s² − σ̂²_w/n)` is reported: what a rerun moves.
+
+use super::{hodges_lehmann, robust_center_scale, PairedError};
+use crate::distribution::{student_t_quantile, student_t_two_sided_p};
+use crate::reason::{Evidence, PlacementTests, Reason};
+use crate::rule::{decide, Case, Direction, Facts, Verdict};
+use crate::sequential::Look;
+use crate::settings::Settings;
+
+/// Fewest placements the design judges: two leave one degree of freedom, whose t quantile
+/// (63.7 at 99 %) makes every interval useless.
+pub const MIN_PLACEMENTS: usize = 3;
+
+/// Asymptotic variance of the Hodges–Lehmann estimate relative to the mean's, normal data
+/// (π/3): the within-placement variance of `d̂_p` is `σ² · π/3 / n`.
+const HL_VARIANCE_FACTOR: f64 = std::f64::consts::PI / 3.0;
+
+/// The estimate from all placements so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacementEstimate {
+    /// Placements (fresh processes) analysed.
+    pub placements: usize,
+    /// Pairs in all of them.
+    pub pairs: usize,
+    /// `exp(mean of d̂_p)`: the candidate's throughput over the base's.
+    pub ratio: f64,
+    /// Interval of the ratio at `confidence`.
+    pub ci: (f64, f64),
+    /// Level of `ci`.
+    pub confidence: f64,
+    /// Two-sided p of "no change" (t on `df`).
+    pub p_two_sided: f64,
+    /// Degrees of freedom (`placements − 1`).
+    pub df: f64,
+    /// Estimated between-placement standard deviation of the log-ratio (τ̂).
+    pub between_sd: f64,
+    /// Standard deviation of one placement's estimate from its own pairs' noise (σ̂_w/√n).
+    pub within_sd: f64,
+    /// Each placement's ratio `exp(d̂_p)`, in measurement order.
+    pub per_placement: Vec<f64>,
+    /// Robust spread of all pairs' log-ratios (≈ one pair's relative noise; the noise guard).
+    pub spread: f64,
+}
+
+/// Estimates the ratio from `placements` (each the `(a, b)` throughput pairs of one process)
+/// with an interval at `confidence`. Errors on fewer than two pairs in a placement, fewer
+/// than two placements, or a value that is not positive and finite.
+pub fn estimate_placements<P: AsRef<[(f64, f64)]>>(
+    placements: &[P],
+    confidence: f64,
+) -> Result<PlacementEstimate, PairedError> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(PairedError::InvalidSettings(format!(
+            "confidence = {confidence} (must be in (0, 1))"
+        )));
+    }
+    let mut per_d = Vec::with_capacity(placements.len());
+    let mut within_var = Vec::with_capacity(placements.len());
+    let mut all_d = Vec::new();
+    let mut index = 0;
+    for (p, pairs) in placements.iter().enumerate() {
+        let pairs = pairs.as_ref();
+        if pairs.len() < 2 {
+            return Err(PairedError::TooFewPairs { n: pairs.len() });
+        }
+        let mut d = Vec::with_capacity(pairs.len());
+        for &(a, b) in pairs {
+            for (side, value) in [("a", a), ("b", b)] {
+                if !(value.is_finite() && value > 0.0) {
+                    return Err(PairedError::NotPositive {
+                        pair: index,
+                        block: p,
+                        side,
+                        value,
+                    });
+                }
+            }
+            d.push(b.ln() - a.ln());
+            index += 1;
+        }
+        let hl = hodges_lehmann(&d).expect("finite, non-empty");
+        let sigma = robust_center_scale(&d).1;
+        per_d.push(hl);
+        within_var.push(sigma * sigma * HL_VARIANCE_FACTOR / d.len() as f64);
+        all_d.extend(d);
+    }
+    let k = per_d.len();
+    if k < 2 {
+        return Err(PairedError::TooFewPairs { n: all_d.len() });
+    }
+    let mean = per_d.iter().sum::<f64>() / k as f64;
+    let s2 = per_d.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
+    let w2 = within_var.iter().sum::<f64>() / k as f64;
+    let var = s2.max(w2) / k as f64;
+    let df = (k - 1) as f64;
+    let half = student_t_quantile(0.5 + confidence / 2.0, df) * var.sqrt();
+    let p_two_sided = if var > 0.0 {
+        student_t_two_sided_p(mean / var.sqrt(), df)
+    } else if mean == 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    Ok(PlacementEstimate {
+        placements: k,
+        pairs: all_d.len(),
+        ratio: mean.exp(),
+        ci: ((mean - half).exp(), (mean + half).exp()),
+        confidence,
+        p_two_sided,
+        df,
+        between_sd: (s2 - w2).max(0.0).sqrt(),
+        within_sd: w2.sqrt(),
+        per_placement: per_d.iter().map(|d| d.exp()).collect(),
+        spread: robust_center_scale(&all_d).1,
+    })
+}
+
+impl PlacementEstimate {
+    /// What the decision rule judges at `look`: the p-value scaled so that the rule's α stands
+    /// for the look's nominal level (`p · α / α'`, at most 1), the interval at the look's level.
+    pub fn case(&self, look: Look, alpha: f64) -> Case {
+        let p_adjusted = (self.p_two_sided * alpha / look.nominal_alpha).min(1.0);
+        Case {
+            evidence: Evidence {
+                ratio: self.ratio,
+                ci: self.ci,
+                confidence: self.confidence,
+                p_adjusted,
+                autocorrelation: None,
+                paired: None,
+                placements: Some(PlacementTests {
+                    placements: self.placements,
+                    pairs: self.pairs,
+                    p: self.p_two_sided,
+                    between_sd: self.between_sd,
+                    look,
+                }),
+            },
+            facts: Facts::Placements {
+                placements: self.placements,
+                spread: self.spread,
+            },
+        }
+    }
+}
+
+/// A look's judgement: the estimate at the look's level, the rule's verdict, and whether the
+/// measurement may stop here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookVerdict {
+    /// The estimate, its interval at `1 − α'`.
+    pub estimate: PlacementEstimate,
+    /// The rule's verdict ([`decide`]) with the p-value scaled to the look's level.
+    pub verdict: Verdict,
+    /// Why.
+    pub reason: Reason,
+    /// Whether this look ends the measurement: a verdict other than inconclusive, no change as
+    /// large as `min_effect` in the worse direction left inside the interval (a gate cannot fail
+    /// any more: futility), or the last look.
+    pub stop: bool,
+}
+
+/// Judges `placements` at `look` for a quantity whose better direction is `dir`: the one
+/// decision rule on the estimate at level `1 − α'`, and the stop decision of the sequential
+/// design ([`crate::sequential`]).
+pub fn judge_look<P: AsRef<[(f64, f64)]>>(
+    placements: &[P],
+    look: Look,
+    dir: Direction,
+    s: &Settings,
+) -> Result<LookVerdict, PairedError> {
+    if !(look.nominal_alpha > 0.0 && look.nominal_alpha <= s.alpha) {
+        return Err(PairedError::InvalidSettings(format!(
+            "nominal level {} (must be in (0, alpha = {}])",
+            look.nominal_alpha, s.alpha
+        )));
+    }
+    let estimate = estimate_placements(placements, 1.0 - look.nominal_alpha)?;
+    let (verdict, reason) = decide(&estimate.case(look, s.alpha), dir, s);
+    let (lo, hi) = estimate.ci;
+    let no_regression_left = match dir {
+        Direction::HigherIsBetter => lo > 1.0 - s.min_effect,
+        Direction::LowerIsBetter => hi < 1.0 + s.min_effect,
+    };
+    let judged = estimate.placements >= MIN_PLACEMENTS;
+    let stop = look.number >= look.of
+        || (judged && (verdict != Verdict::Inconclusive || no_regression_left));
+    Ok(LookVerdict {
+        estimate,
+        verdict,
+        reason,
+        stop,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::SplitMix64;
+
+    /// `k` placements of `n` pairs: each placement's log-ratio is `shift + τ·z_p`, each pair's
+    /// `+ noise·z_i` on top (a and b around 100).
+    fn simulate(
+        seed: u64,
+        k: usize,
+        n: usize,
+        shift: f64,
+        tau: f64,
+        noise: f64,
+    ) -> Vec<Vec<(f64, f64)>> {
+        let mut rng = SplitMix64::new(seed);
+        (0..k)
+            .map(|_| {
+                let placement = shift + tau * rng.next_normal();
+                (0..n)
+                    .map(|_| {
+                        let a = 100.0 * (0.01 * rng.next_normal()).exp();
+                        (a, a * (placement + noise * rng.next_normal()).exp())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn covered(e: &PlacementEstimate, truth: f64) -> bool {
+        e.ci.0 <= truth && truth <= e.ci.1
+    }
+
+    #[test]
+    fn the_interval_covers_the_truth_when_placements_differ() {
+        // Placement spread 0.5 % against 0.2 % pair noise: the one-process interval would miss.
+        let mut hits = 0;
+        let trials = 2000;
+        for seed in 0..trials {
+            let e = estimate_placements(&simulate(seed, 8, 20, -0.02, 0.005, 0.002), 0.99).unwrap();
+            hits += usize::from(covered(&e, (-0.02f64).exp()));
+        }
+        let rate = hits as f64 / trials as f64;
+        assert!(rate > 0.98, "coverage {rate}");
+    }
+
+    #[test]
+    fn the_interval_covers_the_next_estimate() {
+        // What a rerun of the gate would say lies inside this gate's 99 % interval ≥ 95 %.
+        let mut hits = 0;
+        let trials = 1000;
+        for seed in 0..trials {
+            let e1 =
+                estimate_placements(&simulate(2 * seed, 8, 20, 0.0, 0.004, 0.01), 0.99).unwrap();
+            let e2 = estimate_placements(&simulate(2 * seed + 1, 8, 20, 0.0, 0.004, 0.01), 0.99)
+                .unwrap();
+            hits += usize::from(covered(&e1, e2.ratio));
+        }
+        let rate = hits as f64 / trials as f64;
+        assert!(rate >= 0.95, "covers the other estimate {rate}");
+    }
+
+    #[test]
+    fn the_between_placement_spread_is_estimated_and_the_within_floor_holds() {
+        let many = simulate(3, 200, 30, 0.0, 0.01, 0.002);
+        let e = estimate_placements(&many, 0.99).unwrap();
+        assert!((e.between_sd - 0.01).abs() < 0.002, "τ̂ {}", e.between_sd);
+        // Identical placements (no spread between them): the floor keeps the pairs' noise.
+        let same: Vec<Vec<(f64, f64)>> = vec![simulate(4, 1, 30, 0.0, 0.0, 0.01)[0].clone(); 5];
+        let e = estimate_placements(&same, 0.99).unwrap();
+        assert_eq!(e.between_sd, 0.0);
+        assert!(e.ci.1 - e.ci.0 > 0.001, "{:?}", e.ci);
+    }
+
+    #[test]
+    fn looks_stop_early_on_a_large_change_and_on_a_clear_a_a_never_on_noise() {
+        let s = Settings {
+            min_effect: 0.005,
+            ..Settings::default()
+        };
+        let looks: Vec<usize> = (4..=16).collect();
+        let level = crate::sequential::nominal_alpha(0.01, &looks, 5_000, 1).unwrap();
+        let first_stop = |data: &[Vec<(f64, f64)>]| {
+            looks.iter().enumerate().find_map(|(i, &n)| {
+                let look = Look {
+                    number: i + 1,
+                    of: looks.len(),
+                    nominal_alpha: level,
+                };
+                let v = judge_look(&data[..n], look, Direction::HigherIsBetter, &s).unwrap();
+                v.stop.then_some((n, v.verdict))
+            })
+        };
+        // −5 %: a regression at the first look.
+        let slow = simulate(11, 16, 16, (0.95f64).ln(), 0.003, 0.01);
+        assert_eq!(first_stop(&slow), Some((4, Verdict::Regression)));
+        // A/A with little placement spread: stops before the last look, passing.
+        let same = simulate(12, 16, 16, 0.0, 0.0005, 0.005);
+        let (n, verdict) = first_stop(&same).unwrap();
+        assert!(n < 16 && verdict != Verdict::Regression, "{n} {verdict:?}");
+        // Placements that disagree by 2 %: no early verdict, and no false regression.
+        let noisy = simulate(13, 16, 16, 0.0, 0.02, 0.005);
+        let (n, verdict) = first_stop(&noisy).unwrap();
+        assert_eq!(n, 16);
+        assert_ne!(verdict, Verdict::Regression);
+    }
+
+    #[test]
+    fn the_sequential_gate_keeps_its_false_alarm_rate() {
+        // 400 simulated A/A gates with placement spread: failures at any look ≤ α plus noise.
+        let s = Settings {
+            min_effect: 0.0,
+            ..Settings::default()
+        };
+        let looks: Vec<usize> = (4..=10).collect();
+        let level = crate::sequential::nominal_alpha(0.05, &looks, 5_000, 1).unwrap();
+        let s = Settings { alpha: 0.05, ..s };
+        let mut fails = 0;
+        for seed in 0..400 {
+            let data = simulate(1000 + seed, 10, 8, 0.0, 0.004, 0.01);
+            for (i, &n) in looks.iter().enumerate() {
+                let look = Look {
+                    number: i + 1,
+                    of: looks.len(),
+                    nominal_alpha: level,
+                };
+                let v = judge_look(&data[..n], look, Direction::HigherIsBetter, &s).unwrap();
+                if v.stop {
+                    fails += usize::from(v.verdict == Verdict::Regression);
+                    break;
+                }
+            }
+        }
+        // One-sided: about α/2 = 2.5 % expected; 5 % would mean the looks leak.
+        assert!(fails <= 20, "{fails} of 400 A/A gates failed");
+    }
+
+    #[test]
+    fn bad_placements_are_refused_not_analysed() {
+        assert!(matches!(
+            estimate_placements(&[vec![(1.0, 1.0), (1.0, 1.0)]], 0.99),
+            Err(PairedError::TooFewPairs { .. })
+        ));
+        assert!(matches!(
+            estimate_placements(&[vec![(1.0, 1.0)], vec![(1.0, 1.0)]], 0.99),
+            Err(PairedError::TooFewPairs { n: 1 })
+        ));
+        assert!(matches!(
+            estimate_placements(
+                &[
+                    vec![(1.0, 1.0), (1.0, 1.0)],
+                    vec![(1.0, f64::NAN), (1.0, 1.0)]
+                ],
+                0.99
+            ),
+            Err(PairedError::NotPositive {
+                pair: 2,
+                block: 1,
+                side: "b",
+                ..
+            })
+        ));
+        assert!(estimate_placements(&vec![vec![(1.0, 1.0); 2]; 3], 1.0).is_err());
+    }
+}
