@@ -354,7 +354,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
 
 /// `statbench calibrate --real-code N`.
 fn calibrate_code_command(args: &CalibrateArgs, variants: u64) -> Result<i32> {
-    use crate::experiment::calibrate_code::{calibrate_code, check_plan, CodePlan};
+    use crate::experiment::calibrate_code::{calibrate_code, check_plan, checkout_root, CodePlan};
     let mut plan = CodePlan {
         variants: variants as usize,
         repeat_gates: args.repeat_gates as usize,
@@ -370,6 +370,7 @@ fn calibrate_code_command(args: &CalibrateArgs, variants: u64) -> Result<i32> {
             .collect(),
     };
     check_plan(&plan)?;
+    checkout_root()?; // before the out folder is made
     plan.out = match &args.run.out {
         Some(dir) => {
             crate::files::create_fresh_dir(dir)?;

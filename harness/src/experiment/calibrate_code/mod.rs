@@ -37,7 +37,7 @@ pub struct CodePlan {
     pub repeat_gates: usize,
     /// Seed of the edits.
     pub seed: u64,
-    /// Folder for gates.csv, summary.json, the variants' diffs and the gates' stderr.
+    /// Folder for gates.csv, summary.json, the variants' diffs and each gate's JSON and stderr.
     pub out: PathBuf,
     /// Scenario the gates measure.
     pub scenario: String,
@@ -65,7 +65,7 @@ pub struct CodeCalibration {
 }
 
 /// The repository root around the current folder, refused unless it is a statbench checkout.
-fn checkout_root() -> Result<PathBuf> {
+pub fn checkout_root() -> Result<PathBuf> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
     let root = git_out(&cwd, &["rev-parse", "--show-toplevel"]).ok_or_else(|| {
         Error::input(format!(
@@ -174,7 +174,7 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
         &["clone", "--shared", "--quiet", "--no-checkout", &root_s, &dir_s],
     )?;
     git(&dir, &["checkout", "--quiet", "--detach", &base])?;
-    let exe = std::env::current_exe().map_err(|e| Error::io(Path::new("statbench"), e))?;
+    let exe = pinned_exe(&work)?;
 
     // The base's slice library, built in the calibration's target folder and put where the
     // gate looks for a cached base.
@@ -277,6 +277,37 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
     Ok(result)
 }
 
+/// This statbench, linked (or copied) into the work folder for the calibration's length: every
+/// gate runs the same binary, even if a build in a shared target folder replaces this one.
+fn pinned_exe(work: &Path) -> Result<Pinned> {
+    let exe = std::env::current_exe().map_err(|e| Error::io(Path::new("statbench"), e))?;
+    let pinned = work.join(format!(
+        "statbench-{}-{}",
+        std::process::id(),
+        crate::files::unique_suffix()
+    ));
+    std::fs::hard_link(&exe, &pinned)
+        .or_else(|_| std::fs::copy(&exe, &pinned).map(|_| ()))
+        .map_err(|e| Error::io(&pinned, e))?;
+    Ok(Pinned(pinned))
+}
+
+/// The pinned binary, removed when the calibration ends.
+struct Pinned(PathBuf);
+
+impl std::ops::Deref for Pinned {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 fn absolute(path: &Path, root: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
@@ -367,6 +398,8 @@ fn run_gate(
     let seconds = start.elapsed().as_secs_f64();
     let exit = out.status.code().unwrap_or(-1);
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let json_path = err_path.with_extension("json");
+    crate::files::atomic_write(&json_path, stdout.as_bytes())?;
     let parsed = parse_gate_json(&stdout);
     let Some(mut row) = parsed.filter(|_| exit == 0 || exit == 1) else {
         let err = std::fs::read_to_string(&err_path).unwrap_or_default();
