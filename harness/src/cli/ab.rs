@@ -246,7 +246,12 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "S", default_value_t = 1, requires = "real_code")]
     pub edit_seed: u64,
     /// Extra arguments for every gate of --real-code, as one string (e.g. "--slices 100").
-    #[arg(long, value_name = "ARGS", allow_hyphen_values = true, requires = "real_code")]
+    #[arg(
+        long,
+        value_name = "ARGS",
+        allow_hyphen_values = true,
+        requires = "real_code"
+    )]
     pub gate_args: Option<String>,
     #[command(flatten)]
     pub verdict: VerdictArgs,

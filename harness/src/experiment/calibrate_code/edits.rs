@@ -268,8 +268,7 @@ impl<'a> Source<'a> {
         let mut open: Option<usize> = None;
         let end = range.end;
         for i in range {
-            let blank =
-                self.lines[i].trim().is_empty() && self.depth[i] == level && self.code[i];
+            let blank = self.lines[i].trim().is_empty() && self.depth[i] == level && self.code[i];
             if blank {
                 if let Some(s) = open.take() {
                     out.extend(self.item(s..i, level));
@@ -323,7 +322,8 @@ impl<'a> Source<'a> {
 
     /// The method chunks of the impl block `c`.
     fn methods(&self, c: &Chunk, level: i64) -> Vec<Chunk> {
-        let Some(open) = (c.head..c.lines.end).find(|&i| self.depth.get(i + 1) == Some(&(level + 1)))
+        let Some(open) =
+            (c.head..c.lines.end).find(|&i| self.depth.get(i + 1) == Some(&(level + 1)))
         else {
             return Vec::new();
         };
@@ -392,8 +392,20 @@ fn starts_item(t: &str) -> bool {
     t.starts_with("//")
         || t.starts_with("#[")
         || [
-            "fn ", "impl", "struct ", "enum ", "type ", "const ", "static ", "mod ", "use ",
-            "trait ", "macro_rules!", "unsafe ", "extern ", "async ",
+            "fn ",
+            "impl",
+            "struct ",
+            "enum ",
+            "type ",
+            "const ",
+            "static ",
+            "mod ",
+            "use ",
+            "trait ",
+            "macro_rules!",
+            "unsafe ",
+            "extern ",
+            "async ",
         ]
         .iter()
         .any(|k| rest.starts_with(k))
@@ -403,10 +415,12 @@ fn starts_item(t: &str) -> bool {
 fn words<'t>(text: &'t str, name: &'t str) -> impl Iterator<Item = usize> + 't {
     let b = text.as_bytes();
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    text.match_indices(name).map(|(at, _)| at).filter(move |&at| {
-        let end = at + name.len();
-        (at == 0 || !ident(b[at - 1])) && (end >= b.len() || !ident(b[end]))
-    })
+    text.match_indices(name)
+        .map(|(at, _)| at)
+        .filter(move |&at| {
+            let end = at + name.len();
+            (at == 0 || !ident(b[at - 1])) && (end >= b.len() || !ident(b[end]))
+        })
 }
 
 /// Padding: before a random `fn` or `impl` at the top level, an exported function of random
@@ -480,9 +494,7 @@ pub fn reorder(text: &str, rng: &mut SplitMix64) -> Option<(String, String)> {
     );
     let pairs: Vec<(&Chunk, &Chunk)> = groups
         .iter()
-        .flat_map(|g| {
-            (0..g.len()).flat_map(move |i| (i + 1..g.len()).map(move |j| (&g[i], &g[j])))
-        })
+        .flat_map(|g| (0..g.len()).flat_map(move |i| (i + 1..g.len()).map(move |j| (&g[i], &g[j]))))
         .collect();
     if pairs.is_empty() {
         return None;
@@ -697,7 +709,12 @@ where
             let a = make_variant(&read, v, 42).unwrap_or_else(|| panic!("variant {v}"));
             let b = make_variant(&read, v, 42).unwrap();
             assert_eq!(a, b, "variant {v}");
-            assert_eq!(a.edits.len(), kinds_of(v).len(), "variant {v}: {:?}", a.edits);
+            assert_eq!(
+                a.edits.len(),
+                kinds_of(v).len(),
+                "variant {v}: {:?}",
+                a.edits
+            );
             let c = make_variant(&read, v, 43).unwrap();
             assert_ne!(a.files, c.files, "variant {v}: seeds 42 and 43 agree");
         }

@@ -54,7 +54,7 @@ pub struct CodeCalibration {
     pub seed: u64,
     /// Seconds the base's slice library took to build in the calibration's target folder.
     pub base_build_s: f64,
-    /// The gate command line (after `statbench`), with `<commit>` for the base.
+    /// The gates' command line, with `<commit>` for the base.
     pub gate_command: String,
     /// Every gate, in order.
     pub rows: Vec<GateRow>,
@@ -171,7 +171,14 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
     let root_s = root.to_string_lossy().to_string();
     git(
         &work,
-        &["clone", "--shared", "--quiet", "--no-checkout", &root_s, &dir_s],
+        &[
+            "clone",
+            "--shared",
+            "--quiet",
+            "--no-checkout",
+            &root_s,
+            &dir_s,
+        ],
     )?;
     git(&dir, &["checkout", "--quiet", "--detach", &base])?;
     let exe = pinned_exe(&work)?;
@@ -201,7 +208,7 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
         base: base.clone(),
         seed: plan.seed,
         base_build_s,
-        gate_command: gate_args(plan, "<commit>").join(" "),
+        gate_command: format!("statbench {}", gate_args(plan, "<commit>").join(" ")),
         rows: Vec::new(),
         edits: Vec::new(),
         summary: summarise(&[]),
@@ -228,7 +235,10 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
             plan.seed,
             variant.edits.join("\n")
         );
-        git(&dir, &["commit", "--quiet", "--no-verify", "-a", "-m", &message])?;
+        git(
+            &dir,
+            &["commit", "--quiet", "--no-verify", "-a", "-m", &message],
+        )?;
         let commit = git(&dir, &["rev-parse", "HEAD"])?;
         let diff = git(&dir, &["show", "--stat", "--patch", "HEAD"])?;
         let diff_path = plan.out.join(format!("variant-{}.diff", v + 1));
@@ -259,7 +269,10 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
     }
     if plan.repeat_gates >= 2 {
         let (commit, kind, _) = first_variant.expect("at least one variant");
-        git(&dir, &["checkout", "--quiet", "--force", "--detach", &commit])?;
+        git(
+            &dir,
+            &["checkout", "--quiet", "--force", "--detach", &commit],
+        )?;
         build_library(&dir, &own_target)?; // a no-op unless another variant was built last
         for run in 1..=plan.repeat_gates {
             let mut row = run_gate(plan, &exe, &dir, &own_target, &base, 1, run)?;
@@ -327,7 +340,14 @@ fn build_library(dir: &Path, target: &Path) -> Result<f64> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let start = Instant::now();
     let out = Command::new(cargo)
-        .args(["build", "--release", "-q", "-p", "statbench-abi", "--manifest-path"])
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "statbench-abi",
+            "--manifest-path",
+        ])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .stdout(Stdio::null())
@@ -403,7 +423,11 @@ fn run_gate(
     let parsed = parse_gate_json(&stdout);
     let Some(mut row) = parsed.filter(|_| exit == 0 || exit == 1) else {
         let err = std::fs::read_to_string(&err_path).unwrap_or_default();
-        let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let last = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         return Err(Error::input(format!(
             "calibrate --real-code: the gate of {} exited {exit} without a verdict: {}",
             if run == 0 {
