@@ -161,6 +161,7 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
     let work = target.join("statbench-calibrate");
     let own_target = work.join("target");
     std::fs::create_dir_all(&own_target).map_err(|e| Error::io(&own_target, e))?;
+    remove_leftovers(&work);
     let clone = Clone(work.join(format!(
         "clone-{}-{}",
         std::process::id(),
@@ -288,6 +289,42 @@ pub fn calibrate_code(plan: &CodePlan) -> Result<CodeCalibration> {
     crate::files::atomic_write(&plan.out.join("summary.json"), json.as_bytes())?;
     drop(clone);
     Ok(result)
+}
+
+/// Removes the clones and pinned binaries of calibrations that were killed (their process is
+/// gone), so an interrupted calibration leaves nothing behind for long.
+fn remove_leftovers(work: &Path) {
+    let Ok(entries) = std::fs::read_dir(work) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let pid = name
+            .strip_prefix("clone-")
+            .or_else(|| name.strip_prefix("statbench-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| !process_alive(p)) {
+            let path = entry.path();
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    // Signal 0 checks existence; EPERM means it exists under another user.
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only reports whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true // never remove what may be in use
 }
 
 /// This statbench, linked (or copied) into the work folder for the calibration's length: every
@@ -504,6 +541,29 @@ mod tests {
         assert_eq!((r.measuring_s, r.placements), (Some(31.5), Some(4.0)));
         assert!(parse_gate_json("not json").is_none());
         assert!(parse_gate_json("{\"gate\": {}}").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_the_leftovers_of_dead_calibrations_are_removed() {
+        let work = std::env::temp_dir().join(format!(
+            "statbench-leftovers-{}-{}",
+            std::process::id(),
+            crate::files::unique_suffix()
+        ));
+        let live = format!("clone-{}-a", std::process::id());
+        for dir in ["clone-99999999-a", live.as_str(), "target"] {
+            std::fs::create_dir_all(work.join(dir)).unwrap();
+        }
+        std::fs::write(work.join("statbench-99999999-b"), "x").unwrap();
+        remove_leftovers(&work);
+        let mut left: Vec<String> = std::fs::read_dir(&work)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        left.sort();
+        std::fs::remove_dir_all(&work).unwrap();
+        assert_eq!(left, [live, "target".to_string()]);
     }
 
     #[test]
