@@ -34,6 +34,10 @@ const SKIPPED: &[(&str, &str)] = &[
         "a GitHub Actions expression for the pull request's base; builds it with cargo in a git checkout (tests/paired_gate.rs)",
     ),
     (
+        "statbench calibrate --real-code 20 --repeat-gates 10",
+        "commits 20 variants in a temporary clone and builds and gates each (≈ 30 min); its parts are unit-tested in experiment/calibrate_code",
+    ),
+    (
         "statbench compare base fewer --policy policy.toml",
         "a transcript: base and fewer are an engine stand-in's recordings (10% fewer bytes a block) made, and compared so, by tests/engine_runs.rs (E1 in docs/measurements.md)",
     ),

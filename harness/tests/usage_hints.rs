@@ -87,3 +87,24 @@ fn shares_on_the_command_line_take_a_percentage_like_the_policy_file() {
         "{e}"
     );
 }
+
+/// `calibrate --real-code` refuses a bad count, a lone repeated gate, and a folder outside a git
+/// checkout, on one line before any clone, build or out folder.
+#[test]
+fn calibrate_real_code_refuses_bad_input_on_one_line() {
+    let e = usage_error(&["calibrate", "--real-code", "0"]);
+    assert!(e.contains("'0' for '--real-code <N>'"), "{e}");
+    let e = usage_error(&["calibrate", "--real-code", "2", "--repeat-gates", "1"]);
+    assert!(e.contains("--repeat-gates: give 0 or at least 2"), "{e}");
+    let e = usage_error(&["calibrate", "--repeat-gates", "2"]);
+    assert!(e.contains("--real-code"), "{e}");
+    let outside = std::env::temp_dir().join(format!("statbench-no-git-{}", std::process::id()));
+    std::fs::create_dir_all(&outside).unwrap();
+    let (code, out, err) = statbench(&["calibrate", "--real-code", "2"], &outside);
+    let made: Vec<_> = std::fs::read_dir(&outside).unwrap().collect();
+    std::fs::remove_dir_all(&outside).unwrap();
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not inside a git checkout"), "{err}");
+    assert!(made.is_empty(), "made {made:?}");
+}

@@ -246,6 +246,26 @@ pub struct CalibrateArgs {
     /// No injected drift (no busy neighbour).
     #[arg(long, requires = "paired")]
     pub no_drift: bool,
+    /// Calibrate the revision-paired gate on N real, code-neutral commits (padding, reordered
+    /// items, renamed private items of the counter array and the workload's hot path), each
+    /// gated against HEAD in a temporary clone: every failing gate is a false alarm.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000), conflicts_with_all = ["paired", "reuse"])]
+    pub real_code: Option<u64>,
+    /// Gates (fresh processes) of the first variant against HEAD, repeated M times: how often
+    /// one gate's interval covers another's estimate (goal ≥ 95 %).
+    #[arg(long, value_name = "M", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000), requires = "real_code")]
+    pub repeat_gates: u64,
+    /// Seed of the --real-code edits (which files, items and sizes).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "real_code")]
+    pub edit_seed: u64,
+    /// Extra arguments for every gate of --real-code, as one string (e.g. "--slices 100").
+    #[arg(
+        long,
+        value_name = "ARGS",
+        allow_hyphen_values = true,
+        requires = "real_code"
+    )]
+    pub gate_args: Option<String>,
     #[command(flatten)]
     pub verdict: VerdictArgs,
 }
@@ -373,8 +393,92 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// `statbench calibrate --real-code N`.
+fn calibrate_code_command(args: &CalibrateArgs, variants: u64) -> Result<i32> {
+    use crate::experiment::calibrate_code::{calibrate_code, check_plan, checkout_root, CodePlan};
+    let mut plan = CodePlan {
+        variants: variants as usize,
+        repeat_gates: args.repeat_gates as usize,
+        seed: args.edit_seed,
+        out: PathBuf::new(),
+        scenario: args.run.scenario.clone(),
+        gate_args: args
+            .gate_args
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+    };
+    check_plan(&plan)?;
+    checkout_root()?; // before the out folder is made
+    plan.out = match &args.run.out {
+        Some(dir) => {
+            crate::files::create_fresh_dir(dir)?;
+            dir.clone()
+        }
+        None => create_unique_dir(default_runs_dir(), "calibrate-code")?,
+    };
+    let r = calibrate_code(&plan)?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&r).expect("serialises"));
+        return Ok(0);
+    }
+    let s = &r.summary;
+    let pct = |x: f64| format!("{:+.2}%", (x - 1.0) * 100.0);
+    let opt = |x: Option<f64>, f: &dyn Fn(f64) -> String| x.map_or("n/a".to_string(), f);
+    let secs = |x: f64| format!("{x:.1} s");
+    outln!(
+        "real-code calibration of `gate --base {}` (seed {}): {} code-neutral variants",
+        &r.base[..10],
+        r.seed,
+        s.variants
+    );
+    outln!(
+        "  false alarms (gate failed): {} of {} (95% upper bound {:.1}%); improvements flagged: {}; inconclusive: {}",
+        s.false_alarms,
+        s.variants,
+        s.false_alarm_upper95 * 100.0,
+        s.improvements,
+        s.inconclusive
+    );
+    outln!(
+        "  estimates (this build / base): median {}, sd {}",
+        opt(s.ratio_median, &pct),
+        opt(s.ratio_sd, &|x| format!("{:.2}%", x * 100.0))
+    );
+    if s.repeats > 0 {
+        outln!(
+            "  {} repeated gates of variant 1: interval covers another's estimate in {} of {} pairs ({}; goal ≥ 95%), sd of estimates {}, {} failed",
+            s.repeats,
+            s.covered_pairs,
+            s.pairs,
+            opt(s.coverage, &|x| format!("{:.0}%", x * 100.0)),
+            opt(s.repeat_sd, &|x| format!("{:.2}%", x * 100.0)),
+            s.repeat_false_alarms
+        );
+    }
+    outln!(
+        "  time to verdict: median {}, max {}; variant rebuild: median {}, max {} (base build {})",
+        opt(s.gate_s_median, &secs),
+        opt(s.gate_s_max, &secs),
+        opt(s.build_s_median, &secs),
+        opt(s.build_s_max, &secs),
+        secs(r.base_build_s)
+    );
+    outln!(
+        "  rows: {}, summary: {}",
+        plan.out.join("gates.csv").display(),
+        plan.out.join("summary.json").display()
+    );
+    Ok(0)
+}
+
 /// Runs `statbench calibrate`.
 pub fn calibrate_command(args: &CalibrateArgs) -> Result<i32> {
+    if let Some(n) = args.real_code {
+        return calibrate_code_command(args, n);
+    }
     if args.paired {
         return calibrate_paired_command(args);
     }

@@ -3,6 +3,7 @@
 
 pub mod ab;
 pub mod calibrate;
+pub mod calibrate_code;
 pub mod calibrate_paired;
 pub mod paired;
 pub mod placements;
