@@ -25,6 +25,7 @@ pub mod sequential;
 pub mod settings;
 pub mod steps;
 pub mod summary;
+pub mod trimmed;
 pub mod verdict;
 
 #[cfg(test)]

@@ -5,25 +5,25 @@
 //! Every look tests at one nominal level `α'` (Pocock's design: early looks can stop a large
 //! change as readily as late ones, which is what a gate that pays by the second wants). `α'` is
 //! found by simulating the looks' joint distribution under "no change": a look's statistic is
-//! the one-sample t of the mean of the unit estimates so far (`df = n − 1`), so the looks are
-//! strongly correlated and a Bonferroni split `α / looks` would waste power (at 9 looks of
-//! 4..=12 units, α = 1 %: `α'` = 0.21 % against Bonferroni's 0.11 %). The simulation is
+//! Yuen's trimmed t of the unit estimates so far ([`crate::trimmed`]), so the looks are
+//! strongly correlated and a Bonferroni split `α / looks` would waste power. The simulation is
 //! seeded, so the level — and every verdict — is the same in every process.
 //!
 //! A stop for "no change of consequence" (futility) never raises the false-alarm rate: it only
 //! ends looks that could have failed; the level covers the looks' regressions and improvements.
 
-use crate::distribution::student_t_two_sided_p;
 use crate::rng::SplitMix64;
+use crate::trimmed::yuen_p;
 
-/// Simulated sequences behind [`nominal_alpha`]: ±0.07 percentage points (1 σ) on the
+/// Simulated sequences behind [`nominal_alpha`]: ±0.1 percentage points (1 σ) on the
 /// simulated family-wise rate at α = 1 %, far below what separates the designs.
-pub const SEQUENTIAL_DRAWS: usize = 20_000;
+pub const SEQUENTIAL_DRAWS: usize = 10_000;
 
 /// The nominal level each look tests at so that looks after `looks[0]`, `looks[1]`, …
 /// units (increasing, each ≥ 2) together reject a true "no change" with probability `alpha`:
 /// the `alpha` quantile of the smallest p-value over the looks, simulated over `draws` null
-/// sequences of independent standard normal unit estimates. One look gives `alpha` itself.
+/// sequences of independent standard normal unit estimates, each look judged by Yuen's trimmed
+/// t ([`crate::trimmed::yuen_p`]). One look gives `alpha` itself.
 /// Returns `None` for looks that are not increasing from 2, an `alpha` outside (0, 1) or no
 /// draws.
 pub fn nominal_alpha(alpha: f64, looks: &[usize], draws: usize, seed: u64) -> Option<f64> {
@@ -42,25 +42,14 @@ pub fn nominal_alpha(alpha: f64, looks: &[usize], draws: usize, seed: u64) -> Op
     let max = *looks.last().expect("non-empty");
     let mut rng = SplitMix64::new(seed);
     let mut smallest: Vec<f64> = Vec::with_capacity(draws);
+    let mut xs = Vec::with_capacity(max);
     for _ in 0..draws {
-        let (mut sum, mut sum_sq, mut n) = (0.0f64, 0.0f64, 0usize);
-        let mut min_p = 1.0f64;
-        let mut next_look = 0;
-        while n < max {
-            let x = rng.next_normal();
-            sum += x;
-            sum_sq += x * x;
-            n += 1;
-            if looks[next_look] == n {
-                next_look += 1;
-                let mean = sum / n as f64;
-                let var = (sum_sq - n as f64 * mean * mean) / (n - 1) as f64;
-                let p = student_t_two_sided_p(mean / (var / n as f64).sqrt(), (n - 1) as f64);
-                if p < min_p {
-                    min_p = p;
-                }
-            }
-        }
+        xs.clear();
+        xs.extend((0..max).map(|_| rng.next_normal()));
+        let min_p = looks
+            .iter()
+            .map(|&n| yuen_p(&xs[..n]))
+            .fold(1.0f64, f64::min);
         smallest.push(min_p);
     }
     smallest.sort_by(f64::total_cmp);
@@ -91,12 +80,7 @@ mod tests {
         let mut rejected = 0;
         for _ in 0..draws {
             let xs: Vec<f64> = (0..max).map(|_| rng.next_normal()).collect();
-            let any = looks.iter().any(|&n| {
-                let s = &xs[..n];
-                let mean = s.iter().sum::<f64>() / n as f64;
-                let var = s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-                student_t_two_sided_p(mean / (var / n as f64).sqrt(), (n - 1) as f64) < level
-            });
+            let any = looks.iter().any(|&n| yuen_p(&xs[..n]) < level);
             rejected += usize::from(any);
         }
         rejected as f64 / draws as f64

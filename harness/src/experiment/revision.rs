@@ -1,6 +1,6 @@
 //! A base revision's statbench, built once per commit: REV is checked out in a temporary git
-//! worktree and built in release mode into this checkout's target folder (so the dependency
-//! build is shared), and the binary is kept under `target/statbench-base/<commit>/statbench`.
+//! worktree and built in release mode in a target folder of its own ([`base_target_dir`]), and
+//! the binary is kept under `target/statbench-base/<commit>/statbench`.
 //! A second gate against the same commit starts measuring at once.
 
 use crate::error::{Error, Result};
@@ -287,30 +287,13 @@ fn build(
     result
 }
 
-/// Copies `file` aside (if it exists) and puts it back when dropped: the base's build writes
-/// into the same target/release/ as this checkout's.
-struct Kept {
-    file: PathBuf,
-    copy: Option<PathBuf>,
-}
-
-impl Kept {
-    fn aside(file: PathBuf, slot: &Path) -> Kept {
-        let copy = file.is_file().then(|| {
-            let name = file.file_name().unwrap_or_default().to_string_lossy();
-            slot.join(format!(".kept-{}-{name}", std::process::id()))
-        });
-        let copy = copy.filter(|c| std::fs::copy(&file, c).is_ok());
-        Kept { file, copy }
-    }
-}
-
-impl Drop for Kept {
-    fn drop(&mut self) {
-        if let Some(c) = &self.copy {
-            let _ = std::fs::rename(c, &self.file);
-        }
-    }
+/// The target folder base revisions build in: their own, under the cache. A base built in the
+/// checkout's target folder from a fresh worktree leaves artifacts newer than the checkout's
+/// files, and cargo then takes the checkout's crates for fresh with the base's code in them, so
+/// "this build" would be measured with the base's code (cargo's freshness is by modification
+/// time, and a workspace's crates have the same artifact names in every worktree).
+pub fn base_target_dir(target: &Path) -> PathBuf {
+    target.join(CACHE_DIR).join("target")
 }
 
 fn build_in(
@@ -321,15 +304,10 @@ fn build_in(
     wanted: Wanted,
     quiet: bool,
 ) -> Result<()> {
-    let slot = dest.parent().expect("cache path has a parent");
+    let target = base_target_dir(target);
     let release = target.join("release");
     let shared = release.join("statbench");
     let shared_lib = release.join(LIBRARY_FILE);
-    // This checkout's files there now are put back afterwards, not left replaced by REV's.
-    let _kept = (
-        Kept::aside(shared.clone(), slot),
-        Kept::aside(shared_lib.clone(), slot),
-    );
     // Revisions with the slice ABI also get their slice library, for in-process pairing.
     let has_abi = tree.join("harness/abi/Cargo.toml").is_file();
     let library_only = has_abi && wanted == Wanted::Library;
@@ -341,8 +319,8 @@ fn build_in(
     if has_abi {
         packages.extend(["-p", "statbench-abi"]);
     }
-    let status = cargo_build(tree, target, &packages, quiet);
-    let built = match status {
+    let status = cargo_build(tree, &target, &packages, quiet);
+    match status {
         Ok(s) if s.success() && library_only && shared_lib.is_file() => {
             let lib = dest.with_file_name(LIBRARY_FILE);
             let tmp = lib.with_file_name(format!(".keep-{}.tmp", std::process::id()));
@@ -369,13 +347,22 @@ fn build_in(
         Err(e) => Err(Error::input(format!(
             "--base {short}: cannot run cargo: {e}"
         ))),
-    };
-    built
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bases_build_in_a_target_folder_of_their_own() {
+        // Never the checkout's own: its crates would then look fresh with the base's code.
+        let t = Path::new("/repo/target");
+        let own = base_target_dir(t);
+        assert_ne!(own, t);
+        assert!(!own.starts_with(t.join("release")) && !own.starts_with(t.join("debug")));
+        assert_eq!(own, Path::new("/repo/target/statbench-base/target"));
+    }
 
     #[test]
     fn cache_path_is_keyed_by_commit() {

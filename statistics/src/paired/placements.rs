@@ -5,11 +5,12 @@
 //! the same two builds, gated twice, differed by more than their one-process intervals allowed
 //! (−42.5 % and −52.1 %). So the unit of this design is the placement: each gives an estimate
 //! `d̂_p` (Hodges–Lehmann of its pairs' log-ratios, robust to a disturbed slice), and the
-//! comparison is the mean of the `d̂_p` with a Student t interval on `P − 1` degrees of freedom
-//! (the one-way random-effects model, balanced: `Var(mean) = (τ² + σ²_w/n)/P`, estimated
-//! without bias by the placements' own variance). The variance is never taken below the
-//! within-placement one (`σ̂²_w/n`, from each placement's pair noise): a few placements that
-//! agree by chance do not make the interval narrower than their pairs allow.
+//! comparison is their 20 %-trimmed mean with Yuen's interval (winsorized variance, Student t
+//! on `h − 1` degrees of freedom for the `h` placements kept): the one-way random-effects model
+//! `d̂_p = Δ + u_p + e_p`, `Var = τ² + σ²_w/n`, estimated from the placements themselves, made
+//! robust to the occasional placement that lands several percent off. The variance is never
+//! taken below the within-placement one (`σ̂²_w/n`, from each placement's pair noise): a few
+//! placements that agree by chance do not make the interval narrower than their pairs allow.
 //! The between-placement spread `τ̂ = √max(0, s² − σ̂²_w/n)` is reported: what a rerun moves.
 
 use super::{hodges_lehmann, robust_center_scale, PairedError};
@@ -18,6 +19,7 @@ use crate::reason::{Evidence, PlacementTests, Reason};
 use crate::rule::{decide, Case, Direction, Facts, Verdict};
 use crate::sequential::Look;
 use crate::settings::Settings;
+use crate::trimmed::yuen;
 
 /// Fewest placements the design judges: two leave one degree of freedom, whose t quantile
 /// (63.7 at 99 %) makes every interval useless.
@@ -34,7 +36,7 @@ pub struct PlacementEstimate {
     pub placements: usize,
     /// Pairs in all of them.
     pub pairs: usize,
-    /// `exp(mean of d̂_p)`: the candidate's throughput over the base's.
+    /// `exp` of the 20 %-trimmed mean of the `d̂_p`: the candidate's throughput over the base's.
     pub ratio: f64,
     /// Interval of the ratio at `confidence`.
     pub ci: (f64, f64),
@@ -42,7 +44,7 @@ pub struct PlacementEstimate {
     pub confidence: f64,
     /// Two-sided p of "no change" (t on `df`).
     pub p_two_sided: f64,
-    /// Degrees of freedom (`placements − 1`).
+    /// Degrees of freedom (`h − 1`, `h` the placements the trimmed mean keeps).
     pub df: f64,
     /// Estimated between-placement standard deviation of the log-ratio (τ̂).
     pub between_sd: f64,
@@ -103,12 +105,13 @@ pub fn estimate_placements<P: AsRef<[(f64, f64)]>>(
     let mean = per_d.iter().sum::<f64>() / k as f64;
     let s2 = per_d.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
     let w2 = within_var.iter().sum::<f64>() / k as f64;
-    let var = s2.max(w2) / k as f64;
-    let df = (k - 1) as f64;
+    let trimmed = yuen(&per_d);
+    let var = trimmed.var.max(w2 / k as f64);
+    let (centre, df) = (trimmed.mean, trimmed.df);
     let half = student_t_quantile(0.5 + confidence / 2.0, df) * var.sqrt();
     let p_two_sided = if var > 0.0 {
-        student_t_two_sided_p(mean / var.sqrt(), df)
-    } else if mean == 0.0 {
+        student_t_two_sided_p(centre / var.sqrt(), df)
+    } else if centre == 0.0 {
         1.0
     } else {
         0.0
@@ -116,8 +119,8 @@ pub fn estimate_placements<P: AsRef<[(f64, f64)]>>(
     Ok(PlacementEstimate {
         placements: k,
         pairs: all_d.len(),
-        ratio: mean.exp(),
-        ci: ((mean - half).exp(), (mean + half).exp()),
+        ratio: centre.exp(),
+        ci: ((centre - half).exp(), (centre + half).exp()),
         confidence,
         p_two_sided,
         df,
@@ -167,9 +170,9 @@ pub struct LookVerdict {
     pub verdict: Verdict,
     /// Why.
     pub reason: Reason,
-    /// Whether this look ends the measurement: a verdict other than inconclusive, no change as
-    /// large as `min_effect` in the worse direction left inside the interval (a gate cannot fail
-    /// any more: futility), or the last look.
+    /// Whether this look ends the measurement: a verdict other than inconclusive, a change as
+    /// large as `min_effect` in the worse direction excluded by the one-sided `1 − α` bound (a
+    /// gate can no longer fail: futility), or the last look.
     pub stop: bool,
 }
 
@@ -190,10 +193,17 @@ pub fn judge_look<P: AsRef<[(f64, f64)]>>(
     }
     let estimate = estimate_placements(placements, 1.0 - look.nominal_alpha)?;
     let (verdict, reason) = decide(&estimate.case(look, s.alpha), dir, s);
+    // Futility, one-sided at α: stopping it can only end looks that might have failed, so it
+    // spends no false-alarm rate and needs no look correction; what it risks is missing a change
+    // of about δ, at most α at each look.
     let (lo, hi) = estimate.ci;
+    let se =
+        (hi.ln() - lo.ln()) / 2.0 / student_t_quantile(1.0 - look.nominal_alpha / 2.0, estimate.df);
+    let one_sided = student_t_quantile(1.0 - s.alpha, estimate.df) * se;
+    let centre = estimate.ratio.ln();
     let no_regression_left = match dir {
-        Direction::HigherIsBetter => lo > 1.0 - s.min_effect,
-        Direction::LowerIsBetter => hi < 1.0 + s.min_effect,
+        Direction::HigherIsBetter => centre - one_sided > (1.0 - s.min_effect).ln(),
+        Direction::LowerIsBetter => centre + one_sided < (1.0 + s.min_effect).ln(),
     };
     let judged = estimate.placements >= MIN_PLACEMENTS;
     let stop = look.number >= look.of
@@ -341,6 +351,21 @@ mod tests {
         }
         // One-sided: about α/2 = 2.5 % expected; 5 % would mean the looks leak.
         assert!(fails <= 20, "{fails} of 400 A/A gates failed");
+    }
+
+    #[test]
+    fn one_placement_far_off_neither_moves_the_estimate_nor_widens_it_much() {
+        let mut data = simulate(21, 16, 16, 0.0, 0.002, 0.005);
+        let clean = estimate_placements(&data, 0.99).unwrap();
+        for pair in data[5].iter_mut() {
+            pair.1 *= 0.95; // this placement's layout cost it 5 %
+        }
+        let hit = estimate_placements(&data, 0.99).unwrap();
+        assert!((hit.ratio / clean.ratio - 1.0).abs() < 0.002, "{hit:?}");
+        let width = |e: &PlacementEstimate| e.ci.1 - e.ci.0;
+        assert!(width(&hit) < 1.5 * width(&clean), "{hit:?} vs {clean:?}");
+        // The plain mean would have moved by 5 % / 16 ≈ 0.3 % and tripled the width.
+        assert!(hit.between_sd > clean.between_sd);
     }
 
     #[test]
