@@ -11,7 +11,7 @@
 //!      α at all (the smallest exact p of n units is `2/2ⁿ`: [`min_units`]), or fewer than
 //!      `min_samples` pairs;
 //!    * placements ([`Facts::Placements`]): fewer than
-//!      [`crate::paired::placements::MIN_PLACEMENTS`] fresh processes.
+//!      [`MIN_PLACEMENTS`] fresh processes.
 //! 2. **Inconclusive** when too noisy to judge: a side's `cv` > `max_noise_cv`; for pairs, one
 //!    pair's robust spread > `max_noise_cv`, unless the whole interval lies beyond that noise
 //!    (`e^±spread`): a change that large is not what the noise could make.
@@ -91,6 +91,10 @@ pub struct Case {
     pub facts: Facts,
 }
 
+/// Fewest placements (fresh processes) the placement design judges: two leave one degree of
+/// freedom, whose t quantile (63.7 at 99 %) makes every interval useless.
+pub const MIN_PLACEMENTS: usize = 3;
+
 /// Smallest number of sign units (pairs or blocks) whose exact two-sided p can fall below
 /// `alpha`: the smallest such p is `2/2ⁿ`. 8 at α = 0.01; `usize::MAX` for an invalid α.
 pub fn min_units(alpha: f64) -> usize {
@@ -169,7 +173,7 @@ impl Facts {
                 pairs_too_noisy(evidence, spread, s)
             }
             Facts::Placements { placements, spread } => {
-                let min_placements = crate::paired::placements::MIN_PLACEMENTS;
+                let min_placements = MIN_PLACEMENTS;
                 if placements < min_placements {
                     return Some(Reason::TooFewPlacements {
                         evidence,

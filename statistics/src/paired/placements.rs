@@ -21,9 +21,7 @@ use crate::sequential::Look;
 use crate::settings::Settings;
 use crate::trimmed::yuen;
 
-/// Fewest placements the design judges: two leave one degree of freedom, whose t quantile
-/// (63.7 at 99 %) makes every interval useless.
-pub const MIN_PLACEMENTS: usize = 3;
+pub use crate::rule::MIN_PLACEMENTS;
 
 /// Asymptotic variance of the Hodges–Lehmann estimate relative to the mean's, normal data
 /// (π/3): the within-placement variance of `d̂_p` is `σ² · π/3 / n`.
