@@ -115,7 +115,10 @@ fn every_run_records_a_probe_and_the_scale_hook_is_marked() {
 #[test]
 fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
     let d = with_baseline("probe-gate");
-    for scale in ["1.5", "0.6"] {
+    // Scales far outside the machine's own swing: the uncontended loop is bimodal (×0.57) and
+    // the contended loop moves with load, so ×1.5 or ×0.6 could land back within the bound
+    // and speed would then be judged (and, under load, fail) against the stored runs.
+    for scale in ["5", "0.2"] {
         let (code, out, err) = gate(&d, scale, "table");
         assert_eq!(code, 0, "scale {scale}: {err}\n{out}");
         let first = out.lines().next().unwrap_or_default();
@@ -134,7 +137,7 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
         assert!(!err.contains("panicked"));
 
         let (code, out, err) = gate(&d, scale, "json");
-        assert_eq!(code, 0, "{err}");
+        assert_eq!(code, 0, "scale {scale}: {err}\n{out}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let m = &v["machine"];
         assert_eq!(m["policy"], "when_probes_agree");
@@ -165,7 +168,7 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
     edit_meta(&d.join("baselines/tiny/r1"), |m| {
         m.totals_verified = Some(false)
     });
-    let (code, out, _) = gate(&d, "1.5", "table");
+    let (code, out, _) = gate(&d, "5", "table");
     assert_eq!(code, 1, "{out}");
     assert!(
         out.starts_with("NOTE: this machine's speed moved by "),
