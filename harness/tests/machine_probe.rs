@@ -118,8 +118,19 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
     // Scales far outside the machine's own swing: the uncontended loop is bimodal (×0.57) and
     // the contended loop moves with load, so ×1.5 or ×0.6 could land back within the bound
     // and speed would then be judged (and, under load, fail) against the stored runs.
+    // A probe 5× faster explains no slowdown beyond the bound: when the loaded test machine
+    // ran the gate's runs that much slower than the baseline's, the gate judges it (the rule
+    // working on a live slowdown, not this test's case), so that gate is checked for saying so.
+    let beyond = |code: i32, text: &str| {
+        let judged = text.contains("slower than any machine difference explains");
+        assert!(!judged || code == 1, "{text}");
+        judged
+    };
     for scale in ["5", "0.2"] {
         let (code, out, err) = gate(&d, scale, "table");
+        if scale == "5" && beyond(code, &out) {
+            continue;
+        }
         assert_eq!(code, 0, "scale {scale}: {err}\n{out}");
         let first = out.lines().next().unwrap_or_default();
         assert!(
@@ -137,6 +148,9 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
         assert!(!err.contains("panicked"));
 
         let (code, out, err) = gate(&d, scale, "json");
+        if scale == "5" && beyond(code, &out) {
+            continue;
+        }
         assert_eq!(code, 0, "scale {scale}: {err}\n{out}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let m = &v["machine"];
@@ -157,7 +171,10 @@ fn the_gate_passes_with_a_plain_note_on_a_faster_and_a_slower_machine() {
         assert_eq!(warnings[0]["kind"], "machine_mismatch", "{warnings:?}");
         assert_eq!(warnings[0]["speed_judged"], false);
         // The markdown says it first too.
-        let (_, md, _) = gate(&d, scale, "markdown");
+        let (code, md, _) = gate(&d, scale, "markdown");
+        if scale == "5" && beyond(code, &md) {
+            continue;
+        }
         assert!(
             md.starts_with("> **NOTE: this machine's speed moved by"),
             "{md}"

@@ -77,6 +77,51 @@ pub fn run_frame(
     work: Option<WorkUnit>,
     whole_run: bool,
 ) -> Result<Vec<Vec<f64>>> {
+    run_frame_within(run, metrics, work, whole_run, None)
+}
+
+/// The work, `(from, to)` in units of work since each run's start, that every run of `sets`
+/// covered in its kept intervals; `None` when a run cannot count its work or the runs share
+/// no span.
+///
+/// Why: statbench's runs replay one fixed sequence of peer lives (life `k` is always the same
+/// tape), so a per-work figure over a run's own span depends on how far into that sequence the
+/// run got. A run on a busier machine gets less far, and rare events (one blocked address in a
+/// hundred lives) then moved by +2–14% per update between unchanged builds; over the same span
+/// of work they agree within a few percent.
+pub fn common_work_span(sets: &[&RunSet], unit: WorkUnit) -> Option<(f64, f64)> {
+    let (mut from, mut to) = (f64::NEG_INFINITY, f64::INFINITY);
+    for run in sets.iter().flat_map(|s| &s.runs) {
+        let w = cumulative_work(run, unit)?;
+        let rows = kept_rows(&run.table.elapsed_ns, Some(&w));
+        let (first, last) = (rows.first()?.0, rows.last()?.0);
+        from = from.max(w[first - 1]);
+        to = to.min(w[last]);
+    }
+    (to > from).then_some((from, to))
+}
+
+/// The counter `col`'s change from row 0 to the point where the cumulative work `w` reaches
+/// `x`, linear within the interval that holds it.
+fn counter_at_work(col: &[i64], w: &[f64], x: f64) -> f64 {
+    let k = w.partition_point(|&v| v < x).min(w.len() - 1);
+    let at = |k: usize| col[k].wrapping_sub(col[0]) as f64;
+    if k == 0 || w[k] <= w[k - 1] {
+        return at(k);
+    }
+    let frac = ((x - w[k - 1]) / (w[k] - w[k - 1])).clamp(0.0, 1.0);
+    at(k - 1) + frac * (at(k) - at(k - 1))
+}
+
+/// [`run_frame`], a whole run's per-work counters measured over `span` of work (see
+/// [`common_work_span`]) instead of over its own kept intervals.
+pub fn run_frame_within(
+    run: &Run,
+    metrics: &[(usize, Quantity)],
+    work: Option<WorkUnit>,
+    whole_run: bool,
+    span: Option<(f64, f64)>,
+) -> Result<Vec<Vec<f64>>> {
     let t = &run.table;
     let needs_work = metrics.iter().any(|m| m.1.needs_work());
     let work_done = match work.filter(|_| needs_work) {
@@ -111,6 +156,13 @@ pub fn run_frame(
                     .iter()
                     .map(|&(k, dt)| col[k].wrapping_sub(col[k - 1]) as f64 / dt)
                     .collect(),
+                Quantity::PerWork if whole_run && span.is_some() => {
+                    let (from, to) = span.expect("checked");
+                    let w = work_done.as_ref().expect("per work has work");
+                    vec![
+                        (counter_at_work(col, w, to) - counter_at_work(col, w, from)) / (to - from),
+                    ]
+                }
                 Quantity::PerWork if whole_run => {
                     let (dv, w) = rows.iter().fold((0.0, 0.0), |(v, w), &(k, _)| {
                         (v + col[k].wrapping_sub(col[k - 1]) as f64, w + dw(k))
@@ -142,11 +194,12 @@ pub fn run_frame(
 }
 
 /// The kept intervals of every run of `set`, run by run (per-work quantities one value per
-/// run when the side has several runs: see [`run_frame`]).
+/// run when the side has several runs: see [`run_frame`]; over `span` of work when given).
 pub fn pooled_frame(
     set: &RunSet,
     metrics: &[(usize, Quantity)],
     work: Option<WorkUnit>,
+    span: Option<(f64, f64)>,
 ) -> Result<SideFrame> {
     if set.runs.is_empty() {
         return Err(Error::input(format!("{}: no runs", set.label)));
@@ -154,7 +207,7 @@ pub fn pooled_frame(
     let whole_run = set.runs.len() > 1;
     let mut columns: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(set.runs.len()); metrics.len()];
     for run in &set.runs {
-        for (m, values) in run_frame(run, metrics, work, whole_run)?
+        for (m, values) in run_frame_within(run, metrics, work, whole_run, span)?
             .into_iter()
             .enumerate()
         {
@@ -266,7 +319,7 @@ mod tests {
             run("r1", &[(0, vec![0, 1, 2, 3, 4, 5])]),
             run("r2", &[(0, vec![9, 9, 9])]),
         ]);
-        let frame = pooled_frame(&set, &[(0, Quantity::Level)], None).unwrap();
+        let frame = pooled_frame(&set, &[(0, Quantity::Level)], None, None).unwrap();
         assert_eq!(
             frame.into_samples(),
             vec![(vec![2.0, 3.0, 4.0, 9.0, 9.0], vec![3, 2])]
@@ -276,6 +329,6 @@ mod tests {
             columns: vec![vec![vec![1.0, f64::NAN, f64::INFINITY, 2.0], vec![3.0]]],
         };
         assert_eq!(two.into_samples(), vec![(vec![1.0, 2.0, 3.0], vec![2, 1])]);
-        assert!(pooled_frame(&side(Vec::new()), &[], None).is_err());
+        assert!(pooled_frame(&side(Vec::new()), &[], None, None).is_err());
     }
 }

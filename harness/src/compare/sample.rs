@@ -4,7 +4,7 @@
 //! also leaves disturbed runs out).
 
 use super::finding::{DisturbedRun, Finding};
-use super::frame::pooled_frame;
+use super::frame::{common_work_span, pooled_frame};
 use super::quantity::{name_of, Quantity, WorkUnit};
 use super::side::Side;
 use super::speed_withheld::UnstableSide;
@@ -77,9 +77,18 @@ pub(super) fn metric_samples(
     metrics: &[(usize, Quantity)],
     work: Option<WorkUnit>,
 ) -> Result<Vec<QuantitySamples>> {
+    // statbench's runs (work in updates), several a side: per-work figures over the span of
+    // work every run covered, so a run that got less far into the fixed sequence of lives
+    // is compared on the same lives ([`common_work_span`]).
+    let span = match work {
+        Some(unit @ WorkUnit::Updates) if a.runs.len() > 1 && b.runs.len() > 1 => {
+            common_work_span(&[a, b], unit)
+        }
+        _ => None,
+    };
     let (fa, fb) = rayon::join(
-        || pooled_frame(a, metrics, work),
-        || pooled_frame(b, metrics, work),
+        || pooled_frame(a, metrics, work, span),
+        || pooled_frame(b, metrics, work, span),
     );
     let (sa, sb) = (fa?.into_samples(), fb?.into_samples());
     let describe = |side: &[(Vec<f64>, Vec<usize>)]| -> Vec<Describe> {
@@ -180,6 +189,58 @@ mod tests {
 
     fn at(level: f64) -> [f64; 7] {
         [level; 7]
+    }
+
+    /// A statbench run of `rows` rows a second apart doing `per_row` updates a row, whose
+    /// counter 0 follows one fixed sequence along the work: an event every 2 updates for the
+    /// first 1000, then every 10 (as rare lives cluster somewhere in statbench's fixed order).
+    fn fixed_sequence_run(per_row: u64, rows: usize) -> crate::store::Run {
+        let count = |w: u64| -> i64 {
+            if w <= 1000 {
+                (w / 2) as i64
+            } else {
+                500 + ((w - 1000) / 10) as i64
+            }
+        };
+        let mut r = run(
+            "r",
+            &[(0, (0..rows as u64).map(|k| count(k * per_row)).collect())],
+        );
+        let mut m = super::super::fixtures::meta();
+        m.intervals = (1..rows as u64)
+            .map(|sample| crate::recorder::IntervalThroughput {
+                sample,
+                duration_ns: 1_000_000_000,
+                ops: per_row,
+                ops_per_sec: per_row as f64,
+            })
+            .collect();
+        r.meta = Some(m);
+        r
+    }
+
+    #[test]
+    fn per_update_figures_of_statbench_runs_compare_over_the_work_both_sides_did() {
+        // A ran twice as fast as B (a quieter machine): over their own spans A's counter is
+        // 0.28 per update and B's 0.50; over the span both covered (updates 200..1000), 0.50.
+        let fast = side((0..3).map(|_| fixed_sequence_run(200, 12)).collect());
+        let slow = side((0..3).map(|_| fixed_sequence_run(100, 12)).collect());
+        let q = [(0, Quantity::PerWork)];
+        let s = metric_samples(&fast, &slow, &q, Some(WorkUnit::Updates)).unwrap();
+        assert_eq!(s[0].a.values, vec![0.5; 3]);
+        assert_eq!(s[0].b.values, vec![0.5; 3]);
+        // Without the shared span (one run on a side: per interval), the figures differ.
+        let one = side(vec![fixed_sequence_run(100, 12)]);
+        let s = metric_samples(&fast, &one, &q, Some(WorkUnit::Updates)).unwrap();
+        assert!(
+            (s[0].a.values[0] - 500.0 / 1800.0).abs() < 1e-12,
+            "{:?}",
+            s[0].a
+        );
+        // The span sits inside every run: interpolated within the interval that holds its end.
+        let odd = side((0..2).map(|_| fixed_sequence_run(150, 12)).collect());
+        let span = super::super::frame::common_work_span(&[&fast, &odd], WorkUnit::Updates);
+        assert_eq!(span, Some((200.0, 1500.0)));
     }
 
     #[test]
