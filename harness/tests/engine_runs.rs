@@ -66,6 +66,20 @@ fn engine_recordings_gate_through_a_policy() {
     record_engine(&dir.join("fewer"), 64, 14_746, ms);
     // A build 13× slower: the same behaviour per piece, a thirteenth of the pieces.
     record_engine(&dir.join("slow"), 5, 16_384, ms);
+    // One machine: every recording carries the base's machine probe. Measured live, the probe
+    // of a recording made while the test suite loads both cores moved by −92%, and the rule then
+    // (rightly) withholds the speed verdict; that rule is machine_probe.rs's to test.
+    let probe = {
+        let text = std::fs::read_to_string(dir.join("base/run.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["machine_probe"].clone()
+    };
+    for name in ["same", "fewer", "slow"] {
+        let path = dir.join(name).join("run.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        v["machine_probe"] = probe.clone();
+        std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    }
 
     let gate = |b: &str| {
         statbench(
