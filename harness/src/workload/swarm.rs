@@ -189,34 +189,29 @@ impl ExtraWork {
 
 #[inline(always)]
 fn replay<U: Updater>(sink: &U, updates: &[Update], extra: &mut ExtraWork) {
-    if extra.per_mille == 0 {
-        for u in updates {
-            u.apply(sink);
-        }
-        return;
-    }
     // Runs of plain updates up to the next one that earns a cancelling pair: the knob costs in
-    // proportion to its pairs, with no per-update bookkeeping (which alone cost ≈2.5 % here,
-    // so no knob could inject a 1 % slowdown).
+    // proportion to its pairs, with no per-update bookkeeping (which alone cost ≈2.5 % here).
+    // One loop for every knob, 0 included: a loop of its own for 0 was laid out differently and,
+    // where the updates ran uncontended (beside a busy thread), ran ≈8 % faster than the same
+    // updates here, so knob 10 measured 0 % on a quiet machine and 9 % beside a busy thread.
     let mut rest = updates;
     while !rest.is_empty() {
-        let need = (1000 - extra.acc).div_ceil(extra.per_mille) as usize;
-        if need > rest.len() {
-            for u in rest {
-                u.apply(sink);
-            }
-            extra.acc += extra.per_mille * rest.len() as u32;
-            return;
-        }
-        let (head, tail) = rest.split_at(need);
+        let need = if extra.per_mille == 0 {
+            usize::MAX
+        } else {
+            (1000 - extra.acc).div_ceil(extra.per_mille) as usize
+        };
+        let (head, tail) = rest.split_at(need.min(rest.len()));
         for u in head {
             u.apply(sink);
         }
-        extra.acc += extra.per_mille * need as u32;
-        let last = &head[need - 1];
-        while extra.acc >= 1000 {
-            extra.acc -= 1000;
-            last.apply_cancelling_pair(sink);
+        extra.acc += extra.per_mille * head.len() as u32;
+        if head.len() == need {
+            let last = &head[need - 1];
+            while extra.acc >= 1000 {
+                extra.acc -= 1000;
+                last.apply_cancelling_pair(sink);
+            }
         }
         rest = tail;
     }
