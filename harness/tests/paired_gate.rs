@@ -347,6 +347,8 @@ fn paired_calibration_reports_three_procedures_under_injected_drift() {
         let p = &r[procedure];
         assert_eq!(p["aa"]["comparisons"], 10, "{procedure}: {p}");
         assert_eq!(p["detect"].as_array().unwrap().len(), 3);
+        assert_eq!(p["uniform"].as_array().unwrap().len(), 3);
+        assert_eq!(p["uniform"][2]["comparisons"], 10, "{procedure}: {p}");
     }
 }
 

@@ -17,6 +17,7 @@ pub mod fdr;
 pub mod mann_whitney;
 pub mod medians;
 pub mod paired;
+pub mod random_effects;
 pub mod reason;
 pub mod rng;
 pub mod rule;

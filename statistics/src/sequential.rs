@@ -5,15 +5,16 @@
 //! Every look tests at one nominal level `α'` (Pocock's design: early looks can stop a large
 //! change as readily as late ones, which is what a gate that pays by the second wants). `α'` is
 //! found by simulating the looks' joint distribution under "no change": a look's statistic is
-//! Yuen's trimmed t of the unit estimates so far ([`crate::trimmed`]), so the looks are
+//! the pooled t of the unit estimates so far ([`crate::random_effects`], equally precise
+//! units: a placement's own noise only widens the real look's interval), so the looks are
 //! strongly correlated and a Bonferroni split `α / looks` would waste power. The simulation is
 //! seeded, so the level — and every verdict — is the same in every process.
 //!
 //! A stop for "no change of consequence" (futility) never raises the false-alarm rate: it only
 //! ends looks that could have failed; the level covers the looks' regressions and improvements.
 
+use crate::random_effects::equal_precision_p;
 use crate::rng::SplitMix64;
-use crate::trimmed::yuen_p;
 
 /// Simulated sequences behind [`nominal_alpha`]: ±0.1 percentage points (1 σ) on the
 /// simulated family-wise rate at α = 1 %, far below what separates the designs.
@@ -22,8 +23,8 @@ pub const SEQUENTIAL_DRAWS: usize = 10_000;
 /// The nominal level each look tests at so that looks after `looks[0]`, `looks[1]`, …
 /// units (increasing, each ≥ 2) together reject a true "no change" with probability `alpha`:
 /// the `alpha` quantile of the smallest p-value over the looks, simulated over `draws` null
-/// sequences of independent standard normal unit estimates, each look judged by Yuen's trimmed
-/// t ([`crate::trimmed::yuen_p`]). One look gives `alpha` itself.
+/// sequences of independent standard normal unit estimates, each look judged by the pooled t
+/// ([`crate::random_effects::equal_precision_p`]). One look gives `alpha` itself.
 /// Returns `None` for looks that are not increasing from 2, an `alpha` outside (0, 1) or no
 /// draws.
 pub fn nominal_alpha(alpha: f64, looks: &[usize], draws: usize, seed: u64) -> Option<f64> {
@@ -48,7 +49,7 @@ pub fn nominal_alpha(alpha: f64, looks: &[usize], draws: usize, seed: u64) -> Op
         xs.extend((0..max).map(|_| rng.next_normal()));
         let min_p = looks
             .iter()
-            .map(|&n| yuen_p(&xs[..n]))
+            .map(|&n| equal_precision_p(&xs[..n]))
             .fold(1.0f64, f64::min);
         smallest.push(min_p);
     }
@@ -80,7 +81,7 @@ mod tests {
         let mut rejected = 0;
         for _ in 0..draws {
             let xs: Vec<f64> = (0..max).map(|_| rng.next_normal()).collect();
-            let any = looks.iter().any(|&n| yuen_p(&xs[..n]) < level);
+            let any = looks.iter().any(|&n| equal_precision_p(&xs[..n]) < level);
             rejected += usize::from(any);
         }
         rejected as f64 / draws as f64

@@ -272,7 +272,9 @@ pub struct CalibrateArgs {
 
 /// `statbench calibrate --paired`.
 fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
-    use crate::experiment::calibrate_paired::{calibrate_paired, PairedCalibratePlan, KNOBS};
+    use crate::experiment::calibrate_paired::{
+        calibrate_paired, PairedCalibratePlan, KNOBS, UNIFORM,
+    };
     let scenario = args.run.scenario()?;
     let name = scenario.name().to_string();
     let plan = PairedCalibratePlan {
@@ -363,6 +365,15 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
             cell(&r.gate.detect[k])
         );
     }
+    for (k, share) in UNIFORM.iter().enumerate() {
+        outln!(
+            "  {:<28} {:<18} {:<18} {:<18}",
+            format!("detects {} (uniform)", pct(*share)),
+            cell(&r.paired.uniform[k]),
+            cell(&r.ab.uniform[k]),
+            cell(&r.gate.uniform[k])
+        );
+    }
     let mean_placements =
         |c: &crate::experiment::calibrate_paired::Counts| format!("{:.1}", c.mean_placements());
     outln!(
@@ -375,6 +386,16 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
                 .iter()
                 .zip(&r.paired.detect)
                 .map(|((_, name), c)| format!("{name} {}", mean_placements(c)))
+                .chain(
+                    UNIFORM
+                        .iter()
+                        .zip(&r.paired.uniform)
+                        .map(|(share, c)| format!(
+                            "{} uniform {}",
+                            pct(*share),
+                            mean_placements(c)
+                        ))
+                )
                 .collect::<Vec<_>>()
                 .join(", ")
         )

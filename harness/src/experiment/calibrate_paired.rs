@@ -40,6 +40,12 @@ use std::sync::Arc;
 /// measured and reported beside its rates.
 pub const KNOBS: [(u32, &str); 3] = [(10, "≈1%"), (20, "≈2%"), (50, "≈5%")];
 
+/// Uniform slowdowns: the twin's slices with their rate cut by exactly this share, in every
+/// round whatever the neighbour did. A knob's real cost depends on the machine's state
+/// (contended updates hide a cancelling pair), so only these say how the gate finds a change
+/// of a known size under the drift.
+pub const UNIFORM: [f64; 3] = [0.01, 0.02, 0.05];
+
 /// What to measure.
 #[derive(Debug, Clone)]
 pub struct PairedCalibratePlan {
@@ -152,6 +158,8 @@ pub struct ProcedureRates {
     pub aa: Counts,
     /// Slowdown replays, in [`KNOBS`] order.
     pub detect: [Counts; 3],
+    /// Uniform slowdown replays, in [`UNIFORM`] order.
+    pub uniform: [Counts; 3],
     /// Median half-width of the A/A throughput CIs (relative).
     pub ci_half_width: f64,
 }
@@ -185,11 +193,12 @@ struct Round {
 }
 
 impl Round {
+    /// Kind 0: the twin; 1–3: the knobs; 4–6: the twin slowed uniformly ([`UNIFORM`]).
     fn other(&self, kind: usize) -> f64 {
-        if kind == 0 {
-            self.twin
-        } else {
-            self.slow[kind - 1]
+        match kind {
+            0 => self.twin,
+            1..=3 => self.slow[kind - 1],
+            _ => self.twin * (1.0 - UNIFORM[kind - 4]),
         }
     }
 }
@@ -371,7 +380,7 @@ enum Procedure {
     Gate,
 }
 
-/// Replays `plan.comparisons` comparisons of one procedure and kind (0: A/A, k: knob k−1),
+/// Replays `plan.comparisons` comparisons of one procedure and kind ([`Round::other`]),
 /// with the confirmation round before a regression counts.
 fn replay(
     rounds: &[Round],
@@ -469,6 +478,17 @@ fn rates(
             &mut Vec::new(),
         );
     }
+    for k in 0..UNIFORM.len() {
+        out.uniform[k] = replay(
+            rounds,
+            procedure,
+            k + 4,
+            plan,
+            s,
+            0xE0 + k as u64,
+            &mut Vec::new(),
+        );
+    }
     out.ci_half_width = median(&widths).unwrap_or(f64::NAN);
     out
 }
@@ -532,4 +552,57 @@ pub fn calibrate_paired(
         ab: rates(&rounds, Procedure::Ab, plan, unpaired),
         gate: rates(&rounds, Procedure::Gate, plan, unpaired),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::placements::PlacementDesign;
+
+    /// Rounds of a calm machine: every slice within ±0.3 % of 100 M updates/s, the twin and
+    /// the knobs like the base.
+    fn calm_rounds(n: usize) -> Vec<Round> {
+        let mut rng = SplitMix64::new(3);
+        let mut slice = || 1e8 * (0.003 * rng.next_normal()).exp();
+        (0..n)
+            .map(|_| Round {
+                base: slice(),
+                twin: slice(),
+                slow: [slice(), slice(), slice()],
+                loaded: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn uniform_slowdowns_are_the_twin_cut_by_their_share_and_the_replays_find_them() {
+        let rounds = calm_rounds(400);
+        assert_eq!(rounds[7].other(4), rounds[7].twin * 0.99);
+        assert_eq!(rounds[7].other(6), rounds[7].twin * 0.95);
+        let plan = PairedCalibratePlan {
+            scenario: Scenario::find("quick", &Overrides::default()).unwrap(),
+            rounds: rounds.len(),
+            slice_ms: 50,
+            pairs: 100,
+            placements: PlacementDesign {
+                first_look: 5,
+                max_placements: 40,
+                seed: 1,
+            },
+            placement_pairs: 8,
+            confirm: 0,
+            comparisons: 40,
+            drift: false,
+            rounds_file: None,
+            reuse: false,
+        };
+        let s = Settings {
+            min_effect: 0.005,
+            ..Settings::default()
+        };
+        let rates = rates(&rounds, Procedure::Paired, &plan, &s);
+        assert_eq!(rates.aa.regressions, 0, "{rates:?}");
+        assert_eq!(rates.uniform[2].regressions, 40, "{rates:?}");
+        assert_eq!(rates.uniform[1].regressions, 40, "{rates:?}");
+    }
 }

@@ -4,22 +4,23 @@
 //! Pairing inside one process cancels the machine's drift but not the process's placement:
 //! the same two builds, gated twice, differed by more than their one-process intervals allowed
 //! (−42.5 % and −52.1 %). So the unit of this design is the placement: each gives an estimate
-//! `d̂_p` (Hodges–Lehmann of its pairs' log-ratios, robust to a disturbed slice), and the
-//! comparison is their 20 %-trimmed mean with Yuen's interval (winsorized variance, Student t
-//! on `h − 1` degrees of freedom for the `h` placements kept): the one-way random-effects model
-//! `d̂_p = Δ + u_p + e_p`, `Var = τ² + σ²_w/n`, estimated from the placements themselves, made
-//! robust to the occasional placement that lands several percent off. The variance is never
-//! taken below the within-placement one (`σ̂²_w/n`, from each placement's pair noise): a few
-//! placements that agree by chance do not make the interval narrower than their pairs allow.
+//! `d̂_p` (Hodges–Lehmann of its pairs' log-ratios, robust to a disturbed slice) and its own
+//! variance `σ̂²_p·π/3/n` (from its pairs' robust spread), and the comparison pools them in the
+//! one-way random-effects model `d̂_p = Δ + u_p + e_p`, `Var = τ² + σ²_p/n`
+//! ([`crate::random_effects::pool`]): winsorized against the occasional placement that lands
+//! several percent off, weighted so that a placement measured on a calm machine counts more
+//! than one beside a busy neighbour, with Yuen's Student t on `h − 1` degrees of freedom. The
+//! variance is never taken below what the placements' own pair noise allows: a few placements
+//! that agree by chance do not make the interval narrower than their pairs.
 //! The between-placement spread `τ̂ = √max(0, s² − σ̂²_w/n)` is reported: what a rerun moves.
 
 use super::{hodges_lehmann, robust_center_scale, PairedError};
-use crate::distribution::{student_t_quantile, student_t_two_sided_p};
+use crate::distribution::student_t_quantile;
+use crate::random_effects::pool;
 use crate::reason::{Evidence, PlacementTests, Reason};
 use crate::rule::{decide, Case, Direction, Facts, Verdict};
 use crate::sequential::Look;
 use crate::settings::Settings;
-use crate::trimmed::yuen;
 
 pub use crate::rule::MIN_PLACEMENTS;
 
@@ -41,7 +42,7 @@ pub struct PlacementEstimate {
     pub placements: usize,
     /// Pairs in all of them.
     pub pairs: usize,
-    /// `exp` of the 20 %-trimmed mean of the `d̂_p`: the candidate's throughput over the base's.
+    /// `exp` of the pooled `d̂_p` ([`pool`]): the candidate's throughput over the base's.
     pub ratio: f64,
     /// Interval of the ratio at `confidence`.
     pub ci: (f64, f64),
@@ -49,7 +50,7 @@ pub struct PlacementEstimate {
     pub confidence: f64,
     /// Two-sided p of "no change" (t on `df`).
     pub p_two_sided: f64,
-    /// Degrees of freedom (`h − 1`, `h` the placements the trimmed mean keeps).
+    /// Degrees of freedom (`h − 1`, `h` the placements inside the trimming points).
     pub df: f64,
     /// Estimated between-placement standard deviation of the log-ratio (τ̂).
     pub between_sd: f64,
@@ -110,17 +111,10 @@ pub fn estimate_placements<P: AsRef<[(f64, f64)]>>(
     let mean = per_d.iter().sum::<f64>() / k as f64;
     let s2 = per_d.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
     let w2 = within_var.iter().sum::<f64>() / k as f64;
-    let trimmed = yuen(&per_d);
-    let var = trimmed.var.max(w2 / k as f64);
-    let (centre, df) = (trimmed.mean, trimmed.df);
+    let pooled = pool(&per_d, &within_var);
+    let (centre, var, df) = (pooled.mean, pooled.var, pooled.df);
     let half = student_t_quantile(0.5 + confidence / 2.0, df) * var.sqrt();
-    let p_two_sided = if var > 0.0 {
-        student_t_two_sided_p(centre / var.sqrt(), df)
-    } else if centre == 0.0 {
-        1.0
-    } else {
-        0.0
-    };
+    let p_two_sided = pooled.p_two_sided();
     Ok(PlacementEstimate {
         placements: k,
         pairs: all_d.len(),
