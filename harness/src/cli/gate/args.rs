@@ -131,15 +131,16 @@ pub const PAIRED_PAIRS: u64 = 24;
 /// resolves about 1 %, where the stored-baseline gate's 3 % would hide it.
 pub const PAIRED_MIN_EFFECT: f64 = 0.005;
 
-/// Pairs of slices in each placement: 2 × 8 × 50 ms = 0.8 s of measurement a process (≈ 1.15 s
+/// Pairs of slices in each placement: 2 × 4 × 50 ms = 0.4 s of measurement a process (≈ 0.7 s
 /// with its start and warm-up). Placements, not pairs, set the precision: here two placements
-/// of the same two builds differ by about 1 % (τ), against 0.7 % for the mean of 8 pairs.
-pub const PAIRED_SLICES: u64 = 8;
+/// of the same two builds differ by about 1 % (τ), against 0.7 % for the mean of 8 pairs; at 4
+/// pairs a ≈ 5 % change failed after 4.8–7.4 s of measuring, at 8 after 7.6–13.2 s (P12).
+pub const PAIRED_SLICES: u64 = 4;
 
-/// Most placements of the paired gate (the last look): 40 × ≈ 1.15 s ≈ 46 s at worst.
-pub const PLACEMENTS: u64 = 40;
+/// Most placements of the paired gate (the last look): 60 × ≈ 0.7 s ≈ 42 s at worst.
+pub const PLACEMENTS: u64 = 60;
 
-/// Placements before the first look: ≈ 6 s, where a ≥ 5 % change can already be decided.
+/// Placements before the first look: ≈ 3.5 s, where a large change can already be decided.
 pub const FIRST_LOOK: u64 = 5;
 
 /// Slice length of in-process pairing: long against a slice's start and stop (well under a
