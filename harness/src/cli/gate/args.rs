@@ -140,8 +140,10 @@ pub const PAIRED_SLICES: u64 = 4;
 /// Most placements of the paired gate (the last look): 60 × ≈ 0.7 s ≈ 42 s at worst.
 pub const PLACEMENTS: u64 = 60;
 
-/// Placements before the first look: ≈ 3.5 s, where a large change can already be decided.
-pub const FIRST_LOOK: u64 = 5;
+/// Placements before the first look: ≈ 5.5 s, where a ≥ 5 % change can already be decided. At
+/// 5 (3.5 s) the first look had 2 degrees of freedom: code-neutral commits stopped there for
+/// futility with intervals of ±40 %, and a 5 % change was not decided before the 7th anyway.
+pub const FIRST_LOOK: u64 = 8;
 
 /// Slice length of in-process pairing: long against a slice's start and stop (well under a
 /// millisecond), short against the machine's drift.
