@@ -35,6 +35,12 @@ const HL_VARIANCE_FACTOR: f64 = std::f64::consts::PI / 3.0;
 /// `min_effect` is stopped for futility well under 1 % of the time.
 pub const FUTILITY_MISS: f64 = 0.10;
 
+/// Placements before a look may stop for futility. An estimate where a gate stops leans the way
+/// it stopped (futility stops on a high one): 40 repeated gates that could stop after 8 covered
+/// each other's estimates in 94.9 % of pairs, the early ones at +1.8 % to +2.1 % against
+/// 60-placement intervals of ±0.7 %; from 12 on, replayed quiet gates covered 99.7 % (98.7 %).
+pub const MIN_FUTILITY_PLACEMENTS: usize = 12;
+
 /// The estimate from all placements so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacementEstimate {
@@ -205,8 +211,8 @@ pub fn judge_look<P: AsRef<[(f64, f64)]>>(
         Direction::LowerIsBetter => centre + one_sided < (1.0 + s.min_effect).ln(),
     };
     let judged = estimate.placements >= MIN_PLACEMENTS;
-    let stop = look.number >= look.of
-        || (judged && (verdict != Verdict::Inconclusive || no_regression_left));
+    let futile = no_regression_left && estimate.placements >= MIN_FUTILITY_PLACEMENTS;
+    let stop = look.number >= look.of || (judged && (verdict != Verdict::Inconclusive || futile));
     Ok(LookVerdict {
         estimate,
         verdict,
@@ -382,6 +388,35 @@ mod tests {
         }
         assert!(missed <= 6, "{missed} of 300 stopped for futility");
         assert!(failed >= 240, "{failed} of 300 failed");
+    }
+
+    #[test]
+    fn futility_waits_for_enough_placements() {
+        // +0.3 %, placements alike, pairs 0.3 %: after 5 placements a regression of δ is
+        // already excluded one-sided, but the interval is still wide; no stop before
+        // MIN_FUTILITY_PLACEMENTS unless a verdict.
+        let s = Settings {
+            min_effect: 0.005,
+            ..Settings::default()
+        };
+        let looks: Vec<usize> = (5..=30).collect();
+        let level = crate::sequential::nominal_alpha(0.01, &looks, 5_000, 1).unwrap();
+        let data = simulate(31, 30, 8, 0.003, 0.0, 0.003);
+        let at = |n: usize| {
+            let look = Look {
+                number: n - 4,
+                of: looks.len(),
+                nominal_alpha: level,
+            };
+            judge_look(&data[..n], look, Direction::HigherIsBetter, &s).unwrap()
+        };
+        let first = at(5);
+        assert_eq!(first.verdict, Verdict::Inconclusive, "{first:?}");
+        assert!(!first.stop, "{first:?}");
+        for n in 5..MIN_FUTILITY_PLACEMENTS {
+            let v = at(n);
+            assert!(!v.stop || v.verdict != Verdict::Inconclusive, "{n}: {v:?}");
+        }
     }
 
     #[test]
