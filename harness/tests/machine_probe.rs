@@ -348,7 +348,7 @@ fn ab_judges_speed_across_differing_probes_on_one_machine() {
             "--a",
             &cmd("1.0"),
             "--b",
-            &cmd("2.0"),
+            &cmd("20"),
             "--rounds",
             "2",
             "--confirm-rounds",
@@ -366,6 +366,9 @@ fn ab_judges_speed_across_differing_probes_on_one_machine() {
     assert_eq!(v["machine"]["policy"], "same_machine");
     assert_eq!(v["machine"]["speed_judged"], true);
     assert!(v["machine"]["mismatch"].is_null());
-    // The probes were measured and differ (×2 injected on B), shown for information.
+    // The probes were measured and differ (×20 injected on B, far beyond the contended loop's
+    // own swing under load: ×2 once measured 1.15 on a loaded 2-core CI runner), shown for
+    // information.
+    assert_eq!(v["machine"]["b"]["scaled"], true, "{out}");
     assert!(v["machine"]["ratio"]["contended"].as_f64().unwrap() > 1.0 + PROBE_BOUND);
 }
