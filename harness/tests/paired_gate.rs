@@ -263,7 +263,7 @@ fn ab_refuses_a_single_layout_and_a_command_with_layouts() {
 }
 
 #[test]
-fn paired_calibration_reports_three_procedures_under_injected_drift() {
+fn paired_calibration_reports_four_procedures_under_injected_drift() {
     let dir = scratch("paired-calibrate");
     let out = dir.join("cal");
     let scenario = quick_scenario();
@@ -314,6 +314,7 @@ fn paired_calibration_reports_three_procedures_under_injected_drift() {
     let again: serde_json::Value = serde_json::from_str(&again).unwrap();
     assert_eq!(again["measured_slowdowns"], r["measured_slowdowns"]);
     assert_eq!(again["paired"], r["paired"]);
+    assert_eq!(again["one_process"], r["one_process"]);
     // A damaged rounds file is bad input naming the line.
     let file = out.join("rounds.csv");
     let mut text = std::fs::read_to_string(&file).unwrap();
@@ -343,7 +344,7 @@ fn paired_calibration_reports_three_procedures_under_injected_drift() {
         measured.iter().all(|m| m[1].as_f64().unwrap().is_finite()),
         "{r}"
     );
-    for procedure in ["paired", "ab", "gate"] {
+    for procedure in ["paired", "one_process", "ab", "gate"] {
         let p = &r[procedure];
         assert_eq!(p["aa"]["comparisons"], 10, "{procedure}: {p}");
         assert_eq!(p["detect"].as_array().unwrap().len(), 3);

@@ -328,7 +328,7 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     );
     super::output::paragraph(
         &format!(
-            "  each replay: paired gate: up to {} placements of {} consecutive slice pairs, a look after each from the {}th; ab and stored-baseline gate: {} slices a side (+{} to confirm); {} replays per cell",
+            "  each replay: paired gate: up to {} placements of {} consecutive slice pairs, a look after each from the {}th; one process (the paired gate before placements), ab and stored-baseline gate: {} slices a side (+{} to confirm); {} replays per cell",
             args.placements,
             args.slices,
             args.first_look,
@@ -341,37 +341,39 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     let cell = |c: &crate::experiment::calibrate_paired::Counts| {
         format!("{:>6} ({} inc.)", pct(c.rate()), c.inconclusive)
     };
-    outln!(
-        "  {:<28} {:<18} {:<18} {:<18}",
-        "regression verdicts",
-        "paired (--base)",
-        "ab (unpaired)",
-        "stored baseline"
+    let procedures = [&r.paired, &r.one_process, &r.ab, &r.gate];
+    let row = |label: String, cells: [String; 4]| {
+        outln!(
+            "  {:<27} {:<17} {:<17} {:<17} {:<17}",
+            label,
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3]
+        );
+    };
+    row(
+        "regression verdicts".into(),
+        [
+            "paired (gate)",
+            "one process",
+            "ab (unpaired)",
+            "stored baseline",
+        ]
+        .map(String::from),
     );
-    outln!(
-        "  {:<28} {:<18} {:<18} {:<18}",
-        "false alarms (A/A)",
-        cell(&r.paired.aa),
-        cell(&r.ab.aa),
-        cell(&r.gate.aa)
-    );
+    row("false alarms (A/A)".into(), procedures.map(|p| cell(&p.aa)));
     for (k, (knob, name)) in KNOBS.iter().enumerate() {
         let label = format!("{name} (knob {knob}: {})", pct(-r.measured_slowdowns[k].1));
-        outln!(
-            "  {:<28} {:<18} {:<18} {:<18}",
+        row(
             format!("detects {label}"),
-            cell(&r.paired.detect[k]),
-            cell(&r.ab.detect[k]),
-            cell(&r.gate.detect[k])
+            procedures.map(|p| cell(&p.detect[k])),
         );
     }
     for (k, share) in UNIFORM.iter().enumerate() {
-        outln!(
-            "  {:<28} {:<18} {:<18} {:<18}",
+        row(
             format!("detects {} (uniform)", pct(*share)),
-            cell(&r.paired.uniform[k]),
-            cell(&r.ab.uniform[k]),
-            cell(&r.gate.uniform[k])
+            procedures.map(|p| cell(&p.uniform[k])),
         );
     }
     let mean_placements =
@@ -402,8 +404,9 @@ fn calibrate_paired_command(args: &CalibrateArgs) -> Result<i32> {
     );
     super::output::paragraph(
         &format!(
-            "  A/A CI half-width: paired {}, ab {}, stored baseline {}; min effect: paired {}, others {}",
+            "  A/A CI half-width: paired {}, one process {}, ab {}, stored baseline {}; min effect: paired and one process {}, others {}",
             pct(r.paired.ci_half_width),
+            pct(r.one_process.ci_half_width),
             pct(r.ab.ci_half_width),
             pct(r.gate.ci_half_width),
             pct(paired.min_effect),

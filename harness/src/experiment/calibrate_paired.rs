@@ -13,6 +13,9 @@
 //!   of the session each, as a fresh process measures one), judged after each from the first
 //!   look on ([`judge_look`]) as `gate --base` does (without the placements' own spread, which
 //!   one process cannot show: `calibrate --real-code` measures that);
+//! - **one process**: the paired gate before placements (issue 24): the pairs of rounds drawn
+//!   from across the session, judged as one paired sample at the rule's α (+ as many again to
+//!   confirm a regression), the detection a gate of one process had under this drift;
 //! - **ab**: the same slices, judged as two independent samples (`ab`'s analysis);
 //! - **gate**: side A from rounds of the session's first half, side B from its second half (a
 //!   stored baseline is older than the run it judges), two independent samples.
@@ -27,8 +30,8 @@ use crate::slice::SliceRunner;
 use serde::Serialize;
 use statbench_stats::paired::placements::judge_look;
 use statbench_stats::{
-    analyze_runs, decide, median, nominal_alpha, Direction, Look, Sample, Settings, SplitMix64,
-    Verdict,
+    analyze_paired, analyze_runs, decide, median, nominal_alpha, Direction, Look, Sample, Settings,
+    SplitMix64, Verdict,
 };
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -177,6 +180,8 @@ pub struct PairedCalibration {
     pub measured_slowdowns: [(u32, f64); 3],
     /// `gate --base`: paired ratios.
     pub paired: ProcedureRates,
+    /// The paired gate of one process (before placements): one paired sample of slice pairs.
+    pub one_process: ProcedureRates,
     /// `ab`: interleaved runs, independent samples.
     pub ab: ProcedureRates,
     /// Stored baseline: earlier vs later runs, independent samples.
@@ -363,6 +368,22 @@ fn placements_verdict(
     None
 }
 
+/// One paired sample of the pairs (base, other) of `rounds[picked]` (each round its own block),
+/// as the gate judged one process before placements: verdict and CI half-width.
+fn one_process_verdict(
+    rounds: &[Round],
+    picked: &[usize],
+    kind: usize,
+    s: &Settings,
+) -> Option<(Verdict, f64)> {
+    let blocks: Vec<[(f64, f64); 1]> = picked
+        .iter()
+        .map(|&i| [(rounds[i].base, rounds[i].other(kind))])
+        .collect();
+    let an = analyze_paired(&blocks, Direction::HigherIsBetter, s).ok()?;
+    Some((an.verdict, (an.estimate.ci.hi - an.estimate.ci.lo) / 2.0))
+}
+
 /// Independent-samples verdict of A slices vs B slices, each slice a unit (the runs-as-unit
 /// analysis of `ab` and the gate).
 fn unpaired_verdict(a: &[f64], b: &[f64], s: &Settings) -> Option<(Verdict, f64)> {
@@ -376,6 +397,7 @@ fn unpaired_verdict(a: &[f64], b: &[f64], s: &Settings) -> Option<(Verdict, f64)
 #[derive(Clone, Copy, PartialEq)]
 enum Procedure {
     Paired,
+    OneProcess,
     Ab,
     Gate,
 }
@@ -397,6 +419,9 @@ fn replay(
     let (early, late): (Vec<usize>, Vec<usize>) = ((0..n / 2).collect(), (n / 2..n).collect());
     let everything: Vec<usize> = (0..n).collect();
     let judge = |k: usize, picked_a: &[usize], picked_b: &[usize]| -> Option<(Verdict, f64)> {
+        if procedure == Procedure::OneProcess {
+            return one_process_verdict(rounds, &picked_a[..k], kind, s);
+        }
         let a: Vec<f64> = picked_a[..k].iter().map(|&i| rounds[i].base).collect();
         let b: Vec<f64> = picked_b[..k]
             .iter()
@@ -420,7 +445,7 @@ fn replay(
                 return placements_verdict(rounds, kind, plan, level?, s, &mut rng);
             }
             let (pa, pb) = match procedure {
-                Procedure::Paired | Procedure::Ab => {
+                Procedure::Paired | Procedure::OneProcess | Procedure::Ab => {
                     let p = pick(&everything, all.min(n), &mut rng);
                     (p.clone(), p)
                 }
@@ -549,6 +574,7 @@ pub fn calibrate_paired(
         drift_effect,
         measured_slowdowns: measured,
         paired: rates(&rounds, Procedure::Paired, plan, paired),
+        one_process: rates(&rounds, Procedure::OneProcess, plan, paired),
         ab: rates(&rounds, Procedure::Ab, plan, unpaired),
         gate: rates(&rounds, Procedure::Gate, plan, unpaired),
     })
@@ -600,9 +626,11 @@ mod tests {
             min_effect: 0.005,
             ..Settings::default()
         };
-        let rates = rates(&rounds, Procedure::Paired, &plan, &s);
-        assert_eq!(rates.aa.regressions, 0, "{rates:?}");
-        assert_eq!(rates.uniform[2].regressions, 40, "{rates:?}");
-        assert_eq!(rates.uniform[1].regressions, 40, "{rates:?}");
+        for procedure in [Procedure::Paired, Procedure::OneProcess] {
+            let rates = rates(&rounds, procedure, &plan, &s);
+            assert_eq!(rates.aa.regressions, 0, "{rates:?}");
+            assert_eq!(rates.uniform[2].regressions, 40, "{rates:?}");
+            assert_eq!(rates.uniform[1].regressions, 40, "{rates:?}");
+        }
     }
 }
