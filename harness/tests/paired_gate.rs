@@ -65,13 +65,16 @@ fn paired_gate_passes_the_same_code_and_fails_an_injected_slowdown() {
     let mut args = common.to_vec();
     args.extend(["--out", same.to_str().unwrap(), "--confirm-pairs", "0"]);
     let (code, stdout, stderr) = statbench_in(&dir, &args, &[]);
-    assert_eq!(code, 0, "A/A paired gate must pass:\n{stdout}\n{stderr}");
+    // A live A/A: whether it passes is the machine's to say (at most α of the time it fails, more
+    // on a loaded runner); the exit code follows the verdict, and the rule is tested on
+    // synthetic pairs in statbench-stats.
+    assert!(code == 0 || code == 1, "{stdout}\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let h = &json["headline"];
     assert_eq!(h["method"], "paired", "{h}");
     assert!(h["p_values"]["signed_rank"].is_number(), "{h}");
     assert!(h["p_values"]["sign_flip"].is_number(), "{h}");
-    assert_ne!(h["outcome"], "regression", "{h}");
+    assert_eq!(code == 1, h["outcome"] == "regression", "{h}");
     let runs = runs_in(&same);
     assert_eq!(runs.len(), 32, "{runs:?}");
     assert!(runs.contains(&"a01".to_string()) && runs.contains(&"b16".to_string()));
