@@ -265,8 +265,9 @@ pub fn compare_placements(
         between_placement_sd: est.between_sd,
         per_placement: est.per_placement.clone(),
         measuring_s,
+        stopped_by: judged.stop,
     });
-    Ok((c, judged.stop))
+    Ok((c, judged.stops()))
 }
 
 /// The default gate's verdict: `behaviour` (the stored baseline's runs against this build's,

@@ -360,7 +360,7 @@ fn placements_verdict(
             nominal_alpha: level,
         };
         let judged = judge_look(&placements, look, Direction::HigherIsBetter, s).ok()?;
-        if judged.stop {
+        if judged.stops() {
             let (lo, hi) = judged.estimate.ci;
             return Some((judged.verdict, (hi - lo) / 2.0, placements.len()));
         }

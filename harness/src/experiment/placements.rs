@@ -374,6 +374,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_large_change_stops_at_the_first_look_and_a_clear_a_a_before_the_last() {
+        use statbench_stats::paired::placements::Stop;
         let dir = scratch("looks");
         let slow = fake_placement(&dir, "slow", &noisy_pairs(0.8, 16));
         let got = run_placements(&plan(slow, 4, 12), &settings()).unwrap();
@@ -384,11 +385,16 @@ mod tests {
         assert!(c.throughput_regressed());
         assert!((c.headline.as_ref().unwrap().ratio.unwrap() - 0.8).abs() < 0.01);
         assert!(!c.gate.pass);
+        assert_eq!(p.stopped_by, Some(Stop::Verdict));
 
         let same = fake_placement(&dir, "same", &noisy_pairs(1.0, 16));
         let got = run_placements(&plan(same, 4, 12), &settings()).unwrap();
         let p = got.comparison.placements.clone().unwrap();
         assert!(p.placements < 12, "stopped at {}", p.placements);
+        assert!(
+            matches!(p.stopped_by, Some(Stop::Verdict | Stop::Futility)),
+            "{p:?}"
+        );
         assert!(got.comparison.gate.pass);
         assert_eq!(got.comparison.runs, (16 * p.placements, 16 * p.placements));
     }

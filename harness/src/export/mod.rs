@@ -226,6 +226,20 @@ pub(crate) fn warning_lines(c: &Comparison) -> Vec<String> {
     lines
 }
 
+/// How the placements' looks ended, after the pair count: an inconclusive speed verdict reads
+/// alike whether the gate ruled a regression out (and could stop) or ran out of looks.
+fn stopped(p: &crate::compare::PlacementsSummary, min_effect: f64) -> String {
+    use statbench_stats::paired::placements::Stop;
+    let effect = format!("{:.1}", min_effect * 100.0);
+    let effect = effect.trim_end_matches(".0");
+    let at = format!(" in {} placements", p.placements);
+    match p.stopped_by {
+        Some(Stop::Verdict) | None => at,
+        Some(Stop::Futility) => format!("{at}, stopped: a regression of {effect}% is ruled out"),
+        Some(Stop::LastLook) => format!("{at}, the most: undecided at the last look"),
+    }
+}
+
 /// `1 run`, `20 runs`.
 pub(crate) fn runs(n: usize) -> String {
     if n == 1 {
@@ -240,11 +254,14 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
     let verdict = if c.gate.pass { "PASS" } else { "FAIL" };
     let speed = match &c.headline {
         Some(h) if h.method == Some(statbench_stats::Method::Paired) => format!(
-            "throughput {} ({}, {}; {} pairs)",
+            "throughput {} ({}, {}; {} pairs{})",
             pct(h.ratio),
             ci(h),
             h.outcome.label(),
-            h.a.n
+            h.a.n,
+            c.placements
+                .as_ref()
+                .map_or(String::new(), |p| stopped(p, c.min_effect))
         ),
         Some(h) => format!(
             "{} {} ({}, {}; {} vs {} samples)",
@@ -331,5 +348,40 @@ mod tests {
         assert_eq!(with_ci(0.454, 0.43, 0.483), "[-57.0%, -51.7%]");
         assert_eq!(with_ci(0.5, 0.2, 0.6), "[<-75%, -40.0%]");
         assert_eq!(ci_text(Some(1.0), None), "—");
+    }
+
+    #[test]
+    fn the_placements_say_why_the_looks_ended() {
+        use super::stopped;
+        use statbench_stats::paired::placements::Stop;
+        let mut p = crate::compare::PlacementsSummary {
+            placements: 12,
+            pairs: 48,
+            look: 5,
+            looks: 53,
+            nominal_alpha: 5.7e-4,
+            confidence: 1.0 - 5.7e-4,
+            between_placement_sd: 0.008,
+            per_placement: vec![1.0; 12],
+            measuring_s: 8.0,
+            stopped_by: Some(Stop::Futility),
+        };
+        assert_eq!(
+            stopped(&p, 0.005),
+            " in 12 placements, stopped: a regression of 0.5% is ruled out"
+        );
+        assert_eq!(
+            stopped(&p, 0.02),
+            " in 12 placements, stopped: a regression of 2% is ruled out"
+        );
+        p.stopped_by = Some(Stop::LastLook);
+        assert_eq!(
+            stopped(&p, 0.005),
+            " in 12 placements, the most: undecided at the last look"
+        );
+        p.stopped_by = Some(Stop::Verdict);
+        assert_eq!(stopped(&p, 0.005), " in 12 placements");
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["stopped_by"], "verdict");
     }
 }

@@ -175,10 +175,30 @@ pub struct LookVerdict {
     pub verdict: Verdict,
     /// Why.
     pub reason: Reason,
-    /// Whether this look ends the measurement: a verdict other than inconclusive, a change as
-    /// large as `min_effect` in the worse direction excluded by the one-sided `1 − β` bound
-    /// ([`FUTILITY_MISS`]; the gate can no longer fail: futility), or the last look.
-    pub stop: bool,
+    /// Why this look ends the measurement, or `None` when the looks go on.
+    pub stop: Option<Stop>,
+}
+
+/// Why a look ends a sequential measurement: said beside an inconclusive verdict, which reads
+/// alike whether the gate ran out of looks or ruled a regression out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Stop {
+    /// A verdict other than inconclusive.
+    Verdict,
+    /// A change as large as `min_effect` in the worse direction is excluded by the one-sided
+    /// `1 − β` bound ([`FUTILITY_MISS`]): the comparison can no longer fail.
+    Futility,
+    /// The design's last look, undecided.
+    LastLook,
+}
+
+impl LookVerdict {
+    /// Whether this look ends the measurement.
+    pub fn stops(&self) -> bool {
+        self.stop.is_some()
+    }
 }
 
 /// Judges `placements` at `look` for a quantity whose better direction is `dir`: the one
@@ -212,7 +232,15 @@ pub fn judge_look<P: AsRef<[(f64, f64)]>>(
     };
     let judged = estimate.placements >= MIN_PLACEMENTS;
     let futile = no_regression_left && estimate.placements >= MIN_FUTILITY_PLACEMENTS;
-    let stop = look.number >= look.of || (judged && (verdict != Verdict::Inconclusive || futile));
+    let stop = if judged && verdict != Verdict::Inconclusive {
+        Some(Stop::Verdict)
+    } else if judged && futile {
+        Some(Stop::Futility)
+    } else if look.number >= look.of {
+        Some(Stop::LastLook)
+    } else {
+        None
+    };
     Ok(LookVerdict {
         estimate,
         verdict,
@@ -311,7 +339,7 @@ mod tests {
                     nominal_alpha: level,
                 };
                 let v = judge_look(&data[..n], look, Direction::HigherIsBetter, &s).unwrap();
-                v.stop.then_some((n, v.verdict))
+                v.stops().then_some((n, v.verdict))
             })
         };
         // −5 %: a regression at the first look.
@@ -348,7 +376,7 @@ mod tests {
                     nominal_alpha: level,
                 };
                 let v = judge_look(&data[..n], look, Direction::HigherIsBetter, &s).unwrap();
-                if v.stop {
+                if v.stops() {
                     fails += usize::from(v.verdict == Verdict::Regression);
                     break;
                 }
@@ -379,7 +407,7 @@ mod tests {
                     nominal_alpha: level,
                 };
                 let v = judge_look(&data[..n], look, Direction::HigherIsBetter, &s).unwrap();
-                if v.stop {
+                if v.stops() {
                     missed += usize::from(v.verdict != Verdict::Regression && n < 40);
                     failed += usize::from(v.verdict == Verdict::Regression);
                     break;
@@ -412,11 +440,53 @@ mod tests {
         };
         let first = at(5);
         assert_eq!(first.verdict, Verdict::Inconclusive, "{first:?}");
-        assert!(!first.stop, "{first:?}");
+        assert_eq!(first.stop, None, "{first:?}");
         for n in 5..MIN_FUTILITY_PLACEMENTS {
             let v = at(n);
-            assert!(!v.stop || v.verdict != Verdict::Inconclusive, "{n}: {v:?}");
+            assert!(
+                !v.stops() || v.verdict != Verdict::Inconclusive,
+                "{n}: {v:?}"
+            );
         }
+    }
+
+    #[test]
+    fn each_stop_says_why() {
+        let s = Settings {
+            min_effect: 0.005,
+            ..Settings::default()
+        };
+        let look = |number: usize, of: usize| Look {
+            number,
+            of,
+            nominal_alpha: 0.001,
+        };
+        // A clear 5 % slowdown decides at the first look.
+        let slow = simulate(41, 8, 4, (0.95f64).ln(), 0.002, 0.005);
+        let v = judge_look(&slow, look(1, 53), Direction::HigherIsBetter, &s).unwrap();
+        assert_eq!(
+            (v.verdict, v.stop),
+            (Verdict::Regression, Some(Stop::Verdict))
+        );
+        // +0.3 %, placements alike: undecided about "no change" at ±0.5 %, but a regression of
+        // 0.5 % is out of reach once enough placements are in.
+        let calm = simulate(31, MIN_FUTILITY_PLACEMENTS, 4, 0.003, 0.001, 0.01);
+        let v = judge_look(&calm, look(5, 53), Direction::HigherIsBetter, &s).unwrap();
+        assert_eq!(
+            (v.verdict, v.stop),
+            (Verdict::Inconclusive, Some(Stop::Futility)),
+            "{v:?}"
+        );
+        // −0.6 % under a 2 % spread between placements: nothing decided, the last look ends it.
+        let noisy = simulate(51, 12, 4, (0.994f64).ln(), 0.02, 0.01);
+        let v = judge_look(&noisy, look(5, 6), Direction::HigherIsBetter, &s).unwrap();
+        assert_eq!((v.verdict, v.stop), (Verdict::Inconclusive, None), "{v:?}");
+        let v = judge_look(&noisy, look(6, 6), Direction::HigherIsBetter, &s).unwrap();
+        assert_eq!(
+            (v.verdict, v.stop),
+            (Verdict::Inconclusive, Some(Stop::LastLook)),
+            "{v:?}"
+        );
     }
 
     #[test]
