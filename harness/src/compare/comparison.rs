@@ -87,6 +87,9 @@ pub struct PlacementsSummary {
     pub per_placement: Vec<f64>,
     /// Seconds from the first placement's start to the verdict (measurement only).
     pub measuring_s: f64,
+    /// The minimum effect the speed verdict was judged at (the behaviour verdict beside it may
+    /// use another).
+    pub min_effect: f64,
     /// Why the looks ended: `verdict`, `futility` (a regression of the minimum effect is ruled
     /// out: the gate can no longer fail) or `last_look`; null when lost updates ended them.
     pub stopped_by: Option<statbench_stats::paired::placements::Stop>,

@@ -265,6 +265,7 @@ pub fn compare_placements(
         between_placement_sd: est.between_sd,
         per_placement: est.per_placement.clone(),
         measuring_s,
+        min_effect: settings.stats.min_effect,
         stopped_by: judged.stop,
     });
     Ok((c, judged.stops()))

@@ -21,7 +21,8 @@
 //! `probe_versions_differ` (`a`, `b`)), `quantities_compared`, `behaviour`, `placements` (present
 //! only when the paired gate measured speed in fresh processes: `placements`, `pairs`, `look`,
 //! `looks`, `nominal_alpha`, `confidence`, `between_placement_sd`, `per_placement`,
-//! `measuring_s`, `stopped_by`: `verdict`, `futility`, `last_look` or null), and
+//! `measuring_s`, `min_effect` of the speed verdict, `stopped_by`: `verdict`, `futility`,
+//! `last_look` or null), and
 //! `gate` `{pass, exit_code, failures, warnings}` where every finding is an object with a
 //! `kind` (snake_case, e.g. `throughput_regression`, `lost_updates`, `disturbed_run`,
 //! `machine_mismatch` with the `mismatch` fields above and `speed_judged`), its numbers, and

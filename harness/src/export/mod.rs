@@ -228,9 +228,9 @@ pub(crate) fn warning_lines(c: &Comparison) -> Vec<String> {
 
 /// How the placements' looks ended, after the pair count: an inconclusive speed verdict reads
 /// alike whether the gate ruled a regression out (and could stop) or ran out of looks.
-fn stopped(p: &crate::compare::PlacementsSummary, min_effect: f64) -> String {
+fn stopped(p: &crate::compare::PlacementsSummary) -> String {
     use statbench_stats::paired::placements::Stop;
-    let effect = format!("{:.1}", min_effect * 100.0);
+    let effect = format!("{:.1}", p.min_effect * 100.0);
     let effect = effect.trim_end_matches(".0");
     let at = format!(" in {} placements", p.placements);
     match p.stopped_by {
@@ -259,9 +259,7 @@ pub(crate) fn headline_sentence(c: &Comparison) -> String {
             ci(h),
             h.outcome.label(),
             h.a.n,
-            c.placements
-                .as_ref()
-                .map_or(String::new(), |p| stopped(p, c.min_effect))
+            c.placements.as_ref().map_or(String::new(), stopped)
         ),
         Some(h) => format!(
             "{} {} ({}, {}; {} vs {} samples)",
@@ -364,23 +362,25 @@ mod tests {
             between_placement_sd: 0.008,
             per_placement: vec![1.0; 12],
             measuring_s: 8.0,
+            min_effect: 0.005,
             stopped_by: Some(Stop::Futility),
         };
         assert_eq!(
-            stopped(&p, 0.005),
+            stopped(&p),
             " in 12 placements, stopped: a regression of 0.5% is ruled out"
         );
+        p.min_effect = 0.02;
         assert_eq!(
-            stopped(&p, 0.02),
+            stopped(&p),
             " in 12 placements, stopped: a regression of 2% is ruled out"
         );
         p.stopped_by = Some(Stop::LastLook);
         assert_eq!(
-            stopped(&p, 0.005),
+            stopped(&p),
             " in 12 placements, the most: undecided at the last look"
         );
         p.stopped_by = Some(Stop::Verdict);
-        assert_eq!(stopped(&p, 0.005), " in 12 placements");
+        assert_eq!(stopped(&p), " in 12 placements");
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["stopped_by"], "verdict");
     }
